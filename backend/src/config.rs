@@ -1,0 +1,193 @@
+//! Settings: built-in defaults, then a TOML file, then environment variables and flags.
+//! No file is needed; every setting has a flag and an `EZILLA_*` variable (see `ezilla --help`).
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use serde::Deserialize;
+
+/// Ezilla: a WebOS desktop in the browser with libvirt virtual machines behind it.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// TOML configuration file; its keys are the long flag names with `_` for `-`.
+    #[arg(long, env = "EZILLA_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Address and port to serve on [default: 127.0.0.1:8080].
+    #[arg(long, env = "EZILLA_LISTEN")]
+    pub listen: Option<SocketAddr>,
+
+    /// Hypervisor hosts as NAME=LIBVIRT_URI, comma-separated. The URI `auto` means local
+    /// QEMU (qemu:///system) when libvirtd answers with QEMU, else libvirt's test driver
+    /// (test:///default) [default: local=auto].
+    #[arg(long = "host", env = "EZILLA_HOSTS", value_delimiter = ',')]
+    pub hosts: Vec<HostSpec>,
+
+    /// Directory of the built frontend (Trunk's dist) [default: frontend/dist].
+    #[arg(long, env = "EZILLA_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Seconds to wait for a libvirt call before answering that the host timed out [default: 10].
+    #[arg(long, env = "EZILLA_LIBVIRT_TIMEOUT_SECS")]
+    pub libvirt_timeout_secs: Option<u64>,
+
+    /// Log line format [default: text]. Levels come from RUST_LOG (default `info`).
+    #[arg(long, env = "EZILLA_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines with key=value fields.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// One hypervisor host of the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HostSpec {
+    /// The name shown in the Host column.
+    pub name: String,
+    /// A libvirt connection URI, or `auto`.
+    pub uri: String,
+}
+
+impl FromStr for HostSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, uri) = s
+            .split_once('=')
+            .ok_or_else(|| format!("`{s}` is not NAME=URI"))?;
+        if name.is_empty() || uri.is_empty() {
+            return Err(format!("`{s}` needs both a name and a URI"));
+        }
+        Ok(Self {
+            name: name.into(),
+            uri: uri.into(),
+        })
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub hosts: Vec<HostSpec>,
+    pub static_dir: PathBuf,
+    pub libvirt_timeout_secs: u64,
+    pub log_format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            hosts: vec![HostSpec {
+                name: "local".into(),
+                uri: "auto".into(),
+            }],
+            static_dir: PathBuf::from("frontend/dist"),
+            libvirt_timeout_secs: 10,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, overlaid by the config file (if any), overlaid by variables and flags.
+    pub fn load(cli: &Cli) -> anyhow::Result<Self> {
+        let mut settings = match &cli.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                Self::from_toml(&text)
+                    .with_context(|| format!("in config file {}", path.display()))?
+            }
+            None => Self::default(),
+        };
+        settings.apply(cli);
+        anyhow::ensure!(!settings.hosts.is_empty(), "no hypervisor host configured");
+        Ok(settings)
+    }
+
+    /// Parses a TOML config; missing keys keep their defaults, unknown keys are an error.
+    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+        Ok(toml::from_str(text)?)
+    }
+
+    fn apply(&mut self, cli: &Cli) {
+        if let Some(v) = cli.listen {
+            self.listen = v;
+        }
+        if !cli.hosts.is_empty() {
+            self.hosts = cli.hosts.clone();
+        }
+        if let Some(v) = &cli.static_dir {
+            self.static_dir = v.clone();
+        }
+        if let Some(v) = cli.libvirt_timeout_secs {
+            self.libvirt_timeout_secs = v;
+        }
+        if let Some(v) = cli.log_format {
+            self.log_format = v;
+        }
+    }
+
+    /// How long one libvirt call may take.
+    pub fn libvirt_timeout(&self) -> Duration {
+        Duration::from_secs(self.libvirt_timeout_secs.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("ezilla").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn no_file_and_no_flags_gives_the_defaults() {
+        assert_eq!(Settings::load(&cli(&[])).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_flags_override_file() {
+        let file = Settings::from_toml(
+            r#"
+            listen = "127.0.0.1:9000"
+            libvirt_timeout_secs = 3
+            [[hosts]]
+            name = "one1"
+            uri = "test:///default"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.listen.port(), 9000);
+        assert_eq!(file.hosts[0].name, "one1");
+        assert_eq!(file.static_dir, PathBuf::from("frontend/dist"));
+
+        let mut settings = file;
+        settings.apply(&cli(&["--listen", "127.0.0.1:9100", "--host", "a=qemu:///system,b=test:///default"]));
+        assert_eq!(settings.listen.port(), 9100);
+        assert_eq!(settings.hosts.len(), 2);
+        assert_eq!(settings.hosts[1].uri, "test:///default");
+        assert_eq!(settings.libvirt_timeout_secs, 3);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_hosts_are_errors() {
+        assert!(Settings::from_toml("lisen = \"127.0.0.1:1\"").is_err());
+        assert!(Cli::try_parse_from(["ezilla", "--host", "nouri"]).is_err());
+        assert!(Cli::try_parse_from(["ezilla", "--host", "=test:///default"]).is_err());
+    }
+}

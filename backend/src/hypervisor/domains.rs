@@ -1,0 +1,51 @@
+//! Maps libvirt domains to rows of the VM table.
+
+use shared::{Vm, VmState};
+use virt::{
+    connect::Connect,
+    domain::{Domain, DomainState},
+    enumutil::Enum,
+    error::Error,
+};
+
+/// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
+pub fn list(conn: &Connect, host: &str) -> Result<Vec<Vm>, Error> {
+    conn.list_all_domains(0)?
+        .iter()
+        .map(|dom| row(dom, host))
+        .collect()
+}
+
+fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
+    let info = dom.info()?;
+    let state = match info.state {
+        Enum::Known(state) => vm_state(state),
+        Enum::Unknown(_) => VmState::Unknown,
+    };
+    let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
+    // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
+    let memory_kib = if running { info.memory } else { info.max_mem };
+    Ok(Vm {
+        uuid: dom.uuid_string()?,
+        id: dom.id(),
+        name: dom.name()?,
+        state,
+        cores: info.nr_virt_cpu,
+        memory_mib: memory_kib / 1024,
+        host: host.to_owned(),
+        uptime_secs: None,
+    })
+}
+
+fn vm_state(state: DomainState) -> VmState {
+    match state {
+        DomainState::NoState => VmState::Unknown,
+        DomainState::Running => VmState::Running,
+        DomainState::Blocked => VmState::Blocked,
+        DomainState::Paused => VmState::Paused,
+        DomainState::Shutdown => VmState::ShuttingDown,
+        DomainState::Shutoff => VmState::Shutoff,
+        DomainState::Crashed => VmState::Crashed,
+        DomainState::PMSuspended => VmState::Suspended,
+    }
+}

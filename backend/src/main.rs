@@ -1,0 +1,26 @@
+//! The `ezilla` binary: parse the configuration, build the state, bind, serve.
+
+use clap::Parser;
+use ezilla::config::{Cli, Settings};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(&cli)?;
+    ezilla::telemetry::init(settings.log_format);
+    let state = ezilla::AppState::start(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+    tracing::info!(addr = %listener.local_addr()?, "serving Ezilla");
+    ezilla::serve(listener, state, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term.recv() => {},
+    }
+    tracing::info!("shutting down");
+}

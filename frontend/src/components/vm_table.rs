@@ -1,0 +1,67 @@
+//! The VM table, with the original Ezilla's columns.
+
+use leptos::prelude::*;
+use shared::Vm;
+
+#[component]
+pub fn VmTable(
+    /// The rows to show.
+    vms: Vec<Vm>,
+) -> impl IntoView {
+    if vms.is_empty() {
+        return view! { <p class="empty">"No virtual machines yet."</p> }.into_any();
+    }
+    view! {
+        <table class="vm-table">
+            <thead>
+                <tr>
+                    <th>"ID"</th>
+                    <th>"Name"</th>
+                    <th>"State"</th>
+                    <th>"Cores"</th>
+                    <th>"Memory"</th>
+                    <th>"Host"</th>
+                    <th>"Uptime"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {vms.into_iter().map(|vm| view! {
+                    <tr data-vm=vm.name.clone()>
+                        <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
+                        <td class="name">{vm.name}</td>
+                        <td class="state" data-state=format!("{:?}", vm.state).to_lowercase()>
+                            {vm.state.label()}
+                        </td>
+                        <td class="cores">{vm.cores}</td>
+                        <td class="memory">{format!("{} MiB", vm.memory_mib)}</td>
+                        <td class="host">{vm.host}</td>
+                        <td class="uptime">{vm.uptime_secs.map(format_uptime).unwrap_or_else(|| "-".into())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// `3d 04:05:06`, or `04:05:06` under a day.
+fn format_uptime(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{d}d {h:02}:{m:02}:{s:02}")
+    } else {
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_uptime;
+
+    #[test]
+    fn uptime_reads_like_a_clock() {
+        assert_eq!(format_uptime(0), "00:00:00");
+        assert_eq!(format_uptime(3_725), "01:02:05");
+        assert_eq!(format_uptime(2 * 86_400 + 61), "2d 00:01:01");
+    }
+}

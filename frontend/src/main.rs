@@ -1,0 +1,13 @@
+//! Ezilla's WebOS desktop, a Leptos client-side app.
+
+mod api;
+mod app;
+mod apps;
+mod components;
+mod desktop;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,4 @@
+//! Shared client state as `provide_*` / `use_*` context pairs.
+
+pub mod server;
+pub mod windows;

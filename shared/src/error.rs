@@ -1,0 +1,43 @@
+//! The JSON body of every error the API returns.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable error code. Clients branch on this, never on the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No such route or resource.
+    NotFound,
+    /// The request was malformed (bad JSON, bad parameter).
+    BadRequest,
+    /// No hypervisor host answered.
+    HypervisorUnavailable,
+    /// A hypervisor host did not answer in time.
+    HypervisorTimeout,
+    /// Something failed inside the server; details are in the server log only.
+    Internal,
+}
+
+/// What every failed API call returns, with the HTTP status that fits `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_on_the_wire() {
+        let body = ErrorBody {
+            code: ErrorCode::HypervisorUnavailable,
+            message: "m".into(),
+        };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(json, r#"{"code":"hypervisor_unavailable","message":"m"}"#);
+    }
+}

@@ -1,0 +1,60 @@
+//! `GET /api/v1/vms`: the VM table, with the original Ezilla's columns.
+
+use serde::{Deserialize, Serialize};
+
+/// A VM's run state, as libvirt reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VmState {
+    Running,
+    Blocked,
+    Paused,
+    ShuttingDown,
+    Shutoff,
+    Crashed,
+    Suspended,
+    Unknown,
+}
+
+impl VmState {
+    /// A short English label; the frontend translates through its own table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Blocked => "blocked",
+            Self::Paused => "paused",
+            Self::ShuttingDown => "shutting down",
+            Self::Shutoff => "shut off",
+            Self::Crashed => "crashed",
+            Self::Suspended => "suspended",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One row of the VM table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vm {
+    /// libvirt's UUID: stable across restarts, the key the API uses.
+    pub uuid: String,
+    /// libvirt's numeric ID while the VM runs (the original's ID column); none when off.
+    pub id: Option<u32>,
+    pub name: String,
+    pub state: VmState,
+    /// Virtual CPUs.
+    pub cores: u32,
+    /// Memory in MiB (current allocation while running, maximum when off).
+    pub memory_mib: u64,
+    /// The pool host the VM lives on.
+    pub host: String,
+    /// Seconds since the VM started, when it runs and the start time is known.
+    pub uptime_secs: Option<u64>,
+}
+
+/// The VM table, and which hosts could not be asked (so a partial list is never silent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmList {
+    pub vms: Vec<Vm>,
+    /// Hosts that did not answer; their VMs are missing from `vms`.
+    pub unreachable_hosts: Vec<String>,
+}

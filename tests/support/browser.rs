@@ -1,0 +1,107 @@
+//! Real headless Chromium, driven through Debian's chromedriver with fantoccini.
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use serde_json::json;
+use tempfile::TempDir;
+
+use super::eventually;
+
+/// How long a page may take to show what a test waits for.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A chromedriver process and one Chromium session with a fresh profile.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian's chromium-driver) must be installed");
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = caps.as_object().unwrap().clone();
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let client = eventually("chromedriver to accept a session", PATIENCE, || {
+            let (caps, webdriver) = (caps.clone(), webdriver.clone());
+            async move {
+                ClientBuilder::rustls()
+                    .unwrap()
+                    .capabilities(caps)
+                    .connect(&webdriver)
+                    .await
+                    .ok()
+            }
+        })
+        .await;
+        Self {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Waits for the element `css` to exist.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
+    }
+
+    /// Waits until the element `css` exists and its text satisfies `ok`; returns the text.
+    pub async fn text_where(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        eventually(&format!("text of `{css}`"), PATIENCE, || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            let text = el.text().await.ok()?;
+            ok(&text).then_some(text)
+        })
+        .await
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
