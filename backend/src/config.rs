@@ -177,7 +177,12 @@ mod tests {
         assert_eq!(file.static_dir, PathBuf::from("frontend/dist"));
 
         let mut settings = file;
-        settings.apply(&cli(&["--listen", "127.0.0.1:9100", "--host", "a=qemu:///system,b=test:///default"]));
+        settings.apply(&cli(&[
+            "--listen",
+            "127.0.0.1:9100",
+            "--host",
+            "a=qemu:///system,b=test:///default",
+        ]));
         assert_eq!(settings.listen.port(), 9100);
         assert_eq!(settings.hosts.len(), 2);
         assert_eq!(settings.hosts[1].uri, "test:///default");

@@ -74,7 +74,11 @@ mod tests {
         let cases = [
             (ApiError::NotFound, 404, ErrorCode::NotFound),
             (ApiError::BadRequest("x".into()), 400, ErrorCode::BadRequest),
-            (ApiError::HypervisorUnavailable, 503, ErrorCode::HypervisorUnavailable),
+            (
+                ApiError::HypervisorUnavailable,
+                503,
+                ErrorCode::HypervisorUnavailable,
+            ),
             (
                 ApiError::HypervisorTimeout { host: "h".into() },
                 504,
@@ -87,7 +91,10 @@ mod tests {
             ),
         ];
         for (err, status, code) in cases {
-            assert_eq!(err.status_and_code(), (StatusCode::from_u16(status).unwrap(), code));
+            assert_eq!(
+                err.status_and_code(),
+                (StatusCode::from_u16(status).unwrap(), code)
+            );
         }
     }
 

@@ -27,15 +27,18 @@ pub fn layers(router: Router) -> Router {
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req
-                    .extensions()
-                    .get::<RequestId>()
-                    .and_then(|id| id.header_value().to_str().ok())
-                    .unwrap_or_default();
-                tracing::info_span!("request", id, method = %req.method(), uri = %req.uri())
-            })
-            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|req: &Request<_>| {
+                        let id = req
+                            .extensions()
+                            .get::<RequestId>()
+                            .and_then(|id| id.header_value().to_str().ok())
+                            .unwrap_or_default();
+                        tracing::info_span!("request", id, method = %req.method(), uri = %req.uri())
+                    })
+                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+            )
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(CompressionLayer::new()),
     )

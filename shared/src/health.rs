@@ -56,9 +56,18 @@ mod tests {
 
     #[test]
     fn kind_follows_the_uri_scheme() {
-        assert_eq!(HypervisorKind::of_uri("qemu:///system"), HypervisorKind::Qemu);
-        assert_eq!(HypervisorKind::of_uri("qemu+ssh://u@h/system"), HypervisorKind::Qemu);
-        assert_eq!(HypervisorKind::of_uri("test:///default"), HypervisorKind::Test);
+        assert_eq!(
+            HypervisorKind::of_uri("qemu:///system"),
+            HypervisorKind::Qemu
+        );
+        assert_eq!(
+            HypervisorKind::of_uri("qemu+ssh://u@h/system"),
+            HypervisorKind::Qemu
+        );
+        assert_eq!(
+            HypervisorKind::of_uri("test:///default"),
+            HypervisorKind::Test
+        );
         assert_eq!(HypervisorKind::of_uri("xen:///"), HypervisorKind::Other);
     }
 }

@@ -101,7 +101,8 @@ impl Host {
             }
         }
         *slot = None;
-        let conn = Connect::open(Some(&self.uri)).map_err(|e| HostError::Unreachable(e.to_string()))?;
+        let conn =
+            Connect::open(Some(&self.uri)).map_err(|e| HostError::Unreachable(e.to_string()))?;
         *slot = Some(conn.clone());
         Ok(conn)
     }

@@ -2,11 +2,7 @@
 //! the mtime of the pid file that libvirtd writes when it starts QEMU; elsewhere it is the
 //! first time this server saw that run of the VM (a VM's numeric ID changes on every start).
 
-use std::{
-    collections::HashMap,
-    path::PathBuf,
-    time::SystemTime,
-};
+use std::{collections::HashMap, path::PathBuf, time::SystemTime};
 
 use shared::Vm;
 
@@ -65,7 +61,11 @@ mod tests {
             uuid: uuid.into(),
             id,
             name: uuid.into(),
-            state: if id.is_some() { VmState::Running } else { VmState::Shutoff },
+            state: if id.is_some() {
+                VmState::Running
+            } else {
+                VmState::Shutoff
+            },
             cores: 1,
             memory_mib: 64,
             host: "h".into(),

@@ -8,7 +8,8 @@ use crate::state::server::use_server_status;
 #[component]
 pub fn HypervisorBadge() -> impl IntoView {
     let status = use_server_status();
-    move || match status.health.get() {
+    move || {
+        match status.health.get() {
         None => view! { <span class="badge">"…"</span> }.into_any(),
         Some(Err(err)) => view! {
             <span class="badge offline" role="alert" title=err.to_string()>"Server unreachable"</span>
@@ -16,8 +17,9 @@ pub fn HypervisorBadge() -> impl IntoView {
         .into_any(),
         Some(Ok(health)) => {
             let (class, text) = describe(&health);
-            view! { <span class=class data-hypervisor=text.clone()>{text}</span> }.into_any()
+            view! { <span class=class>{text}</span> }.into_any()
         }
+    }
     }
 }
 

@@ -25,8 +25,10 @@ pub fn VmTable(
                 </tr>
             </thead>
             <tbody>
-                {vms.into_iter().map(|vm| view! {
-                    <tr data-vm=vm.name.clone()>
+                {vms.into_iter().map(|vm| {
+                    let key = vm.name.clone();
+                    view! {
+                    <tr data-vm=key>
                         <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
                         <td class="name">{vm.name}</td>
                         <td class="state" data-state=format!("{:?}", vm.state).to_lowercase()>
@@ -37,7 +39,7 @@ pub fn VmTable(
                         <td class="host">{vm.host}</td>
                         <td class="uptime">{vm.uptime_secs.map(format_uptime).unwrap_or_else(|| "-".into())}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
     }

@@ -30,7 +30,10 @@ pub fn WindowFrame(
             dx: ev.client_x() - x,
             dy: ev.client_y() - y,
         }));
-        if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
             let _ = el.set_pointer_capture(ev.pointer_id());
         }
     };

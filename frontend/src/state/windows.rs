@@ -45,7 +45,9 @@ impl Windows {
 
     /// Brings a window to the front.
     pub fn focus(self, id: u32) {
-        let window = self.list.with_untracked(|l| l.iter().find(|w| w.id == id).copied());
+        let window = self
+            .list
+            .with_untracked(|l| l.iter().find(|w| w.id == id).copied());
         if let Some(window) = window {
             if window.z.get_untracked() != self.top_z.get_value() {
                 window.z.set(self.raise_z());

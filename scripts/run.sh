@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds the frontend (release) and the backend,
+# starts libvirtd when local QEMU can be used, and serves Ezilla at http://127.0.0.1:8080.
+# Arguments go to `ezilla` (see `ezilla --help`), e.g. `--listen 127.0.0.1:9000`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/install.sh
+source scripts/libvirtd.sh
+
+if start_libvirtd && wait_libvirtd; then
+  echo "[run] libvirtd is up: VMs run on local QEMU"
+else
+  echo "[run] no local QEMU: Ezilla will use libvirt's test driver (simulated VMs)"
+fi
+trunk build --release
+cargo build --release -p ezilla
+exec target/release/ezilla "$@"

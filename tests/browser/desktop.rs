@@ -1,0 +1,95 @@
+//! The desktop shell: open VM Manager from its icon, see libvirt's VMs, move and close the
+//! window, and a clear message when the server goes away.
+
+use fantoccini::Locator;
+
+use super::{double_click, drag_by};
+use crate::{
+    api::TEST_HOST,
+    support::{browser::Browser, server::TestServer},
+};
+
+#[tokio::test]
+async fn vm_manager_lists_libvirts_vms() {
+    let server = TestServer::with_frontend(&[TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+
+    browser.find(".taskbar .clock").await;
+    let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
+    double_click(&browser, &icon).await;
+
+    let state = browser
+        .text_where("section.window tr[data-vm='test'] td.state", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert_eq!(state, "running");
+    let host = browser
+        .text_where("tr[data-vm='test'] td.host", |t| !t.is_empty())
+        .await;
+    assert_eq!(host, "one1");
+    browser
+        .text_where(".taskbar .badge", |t| t.contains("test driver"))
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn windows_move_by_the_title_bar_and_close() {
+    let server = TestServer::with_frontend(&[TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
+    double_click(&browser, &icon).await;
+
+    let window = browser.find("section.window").await;
+    let (x0, y0, ..) = window.rectangle().await.unwrap();
+    let title = browser.find("section.window .title").await;
+    drag_by(&browser, &title, 150.0, 80.0).await;
+    let (x1, y1, ..) = window.rectangle().await.unwrap();
+    assert_eq!((x1 - x0).round(), 150.0, "moved right with the mouse");
+    assert_eq!((y1 - y0).round(), 80.0, "moved down with the mouse");
+
+    browser
+        .find("section.window button.close")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css(".task-list:empty"))
+        .await
+        .expect("closing the window removes its taskbar button");
+    assert!(
+        browser
+            .client
+            .find(Locator::Css("section.window"))
+            .await
+            .is_err()
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_stopped_server_gets_a_clear_message_not_a_blank_page() {
+    let mut server = TestServer::with_frontend(&[TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
+    double_click(&browser, &icon).await;
+    browser.find("tr[data-vm='test']").await;
+
+    server.stop().await;
+    browser.find("button.refresh").await.click().await.unwrap();
+    let message = browser
+        .text_where("section.window .error", |t| !t.is_empty())
+        .await;
+    assert!(
+        message.contains("Cannot reach the Ezilla server"),
+        "{message}"
+    );
+    browser.close().await;
+}

@@ -1,0 +1,92 @@
+//! A real diskless QEMU VM shows up as running in `GET /api/v1/vms`.
+
+use std::time::Duration;
+
+use virt::{connect::Connect, domain::Domain};
+
+use crate::{
+    api::get_json,
+    support::{eventually, server::TestServer},
+};
+
+const LOCAL_QEMU: &str = "qemu:///system";
+
+/// A defined (persistent) domain that is destroyed and undefined when dropped, so a
+/// failing test leaves nothing behind.
+struct ScratchVm {
+    domain: Domain,
+    name: String,
+}
+
+impl ScratchVm {
+    /// Defines and starts a diskless 64 MiB TCG guest with VNC on 127.0.0.1.
+    fn start(conn: &Connect, name: &str) -> Self {
+        let xml = format!(
+            "<domain type='qemu'>
+               <name>{name}</name>
+               <memory unit='MiB'>64</memory>
+               <vcpu>1</vcpu>
+               <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+               <devices>
+                 <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+               </devices>
+             </domain>"
+        );
+        let domain = conn.define_domain_xml(&xml).expect("define the scratch VM");
+        let vm = Self {
+            domain,
+            name: name.into(),
+        };
+        vm.domain.create().expect("start the scratch VM");
+        vm
+    }
+}
+
+impl Drop for ScratchVm {
+    fn drop(&mut self) {
+        let _ = self.domain.destroy();
+        if let Err(e) = self.domain.undefine() {
+            eprintln!("could not undefine {}: {e}", self.name);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_running_qemu_vm_is_listed_as_running() {
+    virt::error::clear_error_callback();
+    let conn = Connect::open(Some(LOCAL_QEMU))
+        .expect("libvirtd with QEMU must run: the test command starts it");
+    let name = format!("ezilla-test-{}", std::process::id());
+    let vm = ScratchVm::start(&conn, &name);
+
+    let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
+    let row = eventually(
+        "the VM to be listed as running",
+        Duration::from_secs(30),
+        || async {
+            let (status, body) = get_json(&server.url("/api/v1/vms")).await;
+            assert_eq!(status, 200, "{body}");
+            body["vms"]
+                .as_array()?
+                .iter()
+                .find(|vm| vm["name"] == name.as_str() && vm["state"] == "running")
+                .cloned()
+        },
+    )
+    .await;
+    assert_eq!(row["host"], "local");
+    assert_eq!(row["cores"], 1);
+    assert_eq!(row["memory_mib"], 64);
+    assert!(
+        row["id"].as_u64().is_some(),
+        "a running VM has an ID: {row}"
+    );
+    assert!(row["uptime_secs"].as_u64().is_some(), "{row}");
+
+    drop(vm);
+    let (_, body) = get_json(&server.url("/api/v1/vms")).await;
+    assert!(
+        !body.to_string().contains(&name),
+        "the scratch VM is gone after cleanup: {body}"
+    );
+}
