@@ -41,12 +41,12 @@ async fn cache_control(req: Request<Body>, next: Next) -> Response {
     res
 }
 
-/// Trunk names built assets `name-<16 hex digits>.ext` (or `..._bg.wasm`): their content never
-/// changes under that name, so browsers may keep them forever.
+/// Trunk names built assets `name-<hash>.ext` (or `name-<hash>_bg.wasm`), the hash a u64 in
+/// hex (up to 16 digits): content never changes under such a name, so browsers may keep it.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     file.split(['-', '.', '_'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .any(|part| (12..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -58,6 +58,7 @@ mod tests {
         assert!(is_hashed_asset("/frontend-4d3c2b1a0f9e8d7c.js"));
         assert!(is_hashed_asset("/frontend-4d3c2b1a0f9e8d7c_bg.wasm"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/frontend-d73c821259a2455.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/icons/vm-manager.svg"));
