@@ -34,6 +34,7 @@ for vm in $(virsh -c qemu:///system list --all --name | grep '^ezilla-test-' || 
 done
 
 step "tests"
+cargo build -p ezilla --locked
 cargo test --workspace --locked
 
 step "all gates passed in $((SECONDS - started)) s"

@@ -4,5 +4,6 @@
 
 mod api;
 mod browser;
+mod process;
 mod qemu;
 mod support;

@@ -36,6 +36,50 @@ pub struct Cli {
     /// Log line format [default: text]. Levels come from RUST_LOG (default `info`).
     #[arg(long, env = "EZILLA_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
+
+    /// Directory of the database and other state [default: data].
+    #[arg(long, env = "EZILLA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Minutes of inactivity after which a session ends [default: 60].
+    #[arg(long, env = "EZILLA_SESSION_IDLE_MINUTES")]
+    pub session_idle_minutes: Option<u64>,
+
+    /// Hours after login after which a session ends, however active [default: 12].
+    #[arg(long, env = "EZILLA_SESSION_MAX_HOURS")]
+    pub session_max_hours: Option<u64>,
+
+    /// Mark the session cookie Secure; set when users reach Ezilla over HTTPS [default: false].
+    #[arg(long, env = "EZILLA_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+
+    /// Default quota of a new user: VMs [default: 5].
+    #[arg(long, env = "EZILLA_QUOTA_MAX_VMS")]
+    pub quota_max_vms: Option<u32>,
+
+    /// Default quota of a new user: virtual CPUs in all [default: 8].
+    #[arg(long, env = "EZILLA_QUOTA_MAX_VCPUS")]
+    pub quota_max_vcpus: Option<u32>,
+
+    /// Default quota of a new user: memory in MiB in all [default: 8192].
+    #[arg(long, env = "EZILLA_QUOTA_MAX_MEMORY_MIB")]
+    pub quota_max_memory_mib: Option<u64>,
+
+    /// Default quota of a new user: disk in GiB in all [default: 100].
+    #[arg(long, env = "EZILLA_QUOTA_MAX_DISK_GIB")]
+    pub quota_max_disk_gib: Option<u64>,
+
+    /// A command to run instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Commands that work on the database instead of serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(crate::cli::UserCommand),
 }
 
 /// How log lines are written.
@@ -84,6 +128,14 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub libvirt_timeout_secs: u64,
     pub log_format: LogFormat,
+    pub data_dir: PathBuf,
+    pub session_idle_minutes: u64,
+    pub session_max_hours: u64,
+    pub secure_cookies: bool,
+    pub quota_max_vms: u32,
+    pub quota_max_vcpus: u32,
+    pub quota_max_memory_mib: u64,
+    pub quota_max_disk_gib: u64,
 }
 
 impl Default for Settings {
@@ -97,6 +149,14 @@ impl Default for Settings {
             static_dir: PathBuf::from("frontend/dist"),
             libvirt_timeout_secs: 10,
             log_format: LogFormat::Text,
+            data_dir: PathBuf::from("data"),
+            session_idle_minutes: 60,
+            session_max_hours: 12,
+            secure_cookies: false,
+            quota_max_vms: 5,
+            quota_max_vcpus: 8,
+            quota_max_memory_mib: 8192,
+            quota_max_disk_gib: 100,
         }
     }
 }
@@ -138,6 +198,52 @@ impl Settings {
         }
         if let Some(v) = cli.log_format {
             self.log_format = v;
+        }
+        if let Some(v) = &cli.data_dir {
+            self.data_dir = v.clone();
+        }
+        let overrides = [
+            (cli.session_idle_minutes, &mut self.session_idle_minutes),
+            (cli.session_max_hours, &mut self.session_max_hours),
+            (cli.quota_max_memory_mib, &mut self.quota_max_memory_mib),
+            (cli.quota_max_disk_gib, &mut self.quota_max_disk_gib),
+        ];
+        for (flag, setting) in overrides {
+            if let Some(v) = flag {
+                *setting = v;
+            }
+        }
+        if let Some(v) = cli.quota_max_vms {
+            self.quota_max_vms = v;
+        }
+        if let Some(v) = cli.quota_max_vcpus {
+            self.quota_max_vcpus = v;
+        }
+        if let Some(v) = cli.secure_cookies {
+            self.secure_cookies = v;
+        }
+    }
+
+    /// The SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("ezilla.sqlite")
+    }
+
+    /// The quota a new user gets.
+    pub fn default_quota(&self) -> shared::Quota {
+        shared::Quota {
+            max_vms: self.quota_max_vms,
+            max_vcpus: self.quota_max_vcpus,
+            max_memory_mib: self.quota_max_memory_mib,
+            max_disk_gib: self.quota_max_disk_gib,
+        }
+    }
+
+    /// Session expiry, in seconds.
+    pub fn session_expiry(&self) -> crate::store::sessions::Expiry {
+        crate::store::sessions::Expiry {
+            idle: (self.session_idle_minutes.max(1) * 60) as i64,
+            absolute: (self.session_max_hours.max(1) * 3600) as i64,
         }
     }
 

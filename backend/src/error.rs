@@ -3,10 +3,12 @@
 
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use shared::{ErrorBody, ErrorCode};
+
+use crate::store::StoreError;
 
 /// An API failure.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +17,16 @@ pub enum ApiError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("not logged in")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("too many failed logins")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("no hypervisor host answered")]
     HypervisorUnavailable,
     #[error("hypervisor host {host} did not answer in time")]
@@ -23,11 +35,24 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            Self::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
+            Self::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
+            Self::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             Self::HypervisorUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::HypervisorUnavailable,
@@ -44,7 +69,14 @@ impl ApiError {
         match self {
             Self::Internal(_) => "The server failed to handle this request.".into(),
             Self::NotFound => "Not found.".into(),
-            Self::BadRequest(why) => format!("Bad request: {why}"),
+            Self::BadRequest(why) => format!("Bad request: {why}."),
+            Self::Unauthorized => "Please log in.".into(),
+            Self::Forbidden(why) => format!("Not allowed: {why}."),
+            Self::BadCredentials => "Wrong username or password.".into(),
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("Too many failed logins. Try again in {retry_after_secs} seconds.")
+            }
+            Self::Conflict(why) => format!("{why}."),
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),
         }
@@ -61,7 +93,13 @@ impl IntoResponse for ApiError {
             code,
             message: self.public_message(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 
@@ -74,6 +112,17 @@ mod tests {
         let cases = [
             (ApiError::NotFound, 404, ErrorCode::NotFound),
             (ApiError::BadRequest("x".into()), 400, ErrorCode::BadRequest),
+            (ApiError::Unauthorized, 401, ErrorCode::Unauthorized),
+            (ApiError::Forbidden("x"), 403, ErrorCode::Forbidden),
+            (ApiError::BadCredentials, 401, ErrorCode::BadCredentials),
+            (
+                ApiError::TooManyRequests {
+                    retry_after_secs: 3,
+                },
+                429,
+                ErrorCode::TooManyRequests,
+            ),
+            (ApiError::Conflict("x".into()), 409, ErrorCode::Conflict),
             (
                 ApiError::HypervisorUnavailable,
                 503,
@@ -102,5 +151,14 @@ mod tests {
     fn internal_details_never_reach_the_client() {
         let err = ApiError::Internal(anyhow::anyhow!("/var/lib/secret: libvirt said no"));
         assert!(!err.public_message().contains("secret"));
+    }
+
+    #[test]
+    fn throttling_says_when_to_retry() {
+        let response = ApiError::TooManyRequests {
+            retry_after_secs: 42,
+        }
+        .into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
     }
 }

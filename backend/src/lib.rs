@@ -1,34 +1,51 @@
 //! Ezilla's server as a library, so tests drive the very app that `ezilla` serves.
 
 pub mod api;
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod hypervisor;
 pub mod spa;
+pub mod store;
 pub mod telemetry;
 
-use std::{future::Future, path::PathBuf, sync::Arc};
+use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::{config::Settings, hypervisor::Pool};
+use crate::{auth::Auth, config::Settings, hypervisor::Pool, store::Store};
 
 /// What every request handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     /// The hypervisor hosts, and the only way to libvirt.
     pub pool: Arc<Pool>,
+    /// Accounts, sessions and the database behind them.
+    pub auth: Arc<Auth>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
 
 impl AppState {
-    /// Connects the configured hosts (resolving `auto`) and gathers the state.
+    /// Opens the database (creating the first admin if it is empty), connects the configured
+    /// hosts (resolving `auto`) and gathers the state.
     pub async fn start(settings: &Settings) -> anyhow::Result<Self> {
+        let store = Store::open(&settings.database_path())?;
+        auth::bootstrap::ensure_admin(&store, &settings.data_dir, settings.default_quota())?;
+        // Computes the dummy hash now, so the first unknown-user login costs what others do.
+        tokio::task::spawn_blocking(|| auth::password::verify_against_nobody("")).await?;
         let pool = Pool::start(&settings.hosts, settings.libvirt_timeout()).await?;
         Ok(Self {
             pool: Arc::new(pool),
+            auth: Arc::new(Auth {
+                store,
+                throttle: Default::default(),
+                expiry: settings.session_expiry(),
+                default_quota: settings.default_quota(),
+                secure_cookies: settings.secure_cookies,
+            }),
             static_dir: settings.static_dir.clone(),
         })
     }
@@ -37,7 +54,7 @@ impl AppState {
 /// The whole application: the API under `/api`, the SPA everywhere else.
 pub fn app(state: AppState) -> Router {
     let router = Router::new()
-        .nest("/api", api::router())
+        .nest("/api", api::router(&state))
         .merge(spa::router(&state.static_dir))
         .with_state(state);
     telemetry::layers(router)
@@ -49,7 +66,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app(state))
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

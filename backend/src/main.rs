@@ -1,12 +1,15 @@
-//! The `ezilla` binary: parse the configuration, build the state, bind, serve.
+//! The `ezilla` binary: parse the configuration, then serve (or run an account command).
 
 use clap::Parser;
-use ezilla::config::{Cli, Settings};
+use ezilla::config::{Cli, Command, Settings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let settings = Settings::load(&cli)?;
+    if let Some(Command::User(command)) = cli.command.take() {
+        return tokio::task::block_in_place(|| ezilla::cli::run(command, &settings));
+    }
     ezilla::telemetry::init(settings.log_format);
     let state = ezilla::AppState::start(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;

@@ -10,6 +10,16 @@ pub enum ErrorCode {
     NotFound,
     /// The request was malformed (bad JSON, bad parameter).
     BadRequest,
+    /// No valid session: log in.
+    Unauthorized,
+    /// Logged in, but not allowed (an admin route; a cross-site request).
+    Forbidden,
+    /// Wrong username or password.
+    BadCredentials,
+    /// Too many failed logins; retry after the `Retry-After` seconds.
+    TooManyRequests,
+    /// The thing exists already (a username taken).
+    Conflict,
     /// No hypervisor host answered.
     HypervisorUnavailable,
     /// A hypervisor host did not answer in time.

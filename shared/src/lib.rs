@@ -1,11 +1,13 @@
 //! Wire types shared by the backend and the WASM frontend: one declaration per type, so the
 //! two sides cannot drift apart.
 
+pub mod auth;
 pub mod error;
 pub mod health;
 pub mod routes;
 pub mod vm;
 
+pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLanguage, User};
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use vm::{Vm, VmList, VmState};

@@ -49,6 +49,9 @@ pub struct Vm {
     pub host: String,
     /// Seconds since the VM started, when it runs and the start time is known.
     pub uptime_secs: Option<u64>,
+    /// The user who owns the VM (from the domain's own metadata); none for VMs made
+    /// outside Ezilla, which only admins see.
+    pub owner: Option<String>,
 }
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).

@@ -1,5 +1,7 @@
 //! The HTTP API, against the real backend on libvirt's test driver.
 
+mod accounts;
+mod authz;
 mod health;
 mod spa;
 mod vms;

@@ -1,12 +1,12 @@
 //! `GET /api/v1/vms`, and the error shape of the API.
 
-use super::{DEAD_HOST, TEST_HOST, get_json};
+use super::{DEAD_HOST, TEST_HOST};
 use crate::support::server::TestServer;
 
 #[tokio::test]
 async fn lists_the_test_drivers_vm_with_the_original_columns() {
     let server = TestServer::api(&[TEST_HOST]).await;
-    let (status, body) = get_json(&server.url("/api/v1/vms")).await;
+    let (status, body) = server.admin().await.get("/api/v1/vms").await;
     assert_eq!(status, 200);
     let vms = body["vms"].as_array().unwrap();
     assert_eq!(vms.len(), 1, "{body}");
@@ -28,7 +28,7 @@ async fn lists_the_test_drivers_vm_with_the_original_columns() {
 #[tokio::test]
 async fn a_dead_host_is_named_and_the_others_still_listed() {
     let server = TestServer::api(&[TEST_HOST, DEAD_HOST]).await;
-    let (status, body) = get_json(&server.url("/api/v1/vms")).await;
+    let (status, body) = server.admin().await.get("/api/v1/vms").await;
     assert_eq!(status, 200);
     assert_eq!(body["vms"][0]["name"], "test");
     assert_eq!(body["unreachable_hosts"], serde_json::json!(["one2"]));
@@ -37,7 +37,7 @@ async fn a_dead_host_is_named_and_the_others_still_listed() {
 #[tokio::test]
 async fn no_host_answering_is_a_json_503() {
     let server = TestServer::api(&[DEAD_HOST]).await;
-    let (status, body) = get_json(&server.url("/api/v1/vms")).await;
+    let (status, body) = server.admin().await.get("/api/v1/vms").await;
     assert_eq!(status, 503);
     assert_eq!(body["code"], "hypervisor_unavailable");
     assert!(body["message"].as_str().unwrap().contains("hypervisor"));

@@ -4,10 +4,7 @@ use std::time::Duration;
 
 use virt::{connect::Connect, domain::Domain};
 
-use crate::{
-    api::get_json,
-    support::{eventually, server::TestServer},
-};
+use crate::support::{eventually, server::TestServer};
 
 const LOCAL_QEMU: &str = "qemu:///system";
 
@@ -60,11 +57,12 @@ async fn a_running_qemu_vm_is_listed_as_running() {
     let vm = ScratchVm::start(&conn, &name);
 
     let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
+    let admin = server.admin().await;
     let row = eventually(
         "the VM to be listed as running",
         Duration::from_secs(30),
         || async {
-            let (status, body) = get_json(&server.url("/api/v1/vms")).await;
+            let (status, body) = admin.get("/api/v1/vms").await;
             assert_eq!(status, 200, "{body}");
             body["vms"]
                 .as_array()?
@@ -84,7 +82,7 @@ async fn a_running_qemu_vm_is_listed_as_running() {
     assert!(row["uptime_secs"].as_u64().is_some(), "{row}");
 
     drop(vm);
-    let (_, body) = get_json(&server.url("/api/v1/vms")).await;
+    let (_, body) = admin.get("/api/v1/vms").await;
     assert!(
         !body.to_string().contains(&name),
         "the scratch VM is gone after cleanup: {body}"

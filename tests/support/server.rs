@@ -1,4 +1,5 @@
-//! The real Ezilla backend, served on 127.0.0.1 port 0 inside the test process.
+//! The real Ezilla backend, served on 127.0.0.1 port 0 inside the test process, with a fresh
+//! SQLite database in a temporary data directory.
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -6,13 +7,21 @@ use ezilla::{
     AppState,
     config::{HostSpec, Settings},
 };
+use serde_json::{Value, json};
+use shared::{Language, Quota, Role, User};
+use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A running server; stopped when dropped or by `stop`.
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    _data: TempDir,
 }
 
 impl TestServer {
@@ -26,8 +35,9 @@ impl TestServer {
         Self::start_with_static(hosts, frontend_dist()).await
     }
 
-    /// Like `start`, with the SPA served from `static_dir`.
+    /// Like `api`, with the SPA served from `static_dir`.
     pub async fn start_with_static(hosts: &[(&str, &str)], static_dir: PathBuf) -> Self {
+        let data = tempfile::tempdir().unwrap();
         let settings = Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             hosts: hosts
@@ -38,6 +48,7 @@ impl TestServer {
                 })
                 .collect(),
             static_dir,
+            data_dir: data.path().into(),
             ..Settings::default()
         };
         let state = AppState::start(&settings).await.expect("app state");
@@ -46,19 +57,71 @@ impl TestServer {
             .expect("bind port 0");
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(ezilla::serve(listener, state, async {
+        let task = tokio::spawn(ezilla::serve(listener, state.clone(), async {
             let _ = stopped.await;
         }));
-        Self {
+        let server = Self {
             addr,
+            state,
             stop: Some(stop),
             task: Some(task),
-        }
+            _data: data,
+        };
+        server.add_user("root", Role::Admin);
+        server
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Adds a user with password `PASSWORD` straight into the database.
+    pub fn add_user(&self, username: &str, role: Role) {
+        let user = User {
+            username: username.into(),
+            role,
+            language: Language::En,
+            quota: Quota {
+                max_vms: 5,
+                max_vcpus: 8,
+                max_memory_mib: 8192,
+                max_disk_gib: 100,
+            },
+        };
+        ezilla::auth::add_user(&self.state.auth.store, user, PASSWORD)
+            .expect("database")
+            .expect("valid user");
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: self.url(""),
+        }
+    }
+
+    /// A client logged in as `username`.
+    pub async fn login(&self, username: &str) -> Client {
+        let client = self.anonymous();
+        let (status, body) = client
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                Some(json!({"username": username, "password": PASSWORD, "language": "en"})),
+            )
+            .await;
+        assert_eq!(status, 200, "login as {username}: {body}");
+        client
+    }
+
+    /// A client logged in as the built-in test admin `root`.
+    pub async fn admin(&self) -> Client {
+        self.login("root").await
     }
 
     /// Stops serving and waits until the listener is closed.
@@ -80,6 +143,41 @@ impl Drop for TestServer {
     }
 }
 
+/// An HTTP client with its own cookie jar.
+pub struct Client {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    /// Sends a request (with a JSON body if given) and returns the status and JSON body
+    /// (`Null` when the body is empty).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+}
+
 /// Trunk's output, built by the test command before the tests run.
 pub fn frontend_dist() -> PathBuf {
     let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
@@ -89,4 +187,12 @@ pub fn frontend_dist() -> PathBuf {
         dist.display()
     );
     dist
+}
+
+/// The libvirt URI of a test-driver host described by `tests/fixtures/NAME`.
+pub fn fixture_host(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    format!("test://{}", path.canonicalize().unwrap().display())
 }

@@ -1,12 +1,18 @@
 //! `GET /api/v1/health`: the server's version and whether each host's libvirt answers.
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{extract::State, http::Method, routing::get};
 use shared::{Health, routes};
 
+use super::{Access, Json, Route};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(super::path(routes::HEALTH), get(health))
+pub fn routes() -> Vec<Route> {
+    vec![Route::new(
+        Method::GET,
+        routes::HEALTH,
+        Access::Public,
+        get(health),
+    )]
 }
 
 async fn health(State(state): State<AppState>) -> Json<Health> {

@@ -1,24 +1,105 @@
-//! The JSON API under `/api`: one module per resource, each with its own router.
+//! The JSON API under `/api`. Every route is declared once in a table with its access level;
+//! the router, the access checks and the authorization tests are all built from that table.
 
+mod admin;
+mod auth;
+mod events;
 mod health;
+mod json;
 mod vms;
 
-use axum::Router;
+use axum::{
+    Router,
+    http::Method,
+    middleware::{self, from_fn_with_state},
+    routing::MethodRouter,
+};
 
-use crate::{AppState, error::ApiError};
+use crate::{
+    AppState,
+    auth::{csrf, origin},
+    error::ApiError,
+};
+pub use json::Json;
 
-/// All API routes; unknown `/api/...` paths answer with a JSON 404, never the SPA.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(health::router())
-        .merge(vms::router())
-        .fallback(|| async { ApiError::NotFound })
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (login, health).
+    Public,
+    /// Any logged-in user.
+    User,
+    /// Administrators only.
+    Admin,
 }
 
-/// Turns a route constant from `shared::routes` (which starts with `/api`) into a path
-/// relative to the `/api` nest.
-fn path(route: &'static str) -> &'static str {
-    route
-        .strip_prefix("/api")
-        .expect("API routes start with /api")
+/// One route: method, path (from `shared::routes`), access, handler.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// A WebSocket upgrade: the `Origin` must be the server's own.
+    pub websocket: bool,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn new(
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            access,
+            websocket: false,
+            handler,
+        }
+    }
+
+    fn websocket(mut self) -> Self {
+        self.websocket = true;
+        self
+    }
+}
+
+/// Every API route.
+pub fn routes() -> Vec<Route> {
+    [
+        health::routes(),
+        auth::routes(),
+        vms::routes(),
+        events::routes(),
+        admin::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The router: each route wrapped in its access check; CSRF check for all; JSON 404 for
+/// unknown `/api/...` paths, never the SPA.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for route in routes() {
+        let access = route.access;
+        let mut handler = route
+            .handler
+            .route_layer(from_fn_with_state(state.clone(), move |st, req, next| {
+                crate::auth::session::require(access, st, req, next)
+            }));
+        if route.websocket {
+            handler = handler.route_layer(middleware::from_fn(origin::require_same_origin));
+        }
+        let path = route
+            .path
+            .strip_prefix("/api")
+            .expect("API routes start with /api");
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(|| async { ApiError::NotFound })
+        .layer(middleware::from_fn(csrf::require_json_or_header))
 }

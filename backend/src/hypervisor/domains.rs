@@ -34,7 +34,23 @@ fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         memory_mib: memory_kib / 1024,
         host: host.to_owned(),
         uptime_secs: None,
+        owner: owner(dom),
     })
+}
+
+/// The XML namespace of Ezilla's element in a domain's `<metadata>`.
+pub const METADATA_NS: &str = "https://ezilla.nchc.org.tw/xmlns/libvirt/1";
+/// libvirt's VIR_DOMAIN_METADATA_ELEMENT.
+const METADATA_ELEMENT: i32 = 2;
+
+/// The owner recorded in the domain's own metadata, as
+/// `<ezilla:owner xmlns:ezilla="METADATA_NS">alice</ezilla:owner>`; none if absent.
+fn owner(dom: &Domain) -> Option<String> {
+    let xml = dom.metadata(METADATA_ELEMENT, Some(METADATA_NS), 0).ok()?;
+    let start = xml.find('>')? + 1;
+    let end = xml.rfind("</")?;
+    let name = xml.get(start..end)?.trim();
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 fn vm_state(state: DomainState) -> VmState {

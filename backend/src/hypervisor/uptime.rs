@@ -70,6 +70,7 @@ mod tests {
             memory_mib: 64,
             host: "h".into(),
             uptime_secs: None,
+            owner: None,
         }
     }
 

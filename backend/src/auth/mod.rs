@@ -1,0 +1,103 @@
+//! Accounts and sessions: who is calling, and what they may do.
+
+pub mod bootstrap;
+pub mod csrf;
+pub mod origin;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use shared::{Quota, Role, User};
+
+use crate::store::{Store, StoreError, sessions::Expiry, users};
+use throttle::Throttle;
+
+/// Session and account settings plus the login throttle.
+pub struct Auth {
+    pub store: Store,
+    pub throttle: Throttle,
+    pub expiry: Expiry,
+    /// The quota a new user gets unless one is given.
+    pub default_quota: Quota,
+    /// Set the cookie's `Secure` flag (when served over TLS).
+    pub secure_cookies: bool,
+}
+
+/// The logged-in caller, put into request extensions by the session middleware.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub user: User,
+    /// The session token, so logout can end exactly this session.
+    pub token: String,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// Whether this caller may see a VM owned by `owner`.
+    pub fn may_see(&self, owner: Option<&str>) -> bool {
+        self.is_admin() || owner == Some(self.user.username.as_str())
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Why a username is refused, if it is: 1-32 of letters, digits, `.`, `_`, `-`, starting
+/// with a letter or digit.
+pub fn check_username(name: &str) -> Result<(), String> {
+    let ok_len = (1..=32).contains(&name.len());
+    let ok_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    let ok_start = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric());
+    if ok_len && ok_chars && ok_start {
+        Ok(())
+    } else {
+        Err(
+            "a username is 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit"
+                .into(),
+        )
+    }
+}
+
+/// Adds a user with a checked name and password; `Conflict` if the name is taken.
+pub fn add_user(
+    store: &Store,
+    user: User,
+    password: &str,
+) -> Result<Result<User, String>, StoreError> {
+    if let Err(why) = check_username(&user.username).and(password::check_new(password)) {
+        return Ok(Err(why));
+    }
+    let hash = password::hash(password);
+    store.run_blocking(|conn| users::insert(conn, &user, &hash, now_secs()).map(|r| Ok(r.user)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_username;
+
+    #[test]
+    fn usernames_are_plain() {
+        for ok in ["alice", "a", "bob.smith", "x_1-2"] {
+            assert!(check_username(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".alice", "a b", "<script>", "ü", &"a".repeat(33)] {
+            assert!(check_username(bad).is_err(), "{bad}");
+        }
+    }
+}

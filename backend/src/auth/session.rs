@@ -1,0 +1,119 @@
+//! Session cookies, and the middleware that turns one into a `CurrentUser` or a 401/403.
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{HeaderMap, HeaderValue, Request, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::{CurrentUser, now_secs};
+use crate::{AppState, api::Access, error::ApiError, store::sessions};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "ezilla_session";
+
+/// A new random 256-bit session token, hex-encoded.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("OS randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The session token from the request's cookies, if any.
+pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// `Set-Cookie` for a new session (`Some(token)`) or for ending one (`None`).
+pub fn set_cookie(token: Option<&str>, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let (value, max_age) = match token {
+        Some(token) => (token, max_age_secs),
+        None => ("", 0),
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie =
+        format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+}
+
+/// Middleware for a route of the given access: looks the session up and checks the role.
+pub async fn require(
+    access: Access,
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    if access == Access::Public {
+        return next.run(req).await;
+    }
+    let Some(token) = token_from(req.headers()) else {
+        return ApiError::Unauthorized.into_response();
+    };
+    let expiry = state.auth.expiry;
+    let lookup = {
+        let token = token.clone();
+        state
+            .auth
+            .store
+            .run(move |c| sessions::user_of(c, &token, now_secs(), expiry))
+            .await
+    };
+    let record = match lookup {
+        Ok(Some(record)) => record,
+        Ok(None) => return ApiError::Unauthorized.into_response(),
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    let current = CurrentUser {
+        id: record.id,
+        user: record.user,
+        token,
+    };
+    if access == Access::Admin && !current.is_admin() {
+        return ApiError::Forbidden("this needs an administrator").into_response();
+    }
+    req.extensions_mut().insert(current);
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_our_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; ezilla_session=abc; b=2"),
+        );
+        assert_eq!(token_from(&headers).as_deref(), Some("abc"));
+        assert_eq!(token_from(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn tokens_are_256_bits_and_cookies_strict() {
+        let token = new_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_token());
+        let cookie = set_cookie(Some(&token), 60, true);
+        let cookie = cookie.to_str().unwrap();
+        for part in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=60"] {
+            assert!(cookie.contains(part), "{cookie}");
+        }
+        assert!(
+            !set_cookie(None, 60, false)
+                .to_str()
+                .unwrap()
+                .contains("Secure")
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! `ezilla user ...`: account management on the same database the server uses.
+
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use shared::{Language, Quota, Role, User};
+
+use crate::{
+    auth::{self, password},
+    config::Settings,
+    store::{Store, StoreError, users},
+};
+
+/// Account commands. Passwords are read from the first line of standard input, so they never
+/// show in the process list; with empty input, a random password is generated and printed.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user.
+    Add {
+        username: String,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set a user's password (ends their sessions).
+    Passwd { username: String },
+    /// List users with their roles and quotas.
+    List,
+    /// Delete a user.
+    Delete { username: String },
+    /// Set a user's quota; omitted limits stay as they are.
+    SetQuota {
+        username: String,
+        #[arg(long)]
+        max_vms: Option<u32>,
+        #[arg(long)]
+        max_vcpus: Option<u32>,
+        #[arg(long)]
+        max_memory_mib: Option<u64>,
+        #[arg(long)]
+        max_disk_gib: Option<u64>,
+    },
+}
+
+/// Runs one command and prints its outcome.
+pub fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
+    let store = Store::open(&settings.database_path())?;
+    match command {
+        UserCommand::Add { username, admin } => {
+            let (password, generated) = read_password()?;
+            let user = User {
+                username: username.clone(),
+                role: if admin { Role::Admin } else { Role::User },
+                language: Language::En,
+                quota: settings.default_quota(),
+            };
+            match auth::add_user(&store, user, &password) {
+                Ok(Ok(_)) => println!("added {username}"),
+                Ok(Err(why)) => bail!("{why}"),
+                Err(StoreError::Conflict) => bail!("user {username} exists already"),
+                Err(err) => return Err(err.into()),
+            }
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Passwd { username } => {
+            let (password, generated) = read_password()?;
+            password::check_new(&password).map_err(anyhow::Error::msg)?;
+            let hash = password::hash(&password);
+            if !store.run_blocking(|c| users::set_password_hash(c, &username, &hash))? {
+                bail!("no user {username}");
+            }
+            println!("password of {username} changed");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::List => {
+            println!(
+                "{:<24} {:<6} {:<6} {:>4} {:>6} {:>10} {:>8}",
+                "USERNAME", "ROLE", "LANG", "VMS", "VCPUS", "MEMORY_MIB", "DISK_GIB"
+            );
+            for u in store.run_blocking(|c| users::list(c))? {
+                let q = u.quota;
+                println!(
+                    "{:<24} {:<6} {:<6} {:>4} {:>6} {:>10} {:>8}",
+                    u.username,
+                    u.role.as_str(),
+                    u.language.tag(),
+                    q.max_vms,
+                    q.max_vcpus,
+                    q.max_memory_mib,
+                    q.max_disk_gib
+                );
+            }
+        }
+        UserCommand::Delete { username } => {
+            if !store.run_blocking(|c| users::delete(c, &username))? {
+                bail!("no user {username}");
+            }
+            println!("deleted {username}");
+        }
+        UserCommand::SetQuota {
+            username,
+            max_vms,
+            max_vcpus,
+            max_memory_mib,
+            max_disk_gib,
+        } => {
+            let record = store
+                .run_blocking(|c| users::by_name(c, &username))?
+                .with_context(|| format!("no user {username}"))?;
+            let old = record.user.quota;
+            let quota = Quota {
+                max_vms: max_vms.unwrap_or(old.max_vms),
+                max_vcpus: max_vcpus.unwrap_or(old.max_vcpus),
+                max_memory_mib: max_memory_mib.unwrap_or(old.max_memory_mib),
+                max_disk_gib: max_disk_gib.unwrap_or(old.max_disk_gib),
+            };
+            store.run_blocking(|c| users::set_quota(c, &username, quota))?;
+            println!("quota of {username} set");
+        }
+    }
+    Ok(())
+}
+
+/// The first line of standard input, or a generated password when it is empty.
+fn read_password() -> anyhow::Result<(String, bool)> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    Ok(if line.is_empty() {
+        (password::generate(), true)
+    } else {
+        (line.to_owned(), false)
+    })
+}

@@ -1,0 +1,54 @@
+//! Schema migrations, applied in order at open; `PRAGMA user_version` records how far.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema one version up. Never edit one that has shipped; add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: users and their sessions.
+    "CREATE TABLE users (
+        id             INTEGER PRIMARY KEY,
+        username       TEXT NOT NULL UNIQUE,
+        password_hash  TEXT NOT NULL,
+        role           TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        language       TEXT NOT NULL DEFAULT 'en',
+        max_vms        INTEGER NOT NULL,
+        max_vcpus      INTEGER NOT NULL,
+        max_memory_mib INTEGER NOT NULL,
+        max_disk_gib   INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash   BLOB PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_user ON sessions(user_id);",
+];
+
+pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applying_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        apply(&mut conn).unwrap();
+        let version: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
+}

@@ -1,0 +1,75 @@
+//! The sessions table. Only a SHA-256 of each session token is stored, so a copy of the
+//! database does not let anyone log in.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::{StoreError, users::UserRecord};
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn insert(conn: &Connection, token: &str, user_id: i64, now: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?3)",
+        params![token_hash(token), user_id, now],
+    )?;
+    Ok(())
+}
+
+/// Expiry rules, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry {
+    /// A session unused this long ends.
+    pub idle: i64,
+    /// A session this old ends, used or not.
+    pub absolute: i64,
+}
+
+/// The user of a live session, touching its last-seen time; expired sessions are deleted.
+pub fn user_of(
+    conn: &Connection,
+    token: &str,
+    now: i64,
+    expiry: Expiry,
+) -> Result<Option<UserRecord>, StoreError> {
+    let hash = token_hash(token);
+    let found = conn
+        .query_row(
+            "SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
+            [&hash],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((user_id, created, last_seen)) = found else {
+        return Ok(None);
+    };
+    if now - created > expiry.absolute || now - last_seen > expiry.idle {
+        conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
+        return Ok(None);
+    }
+    // Touch at most once a minute: a write per request would make reads pay for durability.
+    if now - last_seen >= 60 {
+        conn.execute(
+            "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+            params![hash, now],
+        )?;
+    }
+    super::users::by_id(conn, user_id)
+}
+
+/// Ends a session; false if it did not exist.
+pub fn delete(conn: &Connection, token: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [token_hash(token)],
+    )? > 0)
+}

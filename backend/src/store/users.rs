@@ -1,0 +1,136 @@
+//! The users table.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use shared::{Language, Quota, Role, User};
+
+use super::{StoreError, conflict_on_unique};
+
+/// A user row: the API's view plus what stays on the server.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub user: User,
+    pub password_hash: String,
+}
+
+const COLUMNS: &str =
+    "id, username, role, language, max_vms, max_vcpus, max_memory_mib, max_disk_gib, password_hash";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    let role: String = row.get(2)?;
+    let language: String = row.get(3)?;
+    Ok(UserRecord {
+        id: row.get(0)?,
+        user: User {
+            username: row.get(1)?,
+            role: Role::parse(&role).unwrap_or(Role::User),
+            language: Language::from_tag(&language).unwrap_or_default(),
+            quota: Quota {
+                max_vms: row.get(4)?,
+                max_vcpus: row.get(5)?,
+                max_memory_mib: row.get(6)?,
+                max_disk_gib: row.get(7)?,
+            },
+        },
+        password_hash: row.get(8)?,
+    })
+}
+
+/// Adds a user; `Conflict` if the name is taken.
+pub fn insert(
+    conn: &Connection,
+    user: &User,
+    password_hash: &str,
+    now: i64,
+) -> Result<UserRecord, StoreError> {
+    let q = user.quota;
+    conn.execute(
+        "INSERT INTO users (username, password_hash, role, language, max_vms, max_vcpus,
+                            max_memory_mib, max_disk_gib, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            user.username,
+            password_hash,
+            user.role.as_str(),
+            user.language.tag(),
+            q.max_vms,
+            q.max_vcpus,
+            q.max_memory_mib,
+            q.max_disk_gib,
+            now
+        ],
+    )
+    .map_err(conflict_on_unique)?;
+    Ok(UserRecord {
+        id: conn.last_insert_rowid(),
+        user: user.clone(),
+        password_hash: password_hash.into(),
+    })
+}
+
+pub fn by_name(conn: &Connection, username: &str) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1");
+    Ok(conn.query_row(&sql, [username], from_row).optional()?)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<User>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY username");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |row| from_row(row).map(|r| r.user))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// Deletes a user and (by cascade) their sessions; false if there was no such user.
+pub fn delete(conn: &Connection, username: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute("DELETE FROM users WHERE username = ?1", [username])? > 0)
+}
+
+/// Sets a new password hash and ends every session of the user; false if no such user.
+pub fn set_password_hash(
+    conn: &mut Connection,
+    username: &str,
+    hash: &str,
+) -> Result<bool, StoreError> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE users SET password_hash = ?2 WHERE username = ?1",
+        params![username, hash],
+    )?;
+    tx.execute(
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+        [username],
+    )?;
+    tx.commit()?;
+    Ok(changed > 0)
+}
+
+pub fn set_quota(conn: &Connection, username: &str, q: Quota) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE users SET max_vms = ?2, max_vcpus = ?3, max_memory_mib = ?4, max_disk_gib = ?5
+         WHERE username = ?1",
+        params![
+            username,
+            q.max_vms,
+            q.max_vcpus,
+            q.max_memory_mib,
+            q.max_disk_gib
+        ],
+    )? > 0)
+}
+
+pub fn set_language(conn: &Connection, user_id: i64, language: Language) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE users SET language = ?2 WHERE id = ?1",
+        params![user_id, language.tag()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `ezilla user add | passwd | list | delete | set-quota` on the server's database.
+
+use std::{
+    io::Write,
+    process::{Output, Stdio},
+};
+
+use super::ezilla;
+
+/// Runs `ezilla ARGS` with `stdin` as standard input.
+fn run(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = ezilla(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn account_commands_work_on_the_database() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    stdout(&run(dir, &["user", "add", "alice"], "alice-password\n"));
+    let generated = stdout(&run(dir, &["user", "add", "boss", "--admin"], ""));
+    assert!(
+        generated.contains("password: "),
+        "a password is generated on empty input"
+    );
+    stdout(&run(
+        dir,
+        &[
+            "user",
+            "set-quota",
+            "alice",
+            "--max-vms",
+            "2",
+            "--max-memory-mib",
+            "1024",
+        ],
+        "",
+    ));
+
+    let list = stdout(&run(dir, &["user", "list"], ""));
+    let alice = list
+        .lines()
+        .find(|l| l.starts_with("alice"))
+        .expect("alice listed");
+    let cols: Vec<_> = alice.split_whitespace().collect();
+    assert_eq!(cols, ["alice", "user", "en", "2", "8", "1024", "100"]);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("boss ") && l.contains("admin"))
+    );
+
+    let duplicate = run(dir, &["user", "add", "alice"], "another-password\n");
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("exists already"));
+    let short = run(dir, &["user", "passwd", "alice"], "short\n");
+    assert!(!short.status.success(), "too short a password is refused");
+
+    stdout(&run(dir, &["user", "passwd", "alice"], "a-new-password\n"));
+    stdout(&run(dir, &["user", "delete", "alice"], ""));
+    assert!(!stdout(&run(dir, &["user", "list"], "")).contains("alice"));
+    assert!(!run(dir, &["user", "delete", "alice"], "").status.success());
+}
