@@ -5,6 +5,8 @@ mod app;
 mod apps;
 mod components;
 mod desktop;
+mod i18n;
+mod login;
 mod state;
 
 fn main() {

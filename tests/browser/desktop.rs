@@ -6,14 +6,17 @@ use fantoccini::Locator;
 use super::{double_click, drag_by};
 use crate::{
     api::TEST_HOST,
-    support::{browser::Browser, server::TestServer},
+    support::{
+        browser::Browser,
+        server::{PASSWORD, TestServer},
+    },
 };
 
 #[tokio::test]
 async fn vm_manager_lists_libvirts_vms() {
     let server = TestServer::with_frontend(&[TEST_HOST]).await;
     let browser = Browser::start().await;
-    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.login(&server.url("/"), "root", PASSWORD).await;
 
     browser.find(".taskbar .clock").await;
     let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
@@ -39,7 +42,7 @@ async fn vm_manager_lists_libvirts_vms() {
 async fn windows_move_by_the_title_bar_and_close() {
     let server = TestServer::with_frontend(&[TEST_HOST]).await;
     let browser = Browser::start().await;
-    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.login(&server.url("/"), "root", PASSWORD).await;
     let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
     double_click(&browser, &icon).await;
 
@@ -77,7 +80,7 @@ async fn windows_move_by_the_title_bar_and_close() {
 async fn a_stopped_server_gets_a_clear_message_not_a_blank_page() {
     let mut server = TestServer::with_frontend(&[TEST_HOST]).await;
     let browser = Browser::start().await;
-    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.login(&server.url("/"), "root", PASSWORD).await;
     let icon = browser.find(".desktop-icon[data-app='vm-manager']").await;
     double_click(&browser, &icon).await;
     browser.find("tr[data-vm='test']").await;

@@ -1,5 +1,6 @@
 //! The desktop in real headless Chromium.
 
+mod accounts;
 mod desktop;
 
 use fantoccini::{

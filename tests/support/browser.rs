@@ -84,6 +84,21 @@ impl Browser {
         .await
     }
 
+    /// Opens the app at `base` and logs in through the login page (Enter submits).
+    pub async fn login(&self, base: &str, username: &str, password: &str) {
+        self.client.goto(base).await.unwrap();
+        self.type_into("input[name='username']", username).await;
+        self.type_into("input[name='password']", &format!("{password}\u{E007}"))
+            .await;
+    }
+
+    /// Clears the input `css` and types `text` into it.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -1,8 +1,12 @@
 //! The only code that talks to the network. Every call returns `Result<T, api::Error>`.
 
-use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
-use shared::{ErrorBody, Health, VmList, routes};
+mod admin;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::{Serialize, de::DeserializeOwned};
+use shared::{ErrorBody, ErrorCode, Health, LoginRequest, User, VmList, auth::CSRF_HEADER, routes};
+
+pub use admin::*;
 
 /// Why an API call failed, in terms the user can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +17,16 @@ pub enum Error {
     Api(ErrorBody),
     /// The server answered something this client does not understand.
     BadResponse(String),
+}
+
+impl Error {
+    /// The error's machine code, when the server sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(body) => Some(body.code),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -37,12 +51,60 @@ pub async fn list_vms() -> Result<VmList, Error> {
     get_json(routes::VMS).await
 }
 
+/// `POST /api/v1/auth/login`.
+pub async fn login(request: &LoginRequest) -> Result<User, Error> {
+    decode(send_json(Request::post(routes::LOGIN), request).await?).await
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout() -> Result<(), Error> {
+    no_content(send_empty(Request::post(routes::LOGOUT)).await?).await
+}
+
+/// `GET /api/v1/me`; `Ok(None)` when not logged in.
+pub async fn me() -> Result<Option<User>, Error> {
+    match get_json(routes::ME).await {
+        Ok(user) => Ok(Some(user)),
+        Err(err) if err.code() == Some(ErrorCode::Unauthorized) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, Error> {
     let response = Request::get(url)
         .send()
         .await
         .map_err(|_| Error::Unreachable)?;
     decode(response).await
+}
+
+/// Sends `body` as JSON, which is also the proof of same-origin that the server asks of
+/// state-changing requests.
+async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<Response, Error> {
+    request
+        .json(body)
+        .map_err(|e| Error::BadResponse(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| Error::Unreachable)
+}
+
+/// Sends a request with no body, proving same-origin by the custom header.
+async fn send_empty(request: RequestBuilder) -> Result<Response, Error> {
+    request
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(|_| Error::Unreachable)
+}
+
+/// Success with no body (204), or the error the server sent.
+async fn no_content(response: Response) -> Result<(), Error> {
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<()>(response).await
+    }
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Error> {

@@ -1,29 +1,47 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
+mod users;
 mod vm_manager;
 
 use leptos::prelude::*;
+
+use crate::i18n::Key;
 
 /// Every application the desktop can open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppKind {
     VmManager,
+    UserAdmin,
 }
 
 impl AppKind {
     /// All apps, in launcher order.
-    pub const ALL: [AppKind; 1] = [AppKind::VmManager];
+    pub const ALL: [AppKind; 2] = [AppKind::VmManager, AppKind::UserAdmin];
+
+    /// The apps a user may open: the admin app only for administrators.
+    pub fn available(is_admin: bool) -> impl Iterator<Item = AppKind> {
+        Self::ALL
+            .into_iter()
+            .filter(move |app| is_admin || !app.admin_only())
+    }
+
+    fn admin_only(self) -> bool {
+        matches!(self, Self::UserAdmin)
+    }
 
     /// A stable identifier, used in the DOM (`data-app`) and, later, in saved layouts.
     pub fn slug(self) -> &'static str {
         match self {
             Self::VmManager => "vm-manager",
+            Self::UserAdmin => "user-admin",
         }
     }
 
-    pub fn title(self) -> &'static str {
+    /// The app's name, as a translation key.
+    pub fn title(self) -> Key {
         match self {
-            Self::VmManager => "VM Manager",
+            Self::VmManager => Key::VmManager,
+            Self::UserAdmin => Key::UserAdmin,
         }
     }
 
@@ -31,6 +49,7 @@ impl AppKind {
     pub fn icon(self) -> &'static str {
         match self {
             Self::VmManager => "/icons/vm-manager.svg",
+            Self::UserAdmin => "/icons/user-admin.svg",
         }
     }
 
@@ -38,6 +57,7 @@ impl AppKind {
     pub fn view(self) -> AnyView {
         match self {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
+            Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
         }
     }
 }

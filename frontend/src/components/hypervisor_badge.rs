@@ -3,29 +3,33 @@
 use leptos::prelude::*;
 use shared::{Health, HypervisorKind};
 
-use crate::state::server::use_server_status;
+use crate::{
+    i18n::{I18n, Key, use_i18n},
+    state::server::use_server_status,
+};
 
 #[component]
 pub fn HypervisorBadge() -> impl IntoView {
     let status = use_server_status();
-    move || {
-        match status.health.get() {
+    let i18n = use_i18n();
+    move || match status.health.get() {
         None => view! { <span class="badge">"…"</span> }.into_any(),
         Some(Err(err)) => view! {
-            <span class="badge offline" role="alert" title=err.to_string()>"Server unreachable"</span>
+            <span class="badge offline" role="alert" title=err.to_string()>
+                {i18n.t(Key::ServerUnreachable)}
+            </span>
         }
         .into_any(),
         Some(Ok(health)) => {
-            let (class, text) = describe(&health);
+            let (class, text) = describe(&health, i18n);
             view! { <span class=class>{text}</span> }.into_any()
         }
-    }
     }
 }
 
 /// The badge's class and text for a health report.
-fn describe(health: &Health) -> (&'static str, String) {
-    let names = |kind| {
+fn describe(health: &Health, i18n: I18n) -> (&'static str, String) {
+    let uris = |kind| {
         health
             .hosts
             .iter()
@@ -33,12 +37,12 @@ fn describe(health: &Health) -> (&'static str, String) {
             .map(|h| h.uri.as_str())
             .collect::<Vec<_>>()
     };
-    let (qemu, test) = (names(HypervisorKind::Qemu), names(HypervisorKind::Test));
+    let (qemu, test) = (uris(HypervisorKind::Qemu), uris(HypervisorKind::Test));
     let text = match (qemu.is_empty(), test.is_empty()) {
         (false, true) => format!("QEMU: {}", qemu.join(", ")),
-        (true, false) => "libvirt test driver: simulated VMs".to_owned(),
-        (false, false) => format!("QEMU: {}; plus simulated test hosts", qemu.join(", ")),
-        (true, true) => format!("{} libvirt host(s)", health.hosts.len()),
+        (true, false) => i18n.t(Key::TestDriver).to_owned(),
+        (false, false) => format!("QEMU: {}; {}", qemu.join(", "), i18n.t(Key::TestDriver)),
+        (true, true) => format!("libvirt: {}", health.hosts.len()),
     };
     let class = if health.ok { "badge" } else { "badge degraded" };
     (class, text)

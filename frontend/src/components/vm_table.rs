@@ -3,25 +3,36 @@
 use leptos::prelude::*;
 use shared::Vm;
 
+use crate::i18n::{Key, use_i18n};
+
 #[component]
 pub fn VmTable(
     /// The rows to show.
     vms: Vec<Vm>,
+    /// Add the Owner column (admins see everyone's VMs).
+    show_owner: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if vms.is_empty() {
-        return view! { <p class="empty">"No virtual machines yet."</p> }.into_any();
+        return view! { <p class="empty">{move || i18n.t(Key::NoVms)}</p> }.into_any();
+    }
+    let mut columns = vec![
+        Key::ColId,
+        Key::ColName,
+        Key::ColState,
+        Key::ColCores,
+        Key::ColMemory,
+        Key::ColHost,
+        Key::ColUptime,
+    ];
+    if show_owner {
+        columns.push(Key::ColOwner);
     }
     view! {
         <table class="vm-table">
             <thead>
                 <tr>
-                    <th>"ID"</th>
-                    <th>"Name"</th>
-                    <th>"State"</th>
-                    <th>"Cores"</th>
-                    <th>"Memory"</th>
-                    <th>"Host"</th>
-                    <th>"Uptime"</th>
+                    {columns.into_iter().map(|key| view! { <th>{move || i18n.t(key)}</th> }).collect_view()}
                 </tr>
             </thead>
             <tbody>
@@ -38,6 +49,9 @@ pub fn VmTable(
                         <td class="memory">{format!("{} MiB", vm.memory_mib)}</td>
                         <td class="host">{vm.host}</td>
                         <td class="uptime">{vm.uptime_secs.map(format_uptime).unwrap_or_else(|| "-".into())}</td>
+                        {show_owner.then(|| view! {
+                            <td class="owner">{vm.owner.unwrap_or_else(|| "-".into())}</td>
+                        })}
                     </tr>
                 }}).collect_view()}
             </tbody>

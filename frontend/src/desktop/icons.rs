@@ -2,14 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::{apps::AppKind, state::windows::use_windows};
+use crate::{
+    apps::AppKind,
+    i18n::use_i18n,
+    state::{session::use_session, windows::use_windows},
+};
 
 #[component]
 pub fn DesktopIcons() -> impl IntoView {
     let windows = use_windows();
+    let i18n = use_i18n();
+    let is_admin = use_session().is_admin();
     view! {
         <ul class="desktop-icons">
-            {AppKind::ALL.into_iter().map(|app| view! {
+            {AppKind::available(is_admin).map(|app| view! {
                 <li>
                     <button
                         class="desktop-icon"
@@ -18,7 +24,7 @@ pub fn DesktopIcons() -> impl IntoView {
                         on:keydown=move |ev| if ev.key() == "Enter" { windows.open(app) }
                     >
                         <img src=app.icon() alt="" draggable="false" />
-                        <span>{app.title()}</span>
+                        <span>{move || i18n.t(app.title())}</span>
                     </button>
                 </li>
             }).collect_view()}

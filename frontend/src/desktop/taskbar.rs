@@ -1,17 +1,26 @@
-//! The taskbar: the launcher, a button per open window, the hypervisor in use, the clock.
+//! The taskbar: the launcher, a button per open window, the hypervisor in use, the user with
+//! "Close Session", and the clock.
 
 use leptos::prelude::*;
 
 use crate::{
     apps::AppKind,
     components::{clock::Clock, hypervisor_badge::HypervisorBadge},
-    state::windows::use_windows,
+    i18n::{Key, use_i18n},
+    state::{session::use_session, windows::use_windows},
 };
 
 #[component]
 pub fn Taskbar() -> impl IntoView {
     let windows = use_windows();
+    let session = use_session();
+    let i18n = use_i18n();
     let launcher_open = RwSignal::new(false);
+    let username = move || {
+        session
+            .user
+            .with(|u| u.as_ref().map(|u| u.username.clone()))
+    };
     view! {
         <footer class="taskbar">
             <div class="launcher">
@@ -25,14 +34,14 @@ pub fn Taskbar() -> impl IntoView {
                 </button>
                 <Show when=move || launcher_open.get()>
                     <ul class="launcher-menu" role="menu">
-                        {AppKind::ALL.into_iter().map(|app| view! {
+                        {AppKind::available(session.is_admin()).map(|app| view! {
                             <li role="none">
                                 <button role="menuitem" data-app=app.slug() on:click=move |_| {
                                     launcher_open.set(false);
                                     windows.open(app);
                                 }>
                                     <img src=app.icon() alt="" />
-                                    {app.title()}
+                                    {move || i18n.t(app.title())}
                                 </button>
                             </li>
                         }).collect_view()}
@@ -47,12 +56,16 @@ pub fn Taskbar() -> impl IntoView {
                             class:active=move || windows.focused() == Some(window.id)
                             on:click=move |_| windows.focus(window.id)
                         >
-                            {window.app.title()}
+                            {move || i18n.t(window.app.title())}
                         </button>
                     </li>
                 </For>
             </ul>
             <HypervisorBadge />
+            <span class="user">{username}</span>
+            <button class="logout" on:click=move |_| session.logout()>
+                {move || i18n.t(Key::CloseSession)}
+            </button>
             <Clock />
         </footer>
     }

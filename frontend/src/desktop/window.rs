@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
-use crate::state::windows::{Window, use_windows};
+use crate::{
+    i18n::{Key, use_i18n},
+    state::windows::{Window, use_windows},
+};
 
 /// Where a drag started: the pointer's offset from the window's corner.
 #[derive(Clone, Copy)]
@@ -19,6 +22,7 @@ pub fn WindowFrame(
     window: Window,
 ) -> impl IntoView {
     let windows = use_windows();
+    let i18n = use_i18n();
     let grab = RwSignal::new(None::<Grab>);
 
     let start_drag = move |ev: PointerEvent| {
@@ -52,7 +56,7 @@ pub fn WindowFrame(
             class="window"
             data-window=window.app.slug()
             role="dialog"
-            aria-label=window.app.title()
+            aria-label=move || i18n.t(window.app.title())
             style:left=move || format!("{}px", window.pos.get().0)
             style:top=move || format!("{}px", window.pos.get().1)
             style:z-index=move || window.z.get().to_string()
@@ -65,10 +69,10 @@ pub fn WindowFrame(
                 on:pointerup=end_drag
                 on:pointercancel=end_drag
             >
-                <span class="title">{window.app.title()}</span>
+                <span class="title">{move || i18n.t(window.app.title())}</span>
                 <button
                     class="close"
-                    aria-label="Close"
+                    aria-label=move || i18n.t(Key::Close)
                     on:pointerdown=|ev| ev.stop_propagation()
                     on:click=move |_| windows.close(window.id)
                 >

@@ -1,4 +1,5 @@
 //! Shared client state as `provide_*` / `use_*` context pairs.
 
 pub mod server;
+pub mod session;
 pub mod windows;
