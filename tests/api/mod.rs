@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authz;
+mod events;
 mod health;
 mod spa;
 mod vms;

@@ -38,6 +38,14 @@ async fn kill_9_during_a_write_burst_loses_no_acknowledged_write() {
     let data = tempfile::tempdir().unwrap();
     let mut served = Served::start(data.path()).await;
     let client = admin_client(&served.base, data.path()).await;
+    let mode = std::fs::metadata(data.path().join("admin-password"))
+        .unwrap()
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600,
+        "the first admin password is for root's eyes only"
+    );
 
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let writers: Vec<_> = (0..WRITERS)

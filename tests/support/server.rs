@@ -107,16 +107,27 @@ impl TestServer {
 
     /// A client logged in as `username`.
     pub async fn login(&self, username: &str) -> Client {
+        self.login_with_token(username).await.0
+    }
+
+    /// A client logged in as `username`, and the raw session token its cookie holds.
+    pub async fn login_with_token(&self, username: &str) -> (Client, String) {
         let client = self.anonymous();
-        let (status, body) = client
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/auth/login",
-                Some(json!({"username": username, "password": PASSWORD, "language": "en"})),
-            )
-            .await;
-        assert_eq!(status, 200, "login as {username}: {body}");
-        client
+        let response = client
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD, "language": "en"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login as {username}");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        let token = cookie
+            .strip_prefix("ezilla_session=")
+            .and_then(|rest| rest.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        (client, token)
     }
 
     /// A client logged in as the built-in test admin `root`.

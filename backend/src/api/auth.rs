@@ -5,7 +5,7 @@ use std::{net::SocketAddr, time::Instant};
 use axum::{
     Extension,
     extract::{ConnectInfo, State},
-    http::{Method, StatusCode, header},
+    http::{HeaderMap, Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post, put},
 };
@@ -38,6 +38,7 @@ pub fn routes() -> Vec<Route> {
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let auth = state.auth.clone();
@@ -80,7 +81,8 @@ async fn login(
         })
         .await?;
     record.user.language = language;
-    let cookie = session::set_cookie(Some(&token), auth.expiry.absolute, auth.secure_cookies);
+    let secure = auth.secure_cookies || session::came_over_tls(&headers);
+    let cookie = session::set_cookie(Some(&token), auth.expiry.absolute, secure);
     tracing::info!(user = %record.user.username, "logged in");
     Ok(([(header::SET_COOKIE, cookie)], Json(record.user)).into_response())
 }

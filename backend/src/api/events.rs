@@ -7,7 +7,7 @@ use axum::{
     Extension,
     extract::{
         State,
-        ws::{Message, WebSocket, WebSocketUpgrade},
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
     },
     http::Method,
     response::Response,
@@ -16,7 +16,11 @@ use axum::{
 use shared::routes;
 
 use super::{Access, Route, vms::visible_vms};
-use crate::{AppState, auth::CurrentUser};
+use crate::{
+    AppState,
+    auth::{CurrentUser, now_secs},
+    store::sessions,
+};
 
 /// How often the VM list is looked at for changes.
 const POLL: Duration = Duration::from_secs(2);
@@ -39,6 +43,11 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
     loop {
         tokio::select! {
             _ = tick.tick() => {
+                if !session_alive(&state, &me).await {
+                    let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };
+                    let _ = socket.send(Message::Close(Some(close))).await;
+                    return;
+                }
                 let Ok(list) = visible_vms(&state, &me).await else { continue };
                 let json = serde_json::to_string(&list).expect("VmList serializes");
                 if json != last {
@@ -54,4 +63,15 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
             },
         }
     }
+}
+
+/// Whether the session that opened the socket is still valid (not logged out or expired).
+async fn session_alive(state: &AppState, me: &CurrentUser) -> bool {
+    let (token, expiry) = (me.token.clone(), state.auth.expiry);
+    let found = state
+        .auth
+        .store
+        .run(move |c| sessions::user_of(c, &token, now_secs(), expiry))
+        .await;
+    matches!(found, Ok(Some(_)))
 }

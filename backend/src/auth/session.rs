@@ -45,6 +45,14 @@ pub fn set_cookie(token: Option<&str>, max_age_secs: i64, secure: bool) -> Heade
     HeaderValue::from_str(&cookie).expect("cookie is ASCII")
 }
 
+/// Whether a TLS-terminating proxy says the browser used HTTPS: then the cookie is `Secure`
+/// even if `secure_cookies` was not set.
+pub fn came_over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
 /// Middleware for a route of the given access: looks the session up and checks the role.
 pub async fn require(
     access: Access,

@@ -1,7 +1,7 @@
 //! The SQLite database: one file under the data directory, WAL mode, `synchronous=FULL` so a
 //! write acknowledged to a client survives `kill -9` and power loss, migrations at open.
 
-mod migrations;
+pub(crate) mod migrations;
 pub mod sessions;
 pub mod users;
 

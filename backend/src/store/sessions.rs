@@ -73,3 +73,71 @@ pub fn delete(conn: &Connection, token: &str) -> Result<bool, StoreError> {
         [token_hash(token)],
     )? > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use shared::{Language, Quota, Role, User};
+
+    use super::*;
+
+    const EXPIRY: Expiry = Expiry {
+        idle: 100,
+        absolute: 1_000,
+    };
+
+    fn db_with_session(token: &str) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::apply(&mut conn).unwrap();
+        let user = User {
+            username: "alice".into(),
+            role: Role::User,
+            language: Language::En,
+            quota: Quota {
+                max_vms: 1,
+                max_vcpus: 1,
+                max_memory_mib: 1,
+                max_disk_gib: 1,
+            },
+        };
+        let record = crate::store::users::insert(&conn, &user, "hash", 0).unwrap();
+        insert(&conn, token, record.id, 0).unwrap();
+        conn
+    }
+
+    #[test]
+    fn idle_sessions_end() {
+        let conn = db_with_session("t");
+        assert!(user_of(&conn, "t", 90, EXPIRY).unwrap().is_some());
+        assert!(
+            user_of(&conn, "t", 185, EXPIRY).unwrap().is_some(),
+            "touched at 90"
+        );
+        assert!(user_of(&conn, "t", 400, EXPIRY).unwrap().is_none());
+        assert!(
+            user_of(&conn, "t", 401, EXPIRY).unwrap().is_none(),
+            "and is gone"
+        );
+    }
+
+    #[test]
+    fn busy_sessions_end_at_the_absolute_limit() {
+        let conn = db_with_session("t");
+        for now in (60..=1_000).step_by(60) {
+            assert!(user_of(&conn, "t", now, EXPIRY).unwrap().is_some(), "{now}");
+        }
+        assert!(user_of(&conn, "t", 1_001, EXPIRY).unwrap().is_none());
+    }
+
+    #[test]
+    fn only_a_hash_of_the_token_is_stored() {
+        let conn = db_with_session("secret-token");
+        let stored: Vec<u8> = conn
+            .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored.len(), 32);
+        assert!(!String::from_utf8_lossy(&stored).contains("secret-token"));
+        assert!(user_of(&conn, "secret-token", 1, EXPIRY).unwrap().is_some());
+        assert!(user_of(&conn, "other", 1, EXPIRY).unwrap().is_none());
+    }
+}
