@@ -37,6 +37,10 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
 
+    /// Seconds between two looks at each host's VMs and capacity [default: 2].
+    #[arg(long, env = "EZILLA_REFRESH_SECS")]
+    pub refresh_secs: Option<u64>,
+
     /// Directory of the database and other state [default: data].
     #[arg(long, env = "EZILLA_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -128,6 +132,7 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub libvirt_timeout_secs: u64,
     pub log_format: LogFormat,
+    pub refresh_secs: u64,
     pub data_dir: PathBuf,
     pub session_idle_minutes: u64,
     pub session_max_hours: u64,
@@ -149,6 +154,7 @@ impl Default for Settings {
             static_dir: PathBuf::from("frontend/dist"),
             libvirt_timeout_secs: 10,
             log_format: LogFormat::Text,
+            refresh_secs: 2,
             data_dir: PathBuf::from("data"),
             session_idle_minutes: 60,
             session_max_hours: 12,
@@ -203,6 +209,7 @@ impl Settings {
             self.data_dir = v.clone();
         }
         let overrides = [
+            (cli.refresh_secs, &mut self.refresh_secs),
             (cli.session_idle_minutes, &mut self.session_idle_minutes),
             (cli.session_max_hours, &mut self.session_max_hours),
             (cli.quota_max_memory_mib, &mut self.quota_max_memory_mib),
@@ -222,6 +229,11 @@ impl Settings {
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;
         }
+    }
+
+    /// How often each host is looked at.
+    pub fn refresh_interval(&self) -> Duration {
+        Duration::from_secs(self.refresh_secs.max(1))
     }
 
     /// The SQLite database file.

@@ -8,7 +8,10 @@ use axum::{
 };
 use shared::{ErrorBody, ErrorCode};
 
-use crate::store::StoreError;
+use crate::{
+    hypervisor::{ActionError, CreateError, HostError},
+    store::StoreError,
+};
 
 /// An API failure.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +30,12 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("quota exceeded: {0}")]
+    QuotaExceeded(String),
+    #[error("invalid state: {0}")]
+    InvalidState(String),
+    #[error("no capacity: {0}")]
+    NoCapacity(String),
     #[error("no hypervisor host answered")]
     HypervisorUnavailable,
     #[error("hypervisor host {host} did not answer in time")]
@@ -38,6 +47,40 @@ pub enum ApiError {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         Self::Internal(err.into())
+    }
+}
+
+impl From<HostError> for ApiError {
+    fn from(err: HostError) -> Self {
+        match err {
+            HostError::Timeout(_) | HostError::Unreachable(_) => Self::HypervisorUnavailable,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(err: ActionError) -> Self {
+        match err {
+            ActionError::NotFound => Self::NotFound,
+            ActionError::InvalidState => {
+                Self::InvalidState("the VM cannot do that in its current state".into())
+            }
+            ActionError::Host(e) => e.into(),
+        }
+    }
+}
+
+impl From<CreateError> for ApiError {
+    fn from(err: CreateError) -> Self {
+        match err {
+            CreateError::NameTaken(_) => Self::Conflict(err.to_string()),
+            CreateError::UnknownHost(_) | CreateError::TemplateMissing(_) => {
+                Self::BadRequest(err.to_string())
+            }
+            CreateError::NoCapacity { .. } => Self::NoCapacity(err.to_string()),
+            CreateError::Host(e) => e.into(),
+        }
     }
 }
 
@@ -53,6 +96,9 @@ impl ApiError {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
             Self::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Self::QuotaExceeded(_) => (StatusCode::FORBIDDEN, ErrorCode::QuotaExceeded),
+            Self::InvalidState(_) => (StatusCode::CONFLICT, ErrorCode::InvalidState),
+            Self::NoCapacity(_) => (StatusCode::CONFLICT, ErrorCode::NoCapacity),
             Self::HypervisorUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::HypervisorUnavailable,
@@ -76,7 +122,12 @@ impl ApiError {
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many failed logins. Try again in {retry_after_secs} seconds.")
             }
-            Self::Conflict(why) => format!("{why}."),
+            Self::Conflict(why)
+            | Self::QuotaExceeded(why)
+            | Self::InvalidState(why)
+            | Self::NoCapacity(why) => {
+                format!("{why}.")
+            }
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),
         }
@@ -123,6 +174,17 @@ mod tests {
                 ErrorCode::TooManyRequests,
             ),
             (ApiError::Conflict("x".into()), 409, ErrorCode::Conflict),
+            (
+                ApiError::QuotaExceeded("x".into()),
+                403,
+                ErrorCode::QuotaExceeded,
+            ),
+            (
+                ApiError::InvalidState("x".into()),
+                409,
+                ErrorCode::InvalidState,
+            ),
+            (ApiError::NoCapacity("x".into()), 409, ErrorCode::NoCapacity),
             (
                 ApiError::HypervisorUnavailable,
                 503,

@@ -36,7 +36,14 @@ impl AppState {
         auth::bootstrap::ensure_admin(&store, &settings.data_dir, settings.default_quota())?;
         // Computes the dummy hash now, so the first unknown-user login costs what others do.
         tokio::task::spawn_blocking(|| auth::password::verify_against_nobody("")).await?;
-        let pool = Pool::start(&settings.hosts, settings.libvirt_timeout()).await?;
+        let added = store.run_blocking(|c| store::hosts::list(c))?;
+        let pool = Pool::start(
+            &settings.hosts,
+            &added,
+            settings.libvirt_timeout(),
+            settings.refresh_interval(),
+        )
+        .await?;
         Ok(Self {
             pool: Arc::new(pool),
             auth: Arc::new(Auth {

@@ -20,6 +20,12 @@ pub enum ErrorCode {
     TooManyRequests,
     /// The thing exists already (a username taken).
     Conflict,
+    /// Doing this would exceed the user's quota.
+    QuotaExceeded,
+    /// Not possible in the VM's current state (starting a running VM).
+    InvalidState,
+    /// No host has room for the VM.
+    NoCapacity,
     /// No hypervisor host answered.
     HypervisorUnavailable,
     /// A hypervisor host did not answer in time.

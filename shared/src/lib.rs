@@ -4,10 +4,14 @@
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod host;
 pub mod routes;
+pub mod template;
 pub mod vm;
 
 pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLanguage, User};
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
-pub use vm::{Vm, VmList, VmState};
+pub use host::{HostInfo, NewHost};
+pub use template::{KernelBoot, Template};
+pub use vm::{ActionRequest, CreateVm, DeleteVm, Vm, VmAction, VmList, VmState};

@@ -22,6 +22,18 @@ pub const ADMIN_USER: &str = "/api/v1/admin/users/{name}";
 pub const ADMIN_USER_PASSWORD: &str = "/api/v1/admin/users/{name}/password";
 /// One user's quota (admin): PUT.
 pub const ADMIN_USER_QUOTA: &str = "/api/v1/admin/users/{name}/quota";
+/// The pool's hosts.
+pub const HOSTS: &str = "/api/v1/hosts";
+/// Add a host at runtime (admin): POST.
+pub const ADMIN_HOSTS: &str = "/api/v1/admin/hosts";
+/// Remove a host added at runtime (admin): DELETE.
+pub const ADMIN_HOST: &str = "/api/v1/admin/hosts/{name}";
+/// A lifecycle action on one VM: POST `{"action": "start"}` and so on.
+pub const VM_ACTION: &str = "/api/v1/vms/{id}/action";
+/// The template catalogue: GET for all, POST for admins.
+pub const TEMPLATES: &str = "/api/v1/templates";
+/// One template (admin): DELETE.
+pub const TEMPLATE: &str = "/api/v1/templates/{name}";
 /// Live VM list changes (WebSocket).
 pub const EVENTS: &str = "/api/v1/events";
 

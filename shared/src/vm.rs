@@ -41,6 +41,9 @@ pub struct Vm {
     pub id: Option<u32>,
     pub name: String,
     pub state: VmState,
+    /// Why the VM is in its state, in words (libvirt's state reason: "booted", "crashed",
+    /// "user", "migrated", ...); the original's LCM state column.
+    pub lcm_state: String,
     /// Virtual CPUs.
     pub cores: u32,
     /// Memory in MiB (current allocation while running, maximum when off).
@@ -60,4 +63,64 @@ pub struct VmList {
     pub vms: Vec<Vm>,
     /// Hosts that did not answer; their VMs are missing from `vms`.
     pub unreachable_hosts: Vec<String>,
+}
+
+/// A lifecycle action on a VM: the buttons of the VM Manager's toolbar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VmAction {
+    /// Boot a VM that is off.
+    Start,
+    /// Ask the guest to shut down (ACPI power button).
+    Shutdown,
+    /// Cut the power at once.
+    Poweroff,
+    /// Ask the guest to reboot.
+    Reboot,
+    /// Pause the VM in memory.
+    Suspend,
+    /// Continue a paused VM.
+    Resume,
+}
+
+impl VmAction {
+    pub const ALL: [VmAction; 6] = [
+        Self::Start,
+        Self::Shutdown,
+        Self::Poweroff,
+        Self::Reboot,
+        Self::Suspend,
+        Self::Resume,
+    ];
+}
+
+/// `POST /api/v1/vms/{id}/action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRequest {
+    pub action: VmAction,
+}
+
+/// `POST /api/v1/vms`: create a VM from a template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateVm {
+    /// Letters, digits, `-`, `_`, `.`; 1-63 characters; unique in the pool.
+    pub name: String,
+    /// The template's name.
+    pub template: String,
+    /// vCPUs; the template's default when absent.
+    #[serde(default)]
+    pub cores: Option<u32>,
+    /// Memory in MiB; the template's default when absent.
+    #[serde(default)]
+    pub memory_mib: Option<u64>,
+    /// The host to create it on; the scheduler picks when absent.
+    #[serde(default)]
+    pub host: Option<String>,
+}
+
+/// `DELETE /api/v1/vms/{id}?disks=true`: also delete the VM's disk volumes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteVm {
+    #[serde(default)]
+    pub disks: bool,
 }

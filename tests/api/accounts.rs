@@ -46,20 +46,27 @@ async fn login_sets_a_strict_cookie_and_saves_the_language() {
 
 #[tokio::test]
 async fn wrong_password_and_unknown_user_look_the_same() {
+    const SAMPLES: u8 = 5;
     let server = TestServer::api(&[TEST_HOST]).await;
-    server.add_user("alice", Role::User);
-    let client = server.anonymous();
     let mut timings = [Vec::new(), Vec::new()];
-    for _ in 0..2 {
-        for (i, user) in ["alice", "nobody"].into_iter().enumerate() {
+    for n in 0..SAMPLES {
+        let known = format!("alice{n}");
+        server.add_user(&known, Role::User);
+        // A fresh username and loopback address per sample, so throttling never answers.
+        let client = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, 10 + n]))
+            .build()
+            .unwrap();
+        for (i, user) in [known, format!("nobody{n}")].into_iter().enumerate() {
             let start = Instant::now();
-            let (status, body) = client
-                .send(
-                    Method::POST,
-                    "/api/v1/auth/login",
-                    login_body(user, "wrong password"),
-                )
-                .await;
+            let response = client
+                .post(server.url("/api/v1/auth/login"))
+                .json(&login_body(&user, "wrong password").unwrap())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let body: serde_json::Value = response.json().await.unwrap();
             timings[i].push(start.elapsed());
             assert_eq!(status, 401);
             assert_eq!(body["code"], "bad_credentials");

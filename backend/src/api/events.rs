@@ -1,5 +1,6 @@
 //! `GET /api/v1/events` (WebSocket): the caller's VM list, sent at once and again whenever
-//! it changes. Session and Origin are checked before the upgrade (see `api::router`).
+//! it changes (the hosts' views announce every change). Session and Origin are checked before
+//! the upgrade (see `api::router`); the socket closes when the session ends.
 
 use std::time::Duration;
 
@@ -13,17 +14,18 @@ use axum::{
     response::Response,
     routing::get,
 };
-use shared::routes;
+use shared::{Vm, routes};
 
 use super::{Access, Route, vms::visible_vms};
 use crate::{
     AppState,
     auth::{CurrentUser, now_secs},
+    hypervisor::same_rows,
     store::sessions,
 };
 
-/// How often the VM list is looked at for changes.
-const POLL: Duration = Duration::from_secs(2);
+/// How often the session behind an open socket is checked.
+const SESSION_CHECK: Duration = Duration::from_secs(5);
 
 pub fn routes() -> Vec<Route> {
     vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket()]
@@ -38,23 +40,29 @@ async fn upgrade(
 }
 
 async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
-    let mut last = String::new();
-    let mut tick = tokio::time::interval(POLL);
+    let mut changes = state.pool.subscribe();
+    let mut session_check = tokio::time::interval(SESSION_CHECK);
+    let mut sent: Option<(Vec<Vm>, Vec<String>)> = None;
     loop {
+        if let Ok(list) = visible_vms(&state, &me) {
+            let unchanged = sent.as_ref().is_some_and(|(vms, down)| {
+                same_rows(vms, &list.vms) && *down == list.unreachable_hosts
+            });
+            if !unchanged {
+                let json = serde_json::to_string(&list).expect("VmList serializes");
+                if socket.send(Message::Text(json.into())).await.is_err() {
+                    return;
+                }
+                sent = Some((list.vms, list.unreachable_hosts));
+            }
+        }
         tokio::select! {
-            _ = tick.tick() => {
+            changed = changes.changed() => if changed.is_err() { return },
+            _ = session_check.tick() => {
                 if !session_alive(&state, &me).await {
                     let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };
                     let _ = socket.send(Message::Close(Some(close))).await;
                     return;
-                }
-                let Ok(list) = visible_vms(&state, &me).await else { continue };
-                let json = serde_json::to_string(&list).expect("VmList serializes");
-                if json != last {
-                    if socket.send(Message::Text(json.clone().into())).await.is_err() {
-                        return;
-                    }
-                    last = json;
                 }
             }
             incoming = socket.recv() => match incoming {

@@ -5,7 +5,10 @@ mod admin;
 mod auth;
 mod events;
 mod health;
+mod hosts;
 mod json;
+mod names;
+mod templates;
 mod vms;
 
 use axum::{
@@ -71,6 +74,8 @@ pub fn routes() -> Vec<Route> {
         health::routes(),
         auth::routes(),
         vms::routes(),
+        hosts::routes(),
+        templates::routes(),
         events::routes(),
         admin::routes(),
     ]

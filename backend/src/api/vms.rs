@@ -1,51 +1,165 @@
-//! The VM table, filtered to what the caller may see: their own VMs, or all for admins.
+//! VMs: the table (the caller's own, or all for admins), create, lifecycle actions, delete.
 
 use axum::{
     Extension,
-    extract::{Path, State},
-    http::Method,
-    routing::get,
+    extract::{FromRequestParts, Path, Query, State},
+    http::{Method, StatusCode, request::Parts},
+    routing::{delete, get, post},
 };
-use shared::{Vm, VmList, routes};
+use shared::{ActionRequest, CreateVm, DeleteVm, Vm, VmList, routes};
 
-use super::{Access, Json, Route};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use super::{Access, Json, Route, names::check_name};
+use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::NewVm, store::templates};
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, routes::VMS, Access::User, get(list)),
+        Route::new(Method::POST, routes::VMS, Access::User, post(create)),
         Route::new(Method::GET, routes::VM, Access::User, get(one)),
+        Route::new(Method::DELETE, routes::VM, Access::User, delete(remove)),
+        Route::new(Method::POST, routes::VM_ACTION, Access::User, post(act)),
     ]
 }
 
 /// The caller's VMs; 503 only when no host at all answered, otherwise a list that names
 /// the hosts it is missing.
-pub async fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiError> {
-    let mut list = state.pool.list_vms().await;
-    if list.unreachable_hosts.len() == state.pool.hosts().len() {
+pub fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiError> {
+    let mut list = state.pool.list_vms();
+    if !list.unreachable_hosts.is_empty()
+        && list.unreachable_hosts.len() == state.pool.hosts().len()
+    {
         return Err(ApiError::HypervisorUnavailable);
     }
     list.vms.retain(|vm| me.may_see(vm.owner.as_deref()));
     Ok(list)
 }
 
+/// The VM of the path's `{id}`, if the caller may see it; another user's VM is answered
+/// exactly like a missing one. As an extractor it runs before the body is read, so a stranger
+/// learns nothing from how their request body is judged.
+struct VisibleVm(Vm);
+
+impl FromRequestParts<AppState> for VisibleVm {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let me = parts
+            .extensions
+            .get::<CurrentUser>()
+            .ok_or(ApiError::Unauthorized)?;
+        match state.pool.find_vm(&id) {
+            Some((_, vm)) if me.may_see(vm.owner.as_deref()) => Ok(Self(vm)),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+}
+
 async fn list(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
 ) -> Result<Json<VmList>, ApiError> {
-    visible_vms(&state, &me).await.map(Json)
+    visible_vms(&state, &me).map(Json)
 }
 
-/// One VM by UUID. Another user's VM is answered exactly like a missing one.
-async fn one(
+async fn one(VisibleVm(vm): VisibleVm) -> Json<Vm> {
+    Json(vm)
+}
+
+async fn act(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+    Json(req): Json<ActionRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.pool.act(&vm.uuid, req.action).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+    Query(req): Query<DeleteVm>,
+) -> Result<StatusCode, ApiError> {
+    state.pool.delete(&vm.uuid, req.disks).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Validates the request, checks the caller's quota, then creates and starts the VM.
+async fn create(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
-    Path(id): Path<String>,
-) -> Result<Json<Vm>, ApiError> {
-    let list = visible_vms(&state, &me).await?;
-    list.vms
+    Json(req): Json<CreateVm>,
+) -> Result<(StatusCode, Json<Vm>), ApiError> {
+    check_name(&req.name).map_err(ApiError::BadRequest)?;
+    let name = req.template.clone();
+    let template = state
+        .auth
+        .store
+        .run(move |c| templates::by_name(c, &name))
+        .await?
+        .ok_or_else(|| ApiError::BadRequest(format!("no template named {}", req.template)))?;
+    let cores = req.cores.unwrap_or(template.cores);
+    let memory_mib = req.memory_mib.unwrap_or(template.memory_mib);
+    if cores == 0 || memory_mib < 64 {
+        return Err(ApiError::BadRequest(
+            "a VM needs at least 1 core and 64 MiB".into(),
+        ));
+    }
+    check_quota(&state, &me, cores, memory_mib, template.disk_gib)?;
+    let vm = state
+        .pool
+        .create(NewVm {
+            name: req.name,
+            owner: me.user.username.clone(),
+            template,
+            cores,
+            memory_mib,
+            host: req.host,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(vm)))
+}
+
+/// Refuses a VM that would take the caller past any limit of their quota.
+fn check_quota(
+    state: &AppState,
+    me: &CurrentUser,
+    cores: u32,
+    memory_mib: u64,
+    disk_gib: u64,
+) -> Result<(), ApiError> {
+    let q = me.user.quota;
+    let own: Vec<Vm> = state
+        .pool
+        .list_vms()
+        .vms
         .into_iter()
-        .find(|vm| vm.uuid == id)
-        .map(Json)
-        .ok_or(ApiError::NotFound)
+        .filter(|vm| vm.owner.as_deref() == Some(me.user.username.as_str()))
+        .collect();
+    let used_cores: u32 = own.iter().map(|vm| vm.cores).sum();
+    let used_mib: u64 = own.iter().map(|vm| vm.memory_mib).sum();
+    let refusal = if own.len() as u32 + 1 > q.max_vms {
+        Some(format!(
+            "your quota allows {} VMs and you have {}",
+            q.max_vms,
+            own.len()
+        ))
+    } else if used_cores + cores > q.max_vcpus {
+        Some(format!(
+            "your quota allows {} vCPUs and you use {used_cores}",
+            q.max_vcpus
+        ))
+    } else if used_mib + memory_mib > q.max_memory_mib {
+        Some(format!(
+            "your quota allows {} MiB and you use {used_mib}",
+            q.max_memory_mib
+        ))
+    } else if disk_gib > q.max_disk_gib {
+        Some(format!("your quota allows {} GiB of disk", q.max_disk_gib))
+    } else {
+        None
+    };
+    refusal.map_or(Ok(()), |why| Err(ApiError::QuotaExceeded(why)))
 }

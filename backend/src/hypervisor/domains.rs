@@ -16,12 +16,17 @@ pub fn list(conn: &Connect, host: &str) -> Result<Vec<Vm>, Error> {
         .collect()
 }
 
-fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
+/// One domain as a VM row of `host` (uptime unset).
+pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
     let info = dom.info()?;
     let state = match info.state {
         Enum::Known(state) => vm_state(state),
         Enum::Unknown(_) => VmState::Unknown,
     };
+    let lcm_state = dom
+        .state()
+        .map(|(_, reason)| reason_words(&format!("{reason:?}")))
+        .unwrap_or_default();
     let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
     // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
     let memory_kib = if running { info.memory } else { info.max_mem };
@@ -30,12 +35,44 @@ fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         id: dom.id(),
         name: dom.name()?,
         state,
+        lcm_state,
         cores: info.nr_virt_cpu,
         memory_mib: memory_kib / 1024,
         host: host.to_owned(),
         uptime_secs: None,
         owner: owner(dom),
     })
+}
+
+fn vm_state(state: DomainState) -> VmState {
+    match state {
+        DomainState::NoState => VmState::Unknown,
+        DomainState::Running => VmState::Running,
+        DomainState::Blocked => VmState::Blocked,
+        DomainState::Paused => VmState::Paused,
+        DomainState::Shutdown => VmState::ShuttingDown,
+        DomainState::Shutoff => VmState::Shutoff,
+        DomainState::Crashed => VmState::Crashed,
+        DomainState::PMSuspended => VmState::Suspended,
+    }
+}
+
+/// libvirt's state reason, from its Rust debug form (`Known(Running(Known(FromSnapshot)))`),
+/// in lower-case words (`from snapshot`).
+fn reason_words(debug: &str) -> String {
+    let innermost = debug
+        .trim_end_matches(')')
+        .rsplit('(')
+        .next()
+        .unwrap_or_default();
+    let mut words = String::new();
+    for (i, c) in innermost.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    words
 }
 
 /// The XML namespace of Ezilla's element in a domain's `<metadata>`.
@@ -53,15 +90,20 @@ fn owner(dom: &Domain) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
-fn vm_state(state: DomainState) -> VmState {
-    match state {
-        DomainState::NoState => VmState::Unknown,
-        DomainState::Running => VmState::Running,
-        DomainState::Blocked => VmState::Blocked,
-        DomainState::Paused => VmState::Paused,
-        DomainState::Shutdown => VmState::ShuttingDown,
-        DomainState::Shutoff => VmState::Shutoff,
-        DomainState::Crashed => VmState::Crashed,
-        DomainState::PMSuspended => VmState::Suspended,
+#[cfg(test)]
+mod tests {
+    use super::reason_words;
+
+    #[test]
+    fn reasons_read_as_words() {
+        assert_eq!(
+            reason_words("Known(Running(Known(FromSnapshot)))"),
+            "from snapshot"
+        );
+        assert_eq!(
+            reason_words("Known(Shutoff(Known(Destroyed)))"),
+            "destroyed"
+        );
+        assert_eq!(reason_words("Known(Running(Unknown(42)))"), "42");
     }
 }

@@ -1,12 +1,14 @@
-//! One hypervisor host: its cached libvirt connection, reopened when it dies, and the
-//! blocking-thread-plus-timeout wrapper that every libvirt call goes through.
+//! One hypervisor host: its libvirt connection (reopened when it dies), the blocking-thread-
+//! plus-timeout wrapper every libvirt call goes through, and the host's view: its VMs and
+//! capacity as last seen, kept current by `reconcile` and after every action.
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, RwLock},
     time::{Duration, SystemTime},
 };
 
-use shared::Vm;
+use shared::{HostInfo, Vm};
+use tokio::sync::watch;
 use virt::connect::Connect;
 
 use super::{domains, uptime::UptimeTracker};
@@ -24,26 +26,64 @@ pub enum HostError {
     Panicked(String),
 }
 
+/// What the pool knows of a host between refreshes.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    pub online: bool,
+    pub vms: Vec<Vm>,
+    pub cpus: u32,
+    pub memory_mib: u64,
+}
+
 /// A libvirt host of the pool.
 pub struct Host {
     /// Name in the pool (the Host column).
     pub name: String,
     /// libvirt connection URI.
     pub uri: String,
+    /// From the configuration file (not removable at runtime).
+    pub configured: bool,
     timeout: Duration,
     conn: Mutex<Option<Connect>>,
     uptime: Mutex<UptimeTracker>,
+    view: RwLock<View>,
 }
 
 impl Host {
-    pub fn new(name: String, uri: String, timeout: Duration) -> Self {
+    pub fn new(name: String, uri: String, configured: bool, timeout: Duration) -> Self {
         let uptime = UptimeTracker::for_uri(&uri);
         Self {
             name,
             uri,
+            configured,
             timeout,
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
+            view: RwLock::new(View::default()),
+        }
+    }
+
+    /// The view as last refreshed.
+    pub fn view(&self) -> View {
+        self.view.read().expect("view lock").clone()
+    }
+
+    /// Capacity as the API shows it; the URI for admins only.
+    pub fn info(&self, show_uri: bool) -> HostInfo {
+        let view = self.view.read().expect("view lock");
+        let active = view.vms.iter().filter(|vm| vm.id.is_some());
+        let (used_cpus, used_mib) =
+            active.fold((0, 0), |(c, m), vm| (c + vm.cores, m + vm.memory_mib));
+        HostInfo {
+            name: self.name.clone(),
+            uri: show_uri.then(|| self.uri.clone()),
+            online: view.online,
+            cpus: view.cpus,
+            free_vcpus: view.cpus.saturating_sub(used_cpus),
+            memory_mib: view.memory_mib,
+            free_memory_mib: view.memory_mib.saturating_sub(used_mib),
+            vm_count: view.vms.len() as u32,
+            configured: self.configured,
         }
     }
 
@@ -52,19 +92,71 @@ impl Host {
         self.call(|_, conn| conn.lib_version().map(drop)).await
     }
 
-    /// The host's VMs, active and inactive.
-    pub async fn list_vms(self: &Arc<Self>) -> Result<Vec<Vm>, HostError> {
-        self.call(|host, conn| {
-            let mut vms = domains::list(conn, &host.name)?;
-            let mut uptime = host.uptime.lock().expect("uptime lock");
-            uptime.fill(&mut vms, SystemTime::now());
-            Ok(vms)
-        })
-        .await
+    /// Asks libvirt for the host's VMs and capacity and stores them as the view. Returns
+    /// whether anything a user would see changed (uptime ticking aside).
+    pub async fn refresh(self: &Arc<Self>) -> Result<bool, HostError> {
+        let seen = self
+            .call(|host, conn| {
+                let mut vms = domains::list(conn, &host.name)?;
+                let node = conn.node_info()?;
+                host.uptime
+                    .lock()
+                    .expect("uptime lock")
+                    .fill(&mut vms, SystemTime::now());
+                Ok((vms, node.cpus, node.memory / 1024))
+            })
+            .await;
+        let mut view = self.view.write().expect("view lock");
+        match seen {
+            Ok((vms, cpus, memory_mib)) => {
+                let changed = !view.online || !same_rows(&view.vms, &vms);
+                *view = View {
+                    online: true,
+                    vms,
+                    cpus,
+                    memory_mib,
+                };
+                Ok(changed)
+            }
+            Err(err) => {
+                view.online = false;
+                Err(err)
+            }
+        }
+    }
+
+    /// Refreshes the view every `interval` while the host answers; when it does not, marks it
+    /// offline and retries with exponential backoff (1 s doubling to 30 s). Every change of
+    /// the view bumps `changes`.
+    pub async fn reconcile(self: Arc<Self>, interval: Duration, changes: watch::Sender<u64>) {
+        const MAX_BACKOFF: Duration = Duration::from_secs(30);
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let was_online = self.view().online;
+            let pause = match self.refresh().await {
+                Ok(changed) => {
+                    if changed {
+                        changes.send_modify(|v| *v += 1);
+                    }
+                    backoff = Duration::from_secs(1);
+                    interval
+                }
+                Err(err) => {
+                    if was_online {
+                        tracing::warn!(host = %self.name, error = %err, "host went offline");
+                        changes.send_modify(|v| *v += 1);
+                    }
+                    let pause = backoff;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    pause
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
     }
 
     /// Runs `f` with a live connection on a blocking thread; gives up after the timeout.
-    async fn call<T: Send + 'static>(
+    pub async fn call<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Host, &Connect) -> Result<T, virt::error::Error> + Send + 'static,
     ) -> Result<T, HostError> {
@@ -110,4 +202,18 @@ impl Host {
     fn forget_connection(&self) {
         self.conn.lock().expect("connection lock").take();
     }
+}
+
+/// Whether two VM lists show the same thing, ignoring uptime (which changes every second).
+pub fn same_rows(a: &[Vm], b: &[Vm]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            Vm {
+                uptime_secs: None,
+                ..x.clone()
+            } == Vm {
+                uptime_secs: None,
+                ..y.clone()
+            }
+        })
 }

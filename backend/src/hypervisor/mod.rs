@@ -1,67 +1,175 @@
 //! The one boundary to libvirt. Nothing outside this module imports `virt`; every call runs on
 //! a blocking thread with a per-host timeout, and results come back as `shared` types.
+//! Reads are served from each host's view, which a per-host task keeps current.
 
+mod actions;
+mod create;
 mod detect;
 mod domains;
 mod host;
+pub mod placement;
 mod uptime;
+pub mod xml;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
-use shared::{HostHealth, HypervisorKind, VmList};
+use shared::{HostHealth, HostInfo, HypervisorKind, Vm, VmList};
+use tokio::{sync::watch, task::AbortHandle};
 
 use crate::config::HostSpec;
-pub use host::{Host, HostError};
+pub use actions::ActionError;
+pub use create::{CreateError, NewVm};
+pub use host::{Host, HostError, same_rows};
+
+/// A host and the task that keeps its view current.
+struct Member {
+    host: Arc<Host>,
+    reconciler: AbortHandle,
+}
 
 /// The pool of hypervisor hosts.
 pub struct Pool {
-    hosts: Vec<Arc<Host>>,
+    members: RwLock<Vec<Member>>,
+    timeout: Duration,
+    refresh: Duration,
+    /// Bumped whenever any host's view changes; the events WebSocket watches it.
+    changes: watch::Sender<u64>,
 }
 
 impl Pool {
-    /// Builds the pool, resolving any `auto` URI to local QEMU or the test driver.
-    pub async fn start(specs: &[HostSpec], timeout: Duration) -> anyhow::Result<Self> {
+    /// Builds the pool, resolving any `auto` URI to local QEMU or the test driver, takes a
+    /// first look at every host (concurrently), and starts their reconcilers.
+    /// `configured` hosts come from the configuration; `added` were added at runtime.
+    pub async fn start(
+        configured: &[HostSpec],
+        added: &[HostSpec],
+        timeout: Duration,
+        refresh: Duration,
+    ) -> anyhow::Result<Self> {
         virt::error::clear_error_callback();
-        let mut hosts = Vec::with_capacity(specs.len());
-        for spec in specs {
+        let pool = Self {
+            members: RwLock::new(Vec::new()),
+            timeout,
+            refresh,
+            changes: watch::channel(0).0,
+        };
+        let mut hosts = Vec::new();
+        for (spec, is_configured) in configured
+            .iter()
+            .map(|s| (s, true))
+            .chain(added.iter().map(|s| (s, false)))
+        {
             let uri = if spec.uri == "auto" {
                 detect::auto_uri().await
             } else {
                 spec.uri.clone()
             };
             tracing::info!(host = %spec.name, %uri, "hypervisor host");
-            hosts.push(Arc::new(Host::new(spec.name.clone(), uri, timeout)));
+            hosts.push(Arc::new(Host::new(
+                spec.name.clone(),
+                uri,
+                is_configured,
+                timeout,
+            )));
         }
-        Ok(Self { hosts })
+        let first_looks: Vec<_> = hosts
+            .iter()
+            .map(|h| {
+                let h = h.clone();
+                tokio::spawn(async move { h.refresh().await })
+            })
+            .collect();
+        for look in first_looks {
+            let _ = look.await;
+        }
+        for host in hosts {
+            pool.join(host);
+        }
+        Ok(pool)
+    }
+
+    /// Adds a host at runtime; false if the name is taken.
+    pub async fn add_host(&self, name: String, uri: String) -> bool {
+        if self.host(&name).is_some() {
+            return false;
+        }
+        let host = Arc::new(Host::new(name, uri, false, self.timeout));
+        let _ = host.refresh().await;
+        // Another request may have added the same name while we looked.
+        if self.host(&host.name).is_some() {
+            return false;
+        }
+        self.join(host);
+        self.changes.send_modify(|v| *v += 1);
+        true
+    }
+
+    /// Removes a host added at runtime; its VMs are untouched, just no longer managed.
+    pub fn remove_host(&self, name: &str) -> bool {
+        let mut members = self.members.write().expect("pool lock");
+        let before = members.len();
+        members.retain(|m| {
+            let keep = m.host.name != name;
+            if !keep {
+                m.reconciler.abort();
+            }
+            keep
+        });
+        let removed = members.len() < before;
+        drop(members);
+        if removed {
+            self.changes.send_modify(|v| *v += 1);
+        }
+        removed
+    }
+
+    fn join(&self, host: Arc<Host>) {
+        let task = tokio::spawn(host.clone().reconcile(self.refresh, self.changes.clone()));
+        self.members.write().expect("pool lock").push(Member {
+            host,
+            reconciler: task.abort_handle(),
+        });
     }
 
     /// The hosts, in configuration order.
-    pub fn hosts(&self) -> &[Arc<Host>] {
-        &self.hosts
+    pub fn hosts(&self) -> Vec<Arc<Host>> {
+        self.members
+            .read()
+            .expect("pool lock")
+            .iter()
+            .map(|m| m.host.clone())
+            .collect()
     }
 
-    /// Every VM of every host that answers; hosts that do not are named in the result.
-    pub async fn list_vms(&self) -> VmList {
-        let jobs: Vec<_> = self
-            .hosts
-            .iter()
-            .map(|host| {
-                let host = host.clone();
-                tokio::spawn(async move { (host.name.clone(), host.list_vms().await) })
-            })
-            .collect();
+    pub fn host(&self, name: &str) -> Option<Arc<Host>> {
+        self.hosts().into_iter().find(|h| h.name == name)
+    }
+
+    /// A receiver that sees a new value whenever any view changes.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Tells watchers that a view changed (after an action refreshed it).
+    fn changed(&self) {
+        self.changes.send_modify(|v| *v += 1);
+    }
+
+    /// Every VM of every online host, from the views; offline hosts are named.
+    pub fn list_vms(&self) -> VmList {
         let mut list = VmList {
             vms: Vec::new(),
             unreachable_hosts: Vec::new(),
         };
-        for job in jobs {
-            match job.await {
-                Ok((_, Ok(vms))) => list.vms.extend(vms),
-                Ok((name, Err(err))) => {
-                    tracing::warn!(host = %name, error = %err, "host did not list its VMs");
-                    list.unreachable_hosts.push(name);
-                }
-                Err(join) => tracing::error!(error = %join, "host listing task failed"),
+        for host in self.hosts() {
+            let view = host.view();
+            if view.online {
+                list.vms.extend(view.vms);
+            } else {
+                list.unreachable_hosts.push(host.name.clone());
             }
         }
         list.vms
@@ -69,10 +177,23 @@ impl Pool {
         list
     }
 
+    /// The VM with this UUID and its host, from the views.
+    pub fn find_vm(&self, uuid: &str) -> Option<(Arc<Host>, Vm)> {
+        self.hosts().into_iter().find_map(|host| {
+            let vm = host.view().vms.into_iter().find(|vm| vm.uuid == uuid)?;
+            Some((host, vm))
+        })
+    }
+
+    /// Capacity of every host.
+    pub fn host_infos(&self, show_uris: bool) -> Vec<HostInfo> {
+        self.hosts().iter().map(|h| h.info(show_uris)).collect()
+    }
+
     /// Asks every host, concurrently, whether libvirt answers.
     pub async fn health(&self) -> Vec<HostHealth> {
-        let jobs: Vec<_> = self
-            .hosts
+        let hosts = self.hosts();
+        let jobs: Vec<_> = hosts
             .iter()
             .map(|host| {
                 let host = host.clone();
@@ -80,7 +201,7 @@ impl Pool {
             })
             .collect();
         let mut report = Vec::with_capacity(jobs.len());
-        for (host, job) in self.hosts.iter().zip(jobs) {
+        for (host, job) in hosts.iter().zip(jobs) {
             report.push(HostHealth {
                 name: host.name.clone(),
                 uri: host.uri.clone(),
@@ -89,5 +210,13 @@ impl Pool {
             });
         }
         report
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for member in self.members.read().expect("pool lock").iter() {
+            member.reconciler.abort();
+        }
     }
 }

@@ -24,6 +24,21 @@ const MIGRATIONS: &[&str] = &[
         last_seen_at INTEGER NOT NULL
     );
     CREATE INDEX sessions_by_user ON sessions(user_id);",
+    // 2: the template catalogue, and hosts added at runtime.
+    "CREATE TABLE templates (
+        name         TEXT PRIMARY KEY,
+        os           TEXT NOT NULL,
+        storage_pool TEXT NOT NULL,
+        volume       TEXT NOT NULL,
+        cores        INTEGER NOT NULL,
+        memory_mib   INTEGER NOT NULL,
+        disk_gib     INTEGER NOT NULL,
+        kernel_boot  TEXT
+    );
+    CREATE TABLE hosts (
+        name TEXT PRIMARY KEY,
+        uri  TEXT NOT NULL
+    );",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,8 +1,10 @@
 //! The SQLite database: one file under the data directory, WAL mode, `synchronous=FULL` so a
 //! write acknowledged to a client survives `kill -9` and power loss, migrations at open.
 
+pub mod hosts;
 pub(crate) mod migrations;
 pub mod sessions;
+pub mod templates;
 pub mod users;
 
 use std::{
@@ -71,11 +73,12 @@ impl Store {
     }
 }
 
-/// Maps a unique-constraint violation to `Conflict`.
+/// Maps a unique or primary-key violation to `Conflict`.
 fn conflict_on_unique(err: rusqlite::Error) -> StoreError {
     match err {
         rusqlite::Error::SqliteFailure(e, _)
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
         {
             StoreError::Conflict
         }

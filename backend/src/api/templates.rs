@@ -1,0 +1,79 @@
+//! The template catalogue: everyone reads it; admins add and delete templates.
+
+use axum::{
+    extract::{Path, State},
+    http::{Method, StatusCode},
+    routing::{delete, get, post},
+};
+use shared::{Template, routes};
+
+use super::{Access, Json, Route, names::check_name};
+use crate::{
+    AppState,
+    error::ApiError,
+    store::{StoreError, templates},
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, routes::TEMPLATES, Access::User, get(list)),
+        Route::new(Method::POST, routes::TEMPLATES, Access::Admin, post(add)),
+        Route::new(
+            Method::DELETE,
+            routes::TEMPLATE,
+            Access::Admin,
+            delete(remove),
+        ),
+    ]
+}
+
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<Template>>, ApiError> {
+    Ok(Json(state.auth.store.run(|c| templates::list(c)).await?))
+}
+
+async fn add(
+    State(state): State<AppState>,
+    Json(t): Json<Template>,
+) -> Result<(StatusCode, Json<Template>), ApiError> {
+    check_name(&t.name).map_err(ApiError::BadRequest)?;
+    if t.cores == 0 || t.memory_mib < 64 || t.disk_gib == 0 {
+        return Err(ApiError::BadRequest(
+            "a template needs at least 1 core, 64 MiB and 1 GiB of disk".into(),
+        ));
+    }
+    if t.storage_pool.is_empty() || t.volume.is_empty() {
+        return Err(ApiError::BadRequest(
+            "a template names its storage pool and volume".into(),
+        ));
+    }
+    let stored = t.clone();
+    match state
+        .auth
+        .store
+        .run(move |c| templates::insert(c, &stored))
+        .await
+    {
+        Ok(()) => Ok((StatusCode::CREATED, Json(t))),
+        Err(StoreError::Conflict) => Err(ApiError::Conflict(format!(
+            "template {} exists already",
+            t.name
+        ))),
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let gone = state
+        .auth
+        .store
+        .run(move |c| templates::delete(c, &name))
+        .await?;
+    if gone {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,160 @@
+//! Creating a VM from a template: a copy-on-write qcow2 overlay of the template's base
+//! volume, made through libvirt's storage API, then a domain defined and started on it.
+//! Any failure undoes what was made: no orphan volume, no half-defined domain.
+
+use std::sync::Arc;
+
+use shared::{HypervisorKind, Template, Vm};
+use virt::{
+    connect::Connect,
+    enumutil::Enum,
+    error::{Error, ErrorNumber},
+    storage_vol::StorageVol,
+};
+
+use super::{Host, HostError, Pool, placement, xml};
+
+/// A VM to create, already validated and checked against the owner's quota.
+#[derive(Debug, Clone)]
+pub struct NewVm {
+    pub name: String,
+    pub owner: String,
+    pub template: Template,
+    pub cores: u32,
+    pub memory_mib: u64,
+    /// The host the user picked, if any.
+    pub host: Option<String>,
+}
+
+/// Why a VM was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("a VM named {0} exists already")]
+    NameTaken(String),
+    #[error("no host named {0}")]
+    UnknownHost(String),
+    #[error("no online host has {cores} free vCPUs and {memory_mib} MiB free memory")]
+    NoCapacity { cores: u32, memory_mib: u64 },
+    #[error("the template's disk is not on host {0}")]
+    TemplateMissing(String),
+    #[error(transparent)]
+    Host(#[from] HostError),
+}
+
+impl Pool {
+    /// Creates and starts the VM on the picked host, or on the best host that fits and has
+    /// the template's disk. Returns the new VM's row.
+    pub async fn create(&self, new: NewVm) -> Result<Vm, CreateError> {
+        if self.list_vms().vms.iter().any(|vm| vm.name == new.name) {
+            return Err(CreateError::NameTaken(new.name));
+        }
+        let candidates = match &new.host {
+            Some(name) => {
+                let host = self
+                    .host(name)
+                    .ok_or_else(|| CreateError::UnknownHost(name.clone()))?;
+                let info = host.info(false);
+                if placement::rank(&[info], new.cores, new.memory_mib).is_empty() {
+                    return Err(CreateError::NoCapacity {
+                        cores: new.cores,
+                        memory_mib: new.memory_mib,
+                    });
+                }
+                vec![host]
+            }
+            None => placement::rank(&self.host_infos(false), new.cores, new.memory_mib)
+                .iter()
+                .filter_map(|name| self.host(name))
+                .collect(),
+        };
+        if candidates.is_empty() {
+            return Err(CreateError::NoCapacity {
+                cores: new.cores,
+                memory_mib: new.memory_mib,
+            });
+        }
+        let mut last = None;
+        for host in candidates {
+            match build_on(&host, new.clone()).await {
+                Ok(uuid) => {
+                    let _ = host.refresh().await;
+                    self.changed();
+                    return self.find_vm(&uuid).map(|(_, vm)| vm).ok_or_else(|| {
+                        CreateError::Host(HostError::Unreachable("vanished after creation".into()))
+                    });
+                }
+                // This host lacks the template's disk: the next one may have it.
+                Err(CreateError::TemplateMissing(h)) => {
+                    last = Some(CreateError::TemplateMissing(h))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Err(last.expect("at least one candidate was tried"))
+    }
+}
+
+async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
+    let domain_type = match HypervisorKind::of_uri(&host.uri) {
+        HypervisorKind::Test => "test",
+        _ => "qemu",
+    };
+    let (host_name, name) = (host.name.clone(), new.name.clone());
+    host.call(move |_, conn| build(conn, &new, domain_type))
+        .await
+        .map_err(|err| match err {
+            HostError::Libvirt(e) if is_missing_storage(&e) => {
+                CreateError::TemplateMissing(host_name)
+            }
+            HostError::Libvirt(e)
+                if matches!(e.code(), Enum::Known(ErrorNumber::StorageVolExist)) =>
+            {
+                CreateError::NameTaken(name)
+            }
+            other => CreateError::Host(other),
+        })
+}
+
+fn is_missing_storage(err: &Error) -> bool {
+    matches!(
+        err.code(),
+        Enum::Known(ErrorNumber::NoStoragePool | ErrorNumber::NoStorageVolume)
+    )
+}
+
+/// Overlay volume, then domain, then start; each failure removes what came before it.
+fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<String, Error> {
+    let t = &new.template;
+    let pool = conn.lookup_storage_pool_by_name(&t.storage_pool)?;
+    let base = pool.lookup_storage_vol_by_name(&t.volume)?;
+    let base_format = xml::volume_format(&base.xml_desc(0)?).unwrap_or_else(|| "raw".into());
+    let overlay = xml::overlay_volume(
+        &format!("{}.qcow2", new.name),
+        t.disk_gib << 30,
+        &base.path()?,
+        &base_format,
+    );
+    let volume = StorageVol::create_xml(&pool, &overlay, 0)?;
+    let spec = xml::DomainSpec {
+        domain_type,
+        name: new.name.clone(),
+        owner: new.owner.clone(),
+        cores: new.cores,
+        memory_mib: new.memory_mib,
+        disk: volume.path()?,
+        kernel_boot: t.kernel_boot.clone(),
+    };
+    let domain = match conn.define_domain_xml(&spec.to_xml()) {
+        Ok(domain) => domain,
+        Err(err) => {
+            let _ = volume.delete(0);
+            return Err(err);
+        }
+    };
+    if let Err(err) = domain.create() {
+        let _ = domain.undefine();
+        let _ = volume.delete(0);
+        return Err(err);
+    }
+    domain.uuid_string()
+}

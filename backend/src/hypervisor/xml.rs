@@ -1,0 +1,179 @@
+//! libvirt XML: a typed builder for the domains and volumes Ezilla creates, escaping every
+//! value so that no input can add an element, and a reader for the parts Ezilla looks at.
+
+use std::fmt::Write;
+
+use shared::KernelBoot;
+
+use super::domains::METADATA_NS;
+
+/// Escapes text for an XML attribute or element body.
+pub fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Everything Ezilla puts in a new domain.
+#[derive(Debug, Clone)]
+pub struct DomainSpec {
+    /// `qemu` (TCG) for QEMU hosts, `test` for the test driver.
+    pub domain_type: &'static str,
+    pub name: String,
+    pub owner: String,
+    pub cores: u32,
+    pub memory_mib: u64,
+    /// Path of the VM's qcow2 disk.
+    pub disk: String,
+    pub kernel_boot: Option<KernelBoot>,
+}
+
+impl DomainSpec {
+    /// The domain XML: virtio disk and user-mode virtio network, serial console, VNC on
+    /// 127.0.0.1 only (port chosen by libvirt), and the owner in Ezilla's metadata.
+    pub fn to_xml(&self) -> String {
+        let e = escape;
+        let mut x = String::new();
+        let _ = writeln!(x, "<domain type='{}'>", e(self.domain_type));
+        let _ = writeln!(x, "  <name>{}</name>", e(&self.name));
+        let _ = writeln!(
+            x,
+            "  <metadata><ezilla:owner xmlns:ezilla='{}'>{}</ezilla:owner></metadata>",
+            e(METADATA_NS),
+            e(&self.owner)
+        );
+        let _ = writeln!(x, "  <memory unit='MiB'>{}</memory>", self.memory_mib);
+        let _ = writeln!(x, "  <vcpu>{}</vcpu>", self.cores);
+        x.push_str("  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n");
+        match &self.kernel_boot {
+            Some(k) => {
+                let _ = writeln!(x, "    <kernel>{}</kernel>", e(&k.kernel));
+                let _ = writeln!(x, "    <initrd>{}</initrd>", e(&k.initrd));
+                let _ = writeln!(x, "    <cmdline>{}</cmdline>", e(&k.cmdline));
+            }
+            None => x.push_str("    <boot dev='hd'/>\n"),
+        }
+        x.push_str("  </os>\n  <features><acpi/></features>\n  <devices>\n");
+        let _ = writeln!(
+            x,
+            "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
+             <source file='{}'/><target dev='vda' bus='virtio'/></disk>",
+            e(&self.disk)
+        );
+        x.push_str(
+            "    <interface type='user'><model type='virtio'/></interface>\n\
+             \x20   <serial type='pty'><target port='0'/></serial>\n\
+             \x20   <console type='pty'><target type='serial' port='0'/></console>\n\
+             \x20   <graphics type='vnc' autoport='yes' listen='127.0.0.1'>\
+             <listen type='address' address='127.0.0.1'/></graphics>\n\
+             \x20   <video><model type='vga'/></video>\n  </devices>\n</domain>\n",
+        );
+        x
+    }
+}
+
+/// A qcow2 volume backed by `base` (copy-on-write: only changes take space).
+pub fn overlay_volume(name: &str, capacity_bytes: u64, base: &str, base_format: &str) -> String {
+    let e = escape;
+    format!(
+        "<volume><name>{}</name><capacity unit='bytes'>{capacity_bytes}</capacity>\
+         <target><format type='qcow2'/></target>\
+         <backingStore><path>{}</path><format type='{}'/></backingStore></volume>",
+        e(name),
+        e(base),
+        e(base_format)
+    )
+}
+
+/// The files behind a domain's disks.
+pub fn disk_files(domain_xml: &str) -> Vec<String> {
+    let Ok(doc) = roxmltree::Document::parse(domain_xml) else {
+        return Vec::new();
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("disk"))
+        .filter_map(|disk| disk.children().find(|c| c.has_tag_name("source")))
+        .filter_map(|source| source.attribute("file").map(str::to_owned))
+        .collect()
+}
+
+/// A volume's format (`<target><format type='...'/>`), if stated.
+pub fn volume_format(volume_xml: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(volume_xml).ok()?;
+    let target = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("target"))?;
+    let format = target.children().find(|n| n.has_tag_name("format"))?;
+    format.attribute("type").map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(name: &str) -> DomainSpec {
+        DomainSpec {
+            domain_type: "qemu",
+            name: name.into(),
+            owner: "alice".into(),
+            cores: 2,
+            memory_mib: 512,
+            disk: "/var/lib/libvirt/images/x.qcow2".into(),
+            kernel_boot: None,
+        }
+    }
+
+    fn count(xml: &str, tag: &str) -> usize {
+        let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+        doc.descendants().filter(|n| n.has_tag_name(tag)).count()
+    }
+
+    #[test]
+    fn injected_markup_stays_text() {
+        let evil =
+            "a'/><devices><disk type='file'><source file='/etc/shadow'/></disk></devices><name>x";
+        let xml = spec(evil).to_xml();
+        assert_eq!(count(&xml, "disk"), 1, "{xml}");
+        assert_eq!(count(&xml, "devices"), 1);
+        assert_eq!(count(&xml, "name"), 1);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let name = doc.descendants().find(|n| n.has_tag_name("name")).unwrap();
+        assert_eq!(
+            name.text(),
+            Some(evil),
+            "the name arrives as exactly what was typed"
+        );
+        assert_eq!(disk_files(&xml), ["/var/lib/libvirt/images/x.qcow2"]);
+    }
+
+    #[test]
+    fn domains_have_the_devices_a_console_needs() {
+        let xml = spec("vm1").to_xml();
+        for tag in ["graphics", "serial", "console", "interface", "owner"] {
+            assert_eq!(count(&xml, tag), 1, "{tag} in {xml}");
+        }
+        assert!(xml.contains("listen='127.0.0.1'"));
+    }
+
+    #[test]
+    fn overlays_name_their_backing_file() {
+        let xml = overlay_volume("vm1.qcow2", 1 << 30, "/p/base'.img", "raw");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let path = doc.descendants().find(|n| n.has_tag_name("path")).unwrap();
+        assert_eq!(path.text(), Some("/p/base'.img"));
+        assert_eq!(
+            volume_format("<volume><target><format type='qcow2'/></target></volume>").as_deref(),
+            Some("qcow2")
+        );
+    }
+}

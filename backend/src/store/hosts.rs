@@ -1,0 +1,30 @@
+//! Hosts added at runtime (configured hosts live in the configuration, not here).
+
+use rusqlite::{Connection, params};
+
+use super::{StoreError, conflict_on_unique};
+use crate::config::HostSpec;
+
+pub fn list(conn: &Connection) -> Result<Vec<HostSpec>, StoreError> {
+    let mut stmt = conn.prepare("SELECT name, uri FROM hosts ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(HostSpec {
+            name: r.get(0)?,
+            uri: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn insert(conn: &Connection, host: &HostSpec) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO hosts (name, uri) VALUES (?1, ?2)",
+        params![host.name, host.uri],
+    )
+    .map_err(conflict_on_unique)?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, name: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute("DELETE FROM hosts WHERE name = ?1", [name])? > 0)
+}
