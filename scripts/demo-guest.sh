@@ -343,7 +343,7 @@ acpid -l /dev/null 2>/dev/null
 # DHCP on eth0 in the background (QEMU user-mode network answers; fine if it fails).
 if [ -e /sys/class/net/eth0 ]; then
   udhcpc -i eth0 -b -t 5 -T 2 -A 10 -s /usr/share/udhcpc/default.script \
-    >/var/log/udhcpc.log 2>&1 &
+    >/run/udhcpc.log 2>&1 &
 fi
 for c in $(cat /sys/class/tty/console/active 2>/dev/null) tty1 ttyS0; do
   case " $said " in *" $c "*) continue ;; esac
@@ -359,8 +359,8 @@ cat >"$R/etc/inittab" <<'EOF'
 ::respawn:/sbin/demo-getty ttyS0 115200 vt100
 ::respawn:/sbin/demo-getty tty1 38400 linux
 ::ctrlaltdel:/sbin/reboot
-::shutdown:/bin/umount -a -r
 ::shutdown:/bin/sync
+::shutdown:/bin/mount -o remount,ro /
 EOF
 cat >"$R/sbin/demo-getty" <<'EOF'
 #!/bin/sh
@@ -379,7 +379,8 @@ EOF
 chmod 755 "$R/sbin/demo-getty" "$R/sbin/demo-shell"
 cat >"$R/etc/profile" <<'EOF'
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
-export PS1='\u@\h:\w\$ '
+# Static busybox cannot look users up (no NSS), so \u would be empty.
+export PS1='root@\h:\w\$ '
 echo "Ezilla demo guest: busybox shell on $(tty). 'poweroff' shuts the VM down."
 EOF
 cat >"$R/etc/acpi/PWRF/00000080" <<'EOF'

@@ -4,6 +4,7 @@ mod accounts;
 mod authz;
 mod events;
 mod health;
+mod lifecycle;
 mod spa;
 mod vms;
 

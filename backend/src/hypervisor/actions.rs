@@ -1,7 +1,7 @@
 //! Lifecycle actions on existing VMs, and deleting them (with or without their disks).
 
 use shared::VmAction;
-use virt::{enumutil::Enum, error::ErrorNumber, sys};
+use virt::{domain::DomainState, enumutil::Enum, error::ErrorNumber, sys};
 
 use super::{HostError, Pool, xml};
 
@@ -34,13 +34,24 @@ impl From<HostError> for ActionError {
 }
 
 impl Pool {
-    /// Performs `action` on the VM `uuid`, then refreshes its host's view.
+    /// Performs `action` on the VM `uuid`, then refreshes its host's view. The VM's state
+    /// is checked first: libvirt drivers disagree on how to refuse an impossible action.
     pub async fn act(&self, uuid: &str, action: VmAction) -> Result<(), ActionError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
         let id = uuid.to_owned();
         let done = host
             .call(move |_, conn| {
                 let dom = conn.lookup_domain_by_uuid_string(&id)?;
+                let Enum::Known((state, _)) = dom.state().map(|(s, r)| match s {
+                    Enum::Known(s) => Enum::Known((s, r)),
+                    Enum::Unknown(u) => Enum::Unknown(u),
+                })?
+                else {
+                    return Ok(false);
+                };
+                if !allowed(action, state) {
+                    return Ok(false);
+                }
                 match action {
                     VmAction::Start => dom.create().map(drop),
                     VmAction::Shutdown => dom.shutdown().map(drop),
@@ -48,12 +59,16 @@ impl Pool {
                     VmAction::Reboot => dom.reboot(0),
                     VmAction::Suspend => dom.suspend().map(drop),
                     VmAction::Resume => dom.resume().map(drop),
-                }
+                }?;
+                Ok(true)
             })
             .await;
         let _ = host.refresh().await;
         self.changed();
-        Ok(done?)
+        match done? {
+            true => Ok(()),
+            false => Err(ActionError::InvalidState),
+        }
     }
 
     /// Powers off and undefines the VM `uuid`; with `disks`, also deletes its disk volumes.
@@ -67,11 +82,14 @@ impl Pool {
                 if dom.is_active()? {
                     dom.destroy()?;
                 }
+                // Saved state, snapshot metadata and NVRAM go with the VM; a driver that knows
+                // none of these (the test driver) refuses the flags, and then has none.
                 dom.undefine_flags(
                     sys::VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
                         | sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
                         | sys::VIR_DOMAIN_UNDEFINE_NVRAM,
-                )?;
+                )
+                .or_else(|_| dom.undefine())?;
                 if disks {
                     for file in files {
                         // A disk that is not a libvirt volume (a file outside any pool) stays.
@@ -86,5 +104,32 @@ impl Pool {
         let _ = host.refresh().await;
         self.changed();
         Ok(done?)
+    }
+}
+
+/// Whether `action` makes sense for a VM in `state`.
+fn allowed(action: VmAction, state: DomainState) -> bool {
+    use DomainState::*;
+    let running = matches!(state, Running | Blocked);
+    match action {
+        VmAction::Start => matches!(state, Shutoff | Crashed),
+        VmAction::Shutdown | VmAction::Reboot | VmAction::Suspend => running,
+        VmAction::Poweroff => running || matches!(state, Paused | Shutdown | PMSuspended),
+        VmAction::Resume => state == Paused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_fit_states() {
+        assert!(allowed(VmAction::Start, DomainState::Shutoff));
+        assert!(!allowed(VmAction::Start, DomainState::Running));
+        assert!(allowed(VmAction::Resume, DomainState::Paused));
+        assert!(!allowed(VmAction::Resume, DomainState::Shutoff));
+        assert!(allowed(VmAction::Poweroff, DomainState::Paused));
+        assert!(!allowed(VmAction::Suspend, DomainState::Paused));
     }
 }

@@ -29,7 +29,7 @@ pub struct NewVm {
 /// Why a VM was not created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
-    #[error("a VM named {0} exists already")]
+    #[error("a VM or disk named {0} exists already")]
     NameTaken(String),
     #[error("no host named {0}")]
     UnknownHost(String),
@@ -100,19 +100,27 @@ async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
         _ => "qemu",
     };
     let (host_name, name) = (host.name.clone(), new.name.clone());
-    host.call(move |_, conn| build(conn, &new, domain_type))
-        .await
-        .map_err(|err| match err {
-            HostError::Libvirt(e) if is_missing_storage(&e) => {
-                CreateError::TemplateMissing(host_name)
-            }
-            HostError::Libvirt(e)
-                if matches!(e.code(), Enum::Known(ErrorNumber::StorageVolExist)) =>
-            {
-                CreateError::NameTaken(name)
-            }
-            other => CreateError::Host(other),
-        })
+    let built = host
+        .call(move |_, conn| Ok(build(conn, &new, domain_type)))
+        .await?;
+    built.map_err(|err| match err {
+        Built::DiskExists => CreateError::NameTaken(name),
+        Built::Failed(e) if is_missing_storage(&e) => CreateError::TemplateMissing(host_name),
+        Built::Failed(e) => CreateError::Host(HostError::Libvirt(e)),
+    })
+}
+
+/// Why `build` made nothing.
+enum Built {
+    /// A volume of the VM's disk name is in the pool already (a disk kept from a deleted VM).
+    DiskExists,
+    Failed(Error),
+}
+
+impl From<Error> for Built {
+    fn from(err: Error) -> Self {
+        Self::Failed(err)
+    }
 }
 
 fn is_missing_storage(err: &Error) -> bool {
@@ -123,17 +131,16 @@ fn is_missing_storage(err: &Error) -> bool {
 }
 
 /// Overlay volume, then domain, then start; each failure removes what came before it.
-fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<String, Error> {
+fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<String, Built> {
     let t = &new.template;
     let pool = conn.lookup_storage_pool_by_name(&t.storage_pool)?;
     let base = pool.lookup_storage_vol_by_name(&t.volume)?;
     let base_format = xml::volume_format(&base.xml_desc(0)?).unwrap_or_else(|| "raw".into());
-    let overlay = xml::overlay_volume(
-        &format!("{}.qcow2", new.name),
-        t.disk_gib << 30,
-        &base.path()?,
-        &base_format,
-    );
+    let disk_name = format!("{}.qcow2", new.name);
+    if pool.lookup_storage_vol_by_name(&disk_name).is_ok() {
+        return Err(Built::DiskExists);
+    }
+    let overlay = xml::overlay_volume(&disk_name, t.disk_gib << 30, &base.path()?, &base_format);
     let volume = StorageVol::create_xml(&pool, &overlay, 0)?;
     let spec = xml::DomainSpec {
         domain_type,
@@ -148,13 +155,13 @@ fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<Strin
         Ok(domain) => domain,
         Err(err) => {
             let _ = volume.delete(0);
-            return Err(err);
+            return Err(err.into());
         }
     };
     if let Err(err) = domain.create() {
         let _ = domain.undefine();
         let _ = volume.delete(0);
-        return Err(err);
+        return Err(err.into());
     }
-    domain.uuid_string()
+    Ok(domain.uuid_string()?)
 }
