@@ -66,6 +66,7 @@ mod tests {
             } else {
                 VmState::Shutoff
             },
+            lcm_state: String::new(),
             cores: 1,
             memory_mib: 64,
             host: "h".into(),
