@@ -39,7 +39,10 @@
 # The disk must be virtio (vda); 128 MiB of guest memory is plenty. The root is mounted
 # read-write, so give each running domain its own qcow2 overlay backed by root.qcow2
 # (`qemu-img create -f qcow2 -F qcow2 -b OUTDIR/root.qcow2 vm.qcow2`) rather than sharing
-# root.qcow2 itself. OUTDIR and its files are made world-readable for the libvirt-qemu user.
+# root.qcow2 itself. OUTDIR and its files are made world-readable for the libvirt-qemu user
+# (its parent directories must let that user through, as /var/lib/libvirt/images does).
+# In the guest, udhcpc logs to /run/udhcpc.log; busybox ash asks the terminal for the cursor
+# position (ESC [6n) after each prompt, which shows up in raw serial logs.
 #
 # Idempotent: when OUTDIR already holds all four outputs it exits at once. Host packages it
 # lacks (e2fsprogs, qemu-utils, and xz-utils/zstd only for compressed modules) are installed
@@ -140,7 +143,8 @@ KX=$WORK/kernel
 mkdir -p "$KX"
 kernel_tar() { dpkg-deb --fsys-tarfile "$KDEB" | tar -x -C "$KX" "$@"; }
 mapfile -t MEMBERS < <(dpkg-deb --fsys-tarfile "$KDEB" | tar -t)
-VMLINUZ_MEMBER=
+VMLINUZ_MEMBER=''
+BUILTIN_MEMBER=''
 declare -A MODPATH=()
 for p in "${MEMBERS[@]}"; do
   case $p in
@@ -157,7 +161,7 @@ done
 KVER=${VMLINUZ_MEMBER#./boot/vmlinuz-}
 kernel_tar "$VMLINUZ_MEMBER" ${BUILTIN_MEMBER:+"$BUILTIN_MEMBER"}
 declare -A BUILTIN=()
-if [ -n "${BUILTIN_MEMBER:-}" ]; then
+if [ -n "$BUILTIN_MEMBER" ]; then
   while read -r p; do
     b=${p##*/}
     b=${b%%.ko*}
@@ -178,8 +182,14 @@ fetch_modules() {
     for m in "${pending[@]}"; do
       p=$KX/${MODPATH[$m]#./}
       case $p in
-        *.ko.xz) need_pkg xz xz-utils && xz -d "$p" ;;
-        *.ko.zst) need_pkg zstd zstd && zstd -q -d --rm "$p" ;;
+        *.ko.xz)
+          need_pkg xz xz-utils
+          xz -d "$p"
+          ;;
+        *.ko.zst)
+          need_pkg zstd zstd
+          zstd -q -d --rm "$p"
+          ;;
         *.ko.gz) gzip -d "$p" ;;
       esac
       f=${p%.xz}
@@ -254,7 +264,7 @@ mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 say() {
   local c out=
   for c in $(cat /sys/class/tty/console/active 2>/dev/null); do
-    [ -c "/dev/$c" ] && echo "$*" >"/dev/$c" 2>/dev/null && out=1
+    [ -c "/dev/$c" ] && echo "$*" 2>/dev/null >"/dev/$c" && out=1
   done
   [ -n "$out" ] || echo "$*" >/dev/console
 }
@@ -263,7 +273,7 @@ rescue() {
   exec setsid cttyhack sh
 }
 
-root=/dev/vda rootfstype=ext4 rootflags= mode=rw init=/sbin/init
+root=/dev/vda rootfstype=ext4 rootflags='' mode=rw init=/sbin/init
 for arg in $(cat /proc/cmdline); do
   case $arg in
     root=*) root=${arg#root=} ;;
@@ -335,7 +345,6 @@ mounted /dev/pts || mount -t devpts -o nosuid,noexec,gid=5,mode=620 devpts /dev/
 mounted /dev/shm || mount -t tmpfs -o nosuid,nodev tmpfs /dev/shm
 mounted /run || mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
 mounted /tmp || mount -t tmpfs -o nosuid,nodev tmpfs /tmp
-mount -o remount,rw / 2>/dev/null
 hostname -F /etc/hostname
 ip link set lo up
 # Power button (virsh shutdown) -> /etc/acpi/PWRF/00000080 -> poweroff.
@@ -348,7 +357,7 @@ fi
 for c in $(cat /sys/class/tty/console/active 2>/dev/null) tty1 ttyS0; do
   case " $said " in *" $c "*) continue ;; esac
   said="$said $c"
-  [ -c "/dev/$c" ] && echo "$BANNER" >"/dev/$c" 2>/dev/null
+  [ -c "/dev/$c" ] && echo "$BANNER" 2>/dev/null >"/dev/$c"
 done
 exec /bin/busybox init
 EOF
@@ -373,7 +382,7 @@ cat >"$R/sbin/demo-shell" <<'EOF'
 #!/bin/sh
 # Started by getty (-n: no login): a root login shell.
 export HOME=/root USER=root LOGNAME=root SHELL=/bin/sh
-cd /root
+cd /root 2>/dev/null
 exec /bin/sh -l
 EOF
 chmod 755 "$R/sbin/demo-getty" "$R/sbin/demo-shell"
@@ -432,4 +441,8 @@ for f in "${OUTPUTS[@]}"; do
   mv -f "$OUT/.$f.part" "$OUT/$f"
 done
 log "done: $OUT/{vmlinuz,initrd.img,root.qcow2,cmdline}"
+if getent passwd libvirt-qemu >/dev/null && command -v runuser >/dev/null &&
+  ! runuser -u libvirt-qemu -- test -r "$OUT/root.qcow2" 2>/dev/null; then
+  log "note: the libvirt-qemu user cannot read $OUT (a parent directory is closed to it)"
+fi
 du -h "${OUTPUTS[@]/#/$OUT/}" >&2

@@ -3,35 +3,11 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::Role;
 
-use crate::support::server::{Client, TestServer, fixture_host};
+use crate::support::server::{Client, TestServer};
 
-/// one1: 4 CPUs, 4 GiB; one2: 8 CPUs, 8 GiB; one3: 16 CPUs, 32 GiB but without the
-/// template's disk.
 async fn pool() -> TestServer {
-    let hosts = [
-        ("one1", fixture_host("host-small.xml")),
-        ("one2", fixture_host("host-medium.xml")),
-        ("one3", fixture_host("host-large.xml")),
-    ];
-    let hosts: Vec<(&str, &str)> = hosts.iter().map(|(n, u)| (*n, u.as_str())).collect();
-    let server = TestServer::api(&hosts).await;
-    server.add_user("alice", Role::User);
-    let (status, body) = server
-        .admin()
-        .await
-        .send(
-            Method::POST,
-            "/api/v1/templates",
-            Some(json!({
-                "name": "demo", "os": "Ezilla demo (busybox)", "storage_pool": "images",
-                "volume": "demo-base.img", "cores": 1, "memory_mib": 512, "disk_gib": 2
-            })),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    server
+    TestServer::pool_of_three(false).await
 }
 
 async fn create(client: &Client, body: Value) -> (u16, Value) {

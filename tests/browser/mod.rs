@@ -2,6 +2,7 @@
 
 mod accounts;
 mod desktop;
+mod vms;
 
 use fantoccini::{
     actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction},

@@ -71,6 +71,35 @@ impl TestServer {
         server
     }
 
+    /// Three test-driver hosts, user `alice`, and the template `demo`. one1: 4 CPUs, 4 GiB;
+    /// one2: 8 CPUs, 8 GiB; one3: 16 CPUs, 32 GiB but without the template's disk.
+    pub async fn pool_of_three(with_frontend: bool) -> Self {
+        let hosts = [
+            ("one1", fixture_host("host-small.xml")),
+            ("one2", fixture_host("host-medium.xml")),
+            ("one3", fixture_host("host-large.xml")),
+        ];
+        let hosts: Vec<(&str, &str)> = hosts.iter().map(|(n, u)| (*n, u.as_str())).collect();
+        let dist = if with_frontend {
+            frontend_dist()
+        } else {
+            PathBuf::from("/nonexistent")
+        };
+        let server = Self::start_with_static(&hosts, dist).await;
+        server.add_user("alice", Role::User);
+        let template = json!({
+            "name": "demo", "os": "Ezilla demo (busybox)", "storage_pool": "images",
+            "volume": "demo-base.img", "cores": 1, "memory_mib": 512, "disk_gib": 2
+        });
+        let (status, body) = server
+            .admin()
+            .await
+            .send(reqwest::Method::POST, "/api/v1/templates", Some(template))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        server
+    }
+
     /// `http://127.0.0.1:PORT` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)

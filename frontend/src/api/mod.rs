@@ -1,12 +1,17 @@
 //! The only code that talks to the network. Every call returns `Result<T, api::Error>`.
 
 mod admin;
+mod events;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
-use shared::{ErrorBody, ErrorCode, Health, LoginRequest, User, VmList, auth::CSRF_HEADER, routes};
+use shared::{
+    ActionRequest, CreateVm, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest, Template, User,
+    Vm, VmAction, VmList, auth::CSRF_HEADER, routes,
+};
 
 pub use admin::*;
+pub use events::{VmEvents, subscribe_vms};
 
 /// Why an API call failed, in terms the user can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,4 +125,31 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
         Err(_) if matches!(response.status(), 502..=504) => Err(Error::Unreachable),
         Err(_) => Err(Error::BadResponse(format!("HTTP {}", response.status()))),
     }
+}
+
+/// `POST /api/v1/vms`.
+pub async fn create_vm(request: &CreateVm) -> Result<Vm, Error> {
+    decode(send_json(Request::post(routes::VMS), request).await?).await
+}
+
+/// `POST /api/v1/vms/{id}/action`.
+pub async fn vm_action(uuid: &str, action: VmAction) -> Result<(), Error> {
+    let url = routes::fill(routes::VM_ACTION, uuid);
+    no_content(send_json(Request::post(&url), &ActionRequest { action }).await?).await
+}
+
+/// `DELETE /api/v1/vms/{id}`, with its disks if `disks`.
+pub async fn delete_vm(uuid: &str, disks: bool) -> Result<(), Error> {
+    let url = format!("{}?disks={disks}", routes::fill(routes::VM, uuid));
+    no_content(send_empty(Request::delete(&url)).await?).await
+}
+
+/// `GET /api/v1/templates`.
+pub async fn list_templates() -> Result<Vec<Template>, Error> {
+    get_json(routes::TEMPLATES).await
+}
+
+/// `GET /api/v1/hosts`.
+pub async fn list_hosts() -> Result<Vec<HostInfo>, Error> {
+    get_json(routes::HOSTS).await
 }

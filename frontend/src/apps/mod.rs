@@ -1,6 +1,7 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
 mod users;
+mod vm_creator;
 mod vm_manager;
 
 use leptos::prelude::*;
@@ -11,12 +12,13 @@ use crate::i18n::Key;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppKind {
     VmManager,
+    VmCreator,
     UserAdmin,
 }
 
 impl AppKind {
     /// All apps, in launcher order.
-    pub const ALL: [AppKind; 2] = [AppKind::VmManager, AppKind::UserAdmin];
+    pub const ALL: [AppKind; 3] = [AppKind::VmManager, AppKind::VmCreator, AppKind::UserAdmin];
 
     /// The apps a user may open: the admin app only for administrators.
     pub fn available(is_admin: bool) -> impl Iterator<Item = AppKind> {
@@ -33,6 +35,7 @@ impl AppKind {
     pub fn slug(self) -> &'static str {
         match self {
             Self::VmManager => "vm-manager",
+            Self::VmCreator => "vm-creator",
             Self::UserAdmin => "user-admin",
         }
     }
@@ -41,6 +44,7 @@ impl AppKind {
     pub fn title(self) -> Key {
         match self {
             Self::VmManager => Key::VmManager,
+            Self::VmCreator => Key::VmCreator,
             Self::UserAdmin => Key::UserAdmin,
         }
     }
@@ -49,6 +53,7 @@ impl AppKind {
     pub fn icon(self) -> &'static str {
         match self {
             Self::VmManager => "/icons/vm-manager.svg",
+            Self::VmCreator => "/icons/vm-creator.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
         }
     }
@@ -57,6 +62,7 @@ impl AppKind {
     pub fn view(self) -> AnyView {
         match self {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
+            Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
         }
     }

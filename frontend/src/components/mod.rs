@@ -3,3 +3,4 @@
 pub mod clock;
 pub mod hypervisor_badge;
 pub mod vm_table;
+pub mod vm_toolbar;

@@ -11,6 +11,8 @@ pub fn VmTable(
     vms: Vec<Vm>,
     /// Add the Owner column (admins see everyone's VMs).
     show_owner: bool,
+    /// The UUID of the selected row; a click selects.
+    selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if vms.is_empty() {
@@ -20,6 +22,7 @@ pub fn VmTable(
         Key::ColId,
         Key::ColName,
         Key::ColState,
+        Key::ColLcm,
         Key::ColCores,
         Key::ColMemory,
         Key::ColHost,
@@ -38,13 +41,20 @@ pub fn VmTable(
             <tbody>
                 {vms.into_iter().map(|vm| {
                     let key = vm.name.clone();
+                    let uuid = vm.uuid.clone();
+                    let this = vm.uuid.clone();
                     view! {
-                    <tr data-vm=key>
+                    <tr
+                        data-vm=key
+                        class:selected=move || selected.with(|s| s.as_deref() == Some(this.as_str()))
+                        on:click=move |_| selected.set(Some(uuid.clone()))
+                    >
                         <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
                         <td class="name">{vm.name}</td>
                         <td class="state" data-state=format!("{:?}", vm.state).to_lowercase()>
                             {vm.state.label()}
                         </td>
+                        <td class="lcm">{vm.lcm_state}</td>
                         <td class="cores">{vm.cores}</td>
                         <td class="memory">{format!("{} MiB", vm.memory_mib)}</td>
                         <td class="host">{vm.host}</td>

@@ -1,0 +1,55 @@
+//! The live VM list: a WebSocket to `/api/v1/events` on the page's own origin (the browser
+//! sends the session cookie and the Origin the server checks).
+
+use shared::{VmList, routes};
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use super::Error;
+
+/// An open subscription; dropping it closes the socket.
+pub struct VmEvents {
+    socket: WebSocket,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Drop for VmEvents {
+    fn drop(&mut self) {
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close();
+    }
+}
+
+/// Calls `on_list` with every list the server pushes, and `on_close` if the socket ends
+/// (server gone, session ended) while still subscribed.
+pub fn subscribe_vms(
+    on_list: impl Fn(VmList) + 'static,
+    on_close: impl Fn() + 'static,
+) -> Result<VmEvents, Error> {
+    let location = web_sys::window().ok_or(Error::Unreachable)?.location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().map_err(|_| Error::Unreachable)?;
+    let socket = WebSocket::new(&format!("{scheme}://{host}{}", routes::EVENTS))
+        .map_err(|_| Error::Unreachable)?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(text) = event.data().as_string() else {
+            return;
+        };
+        if let Ok(list) = serde_json::from_str::<VmList>(&text) {
+            on_list(list);
+        }
+    });
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| on_close());
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    Ok(VmEvents {
+        socket,
+        _on_message: on_message,
+        _on_close: on_close,
+    })
+}

@@ -1,0 +1,71 @@
+//! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume,
+//! Delete (with or without its disks). Shows the outcome.
+
+use leptos::prelude::*;
+use shared::{Vm, VmAction};
+
+use crate::{
+    api,
+    i18n::{Key, use_i18n},
+};
+
+const BUTTONS: [(VmAction, Key, &str); 6] = [
+    (VmAction::Start, Key::Start, "start"),
+    (VmAction::Shutdown, Key::Shutdown, "shutdown"),
+    (VmAction::Poweroff, Key::PowerOff, "poweroff"),
+    (VmAction::Reboot, Key::Reboot, "reboot"),
+    (VmAction::Suspend, Key::Suspend, "suspend"),
+    (VmAction::Resume, Key::Resume, "resume"),
+];
+
+#[component]
+pub fn VmToolbar(
+    /// The selected VM, if any.
+    vm: Signal<Option<Vm>>,
+    /// Called after an action, so the table can refresh.
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<String>);
+    let with_disks = RwSignal::new(true);
+    let busy = RwSignal::new(false);
+    let run =
+        move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::Error>>>>| {
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let result = job.await;
+                busy.set(false);
+                error.set(result.err().map(|e| e.to_string()));
+                on_changed();
+            });
+        };
+    let disabled = move || busy.get() || vm.with(Option::is_none);
+    view! {
+        <div class="toolbar vm-actions" role="toolbar">
+            {BUTTONS.map(|(action, key, class)| view! {
+                <button class=class disabled=disabled on:click=move |_| {
+                    if let Some(vm) = vm.get_untracked() {
+                        run(Box::pin(async move { api::vm_action(&vm.uuid, action).await }));
+                    }
+                }>{move || i18n.t(key)}</button>
+            }).collect_view()}
+            <button class="delete" disabled=disabled on:click=move |_| {
+                let Some(vm) = vm.get_untracked() else { return };
+                if window().confirm_with_message(i18n.t(Key::ConfirmDeleteVm)).unwrap_or(false) {
+                    let disks = with_disks.get_untracked();
+                    run(Box::pin(async move { api::delete_vm(&vm.uuid, disks).await }));
+                }
+            }>{move || i18n.t(Key::DeleteVm)}</button>
+            <label>
+                <input type="checkbox" name="with-disks" bind:checked=with_disks />
+                {move || i18n.t(Key::WithDisks)}
+            </label>
+            <span class="selection">
+                {move || vm.get().map(|vm| vm.name).unwrap_or_else(|| i18n.t(Key::SelectVm).to_owned())}
+            </span>
+        </div>
+        <Show when=move || error.get().is_some()>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </Show>
+    }
+}

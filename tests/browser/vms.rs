@@ -1,0 +1,142 @@
+//! VM Manager and VM Creator in the browser: create, live rows, actions, delete.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::double_click;
+use crate::support::{
+    browser::Browser,
+    server::{PASSWORD, TestServer},
+};
+
+#[tokio::test]
+async fn create_act_and_delete_with_live_rows() {
+    let server = TestServer::pool_of_three(true).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "alice", PASSWORD).await;
+    double_click(
+        &browser,
+        &browser.find(".desktop-icon[data-app='vm-manager']").await,
+    )
+    .await;
+    browser.find("section.window .badge.live").await;
+
+    // Made elsewhere (another tab, the API): the row shows up without Refresh.
+    let api = server.login("alice").await;
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": "from-api", "template": "demo"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let state = browser
+        .text_where("tr[data-vm='from-api'] td.state", |t| !t.is_empty())
+        .await;
+    assert_eq!(state, "running");
+
+    // The VM Creator.
+    browser
+        .find("section.window button.create")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .type_into(".creator-form input[name='vm-name']", "web1")
+        .await;
+    browser
+        .find(".creator-form button[type='submit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let done = browser
+        .text_where(".creator-form .done", |t| !t.is_empty())
+        .await;
+    assert_eq!(done, "Created web1 @ one2");
+    browser
+        .text_where("tr[data-vm='web1'] td.host", |t| t == "one2")
+        .await;
+
+    // Bad input: a clear message, nothing made.
+    browser
+        .type_into(".creator-form input[name='vm-name']", "web1")
+        .await;
+    browser
+        .find(".creator-form button[type='submit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let error = browser
+        .text_where(".creator-form .error", |t| !t.is_empty())
+        .await;
+    assert!(error.contains("exists already"), "{error}");
+
+    // Actions on the selected row, with VM Manager brought to the front from the taskbar.
+    browser
+        .find(".task-list li:first-child button.task")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find("tr[data-vm='web1'] td.name")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .text_where(".vm-actions .selection", |t| t == "web1")
+        .await;
+    browser
+        .find(".vm-actions button.suspend")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .text_where("tr[data-vm='web1'] td.state", |t| t == "paused")
+        .await;
+    browser
+        .find(".vm-actions button.resume")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .text_where("tr[data-vm='web1'] td.state", |t| t == "running")
+        .await;
+
+    browser
+        .find(".vm-actions button.delete")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.client.accept_alert().await.unwrap();
+    crate::support::eventually(
+        "web1 to leave the table",
+        crate::support::browser::PATIENCE,
+        || async {
+            let rows = browser
+                .client
+                .find_all(fantoccini::Locator::Css("tr[data-vm='web1']"))
+                .await
+                .ok()?;
+            rows.is_empty().then_some(())
+        },
+    )
+    .await;
+    let (_, list) = api.get("/api/v1/vms").await;
+    let names: Vec<_> = list["vms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("from-api")]);
+    browser.close().await;
+}
