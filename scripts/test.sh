@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install.sh
 source scripts/libvirtd.sh
+source scripts/demo-pool.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$SECONDS
@@ -27,10 +28,16 @@ trunk build --release
 
 step "waiting for qemu:///system"
 wait_libvirtd
+
+step "demo guest and its storage pool (for the QEMU tests)"
+prepare_demo_pool
 # VMs left by an interrupted earlier run.
 for vm in $(virsh -c qemu:///system list --all --name | grep '^ezilla-test-' || true); do
   virsh -c qemu:///system destroy "$vm" >/dev/null 2>&1 || true
   virsh -c qemu:///system undefine "$vm" >/dev/null
+done
+for vol in $(virsh -c qemu:///system vol-list ezilla-demo 2>/dev/null | awk '$1 ~ /^ezilla-test-/ { print $1 }'); do
+  virsh -c qemu:///system vol-delete --pool ezilla-demo "$vol" >/dev/null
 done
 
 step "tests"

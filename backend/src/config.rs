@@ -78,13 +78,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Commands that work on the database instead of serving.
-#[derive(Debug, clap::Subcommand)]
-pub enum Command {
-    /// Manage user accounts.
-    #[command(subcommand)]
-    User(crate::cli::UserCommand),
-}
+pub use crate::cli::Command;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ValueEnum)]

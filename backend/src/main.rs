@@ -1,13 +1,13 @@
 //! The `ezilla` binary: parse the configuration, then serve (or run an account command).
 
 use clap::Parser;
-use ezilla::config::{Cli, Command, Settings};
+use ezilla::config::{Cli, Settings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut cli = Cli::parse();
     let settings = Settings::load(&cli)?;
-    if let Some(Command::User(command)) = cli.command.take() {
+    if let Some(command) = cli.command.take() {
         return tokio::task::block_in_place(|| ezilla::cli::run(command, &settings));
     }
     ezilla::telemetry::init(settings.log_format);

@@ -1,3 +1,7 @@
 //! Real QEMU guests (TCG) under the libvirtd that the test command starts.
 
+mod lifecycle;
 mod vms;
+
+/// The local QEMU driver, under the libvirtd that the test command starts.
+pub const LOCAL_QEMU: &str = "qemu:///system";

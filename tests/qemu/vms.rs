@@ -6,7 +6,7 @@ use virt::{connect::Connect, domain::Domain};
 
 use crate::support::{eventually, server::TestServer};
 
-const LOCAL_QEMU: &str = "qemu:///system";
+use super::LOCAL_QEMU;
 
 /// A defined (persistent) domain that is destroyed and undefined when dropped, so a
 /// failing test leaves nothing behind.

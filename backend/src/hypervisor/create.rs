@@ -123,6 +123,11 @@ impl From<Error> for Built {
     }
 }
 
+/// Where a QEMU guest's serial console output is kept (libvirt's own log directory).
+pub fn serial_log_path(vm_name: &str) -> String {
+    format!("/var/log/libvirt/qemu/{vm_name}-serial.log")
+}
+
 fn is_missing_storage(err: &Error) -> bool {
     matches!(
         err.code(),
@@ -150,6 +155,7 @@ fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<Strin
         memory_mib: new.memory_mib,
         disk: volume.path()?,
         kernel_boot: t.kernel_boot.clone(),
+        serial_log: (domain_type == "qemu").then(|| serial_log_path(&new.name)),
     };
     let domain = match conn.define_domain_xml(&spec.to_xml()) {
         Ok(domain) => domain,

@@ -35,6 +35,8 @@ pub struct DomainSpec {
     /// Path of the VM's qcow2 disk.
     pub disk: String,
     pub kernel_boot: Option<KernelBoot>,
+    /// A file that keeps everything the guest writes to its serial console (its boot log).
+    pub serial_log: Option<String>,
 }
 
 impl DomainSpec {
@@ -69,9 +71,14 @@ impl DomainSpec {
              <source file='{}'/><target dev='vda' bus='virtio'/></disk>",
             e(&self.disk)
         );
+        let log = self
+            .serial_log
+            .as_ref()
+            .map(|f| format!("<log file='{}' append='off'/>", e(f)))
+            .unwrap_or_default();
+        let _ = writeln!(x, "    <serial type='pty'>{log}<target port='0'/></serial>");
         x.push_str(
             "    <interface type='user'><model type='virtio'/></interface>\n\
-             \x20   <serial type='pty'><target port='0'/></serial>\n\
              \x20   <console type='pty'><target type='serial' port='0'/></console>\n\
              \x20   <graphics type='vnc' autoport='yes' listen='127.0.0.1'>\
              <listen type='address' address='127.0.0.1'/></graphics>\n\
@@ -130,6 +137,7 @@ mod tests {
             memory_mib: 512,
             disk: "/var/lib/libvirt/images/x.qcow2".into(),
             kernel_boot: None,
+            serial_log: Some("/var/log/libvirt/qemu/x-serial.log".into()),
         }
     }
 

@@ -1,6 +1,4 @@
-//! `ezilla user ...`: account management on the same database the server uses.
-
-use std::io::BufRead;
+//! `ezilla user ...`: account management.
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -11,6 +9,8 @@ use crate::{
     config::Settings,
     store::{Store, StoreError, users},
 };
+
+use super::read_password;
 
 /// Account commands. Passwords are read from the first line of standard input, so they never
 /// show in the process list; with empty input, a random password is generated and printed.
@@ -44,8 +44,7 @@ pub enum UserCommand {
 }
 
 /// Runs one command and prints its outcome.
-pub fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
-    let store = Store::open(&settings.database_path())?;
+pub fn run(command: UserCommand, store: &Store, settings: &Settings) -> anyhow::Result<()> {
     match command {
         UserCommand::Add { username, admin } => {
             let (password, generated) = read_password()?;
@@ -55,7 +54,7 @@ pub fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
                 language: Language::En,
                 quota: settings.default_quota(),
             };
-            match auth::add_user(&store, user, &password) {
+            match auth::add_user(store, user, &password) {
                 Ok(Ok(_)) => println!("added {username}"),
                 Ok(Err(why)) => bail!("{why}"),
                 Err(StoreError::Conflict) => bail!("user {username} exists already"),
@@ -124,16 +123,4 @@ pub fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The first line of standard input, or a generated password when it is empty.
-fn read_password() -> anyhow::Result<(String, bool)> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let line = line.trim_end_matches(['\r', '\n']);
-    Ok(if line.is_empty() {
-        (password::generate(), true)
-    } else {
-        (line.to_owned(), false)
-    })
 }
