@@ -66,6 +66,7 @@ impl From<ActionError> for ApiError {
             ActionError::InvalidState => {
                 Self::InvalidState("the VM cannot do that in its current state".into())
             }
+            ActionError::Conflict(why) => Self::Conflict(why),
             ActionError::Host(e) => e.into(),
         }
     }

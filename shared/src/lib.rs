@@ -14,4 +14,6 @@ pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{HostInfo, NewHost};
 pub use template::{KernelBoot, Template};
-pub use vm::{ActionRequest, CreateVm, DeleteVm, Vm, VmAction, VmList, VmState};
+pub use vm::{
+    ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,
+};

@@ -30,6 +30,12 @@ pub const ADMIN_HOSTS: &str = "/api/v1/admin/hosts";
 pub const ADMIN_HOST: &str = "/api/v1/admin/hosts/{name}";
 /// A lifecycle action on one VM: POST `{"action": "start"}` and so on.
 pub const VM_ACTION: &str = "/api/v1/vms/{id}/action";
+/// A VM's snapshots: GET lists, POST takes one.
+pub const VM_SNAPSHOTS: &str = "/api/v1/vms/{id}/snapshots";
+/// One snapshot: DELETE.
+pub const VM_SNAPSHOT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}";
+/// Revert a VM to a snapshot: POST.
+pub const VM_SNAPSHOT_REVERT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}/revert";
 /// The template catalogue: GET for all, POST for admins.
 pub const TEMPLATES: &str = "/api/v1/templates";
 /// One template (admin): DELETE.
@@ -37,9 +43,27 @@ pub const TEMPLATE: &str = "/api/v1/templates/{name}";
 /// Live VM list changes (WebSocket).
 pub const EVENTS: &str = "/api/v1/events";
 
-/// A route path with its `{param}` filled in, for clients.
-pub fn fill(route: &str, value: &str) -> String {
-    let start = route.find('{').expect("route has a parameter");
-    let end = route[start..].find('}').expect("closing brace") + start;
-    format!("{}{}{}", &route[..start], value, &route[end + 1..])
+/// A route path with its `{param}`s filled in, in order, for clients.
+pub fn fill(route: &str, values: &[&str]) -> String {
+    let mut path = route.to_owned();
+    for value in values {
+        let start = path.find('{').expect("route has another parameter");
+        let end = path[start..].find('}').expect("closing brace") + start;
+        path.replace_range(start..=end, value);
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_fill_in_order() {
+        assert_eq!(
+            fill(VM_SNAPSHOT_REVERT, &["u1", "s1"]),
+            "/api/v1/vms/u1/snapshots/s1/revert"
+        );
+        assert_eq!(fill(ADMIN_USER, &["alice"]), "/api/v1/admin/users/alice");
+    }
 }

@@ -124,3 +124,22 @@ pub struct DeleteVm {
     #[serde(default)]
     pub disks: bool,
 }
+
+/// A snapshot of a VM (its disks, and its memory when taken while running).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub name: String,
+    /// Unix seconds when it was taken.
+    pub created: u64,
+    /// The VM's state when it was taken ("running", "shutoff", ...).
+    pub vm_state: String,
+    /// Whether the VM was last reverted to, or last snapshotted as, this one.
+    pub current: bool,
+}
+
+/// `POST /api/v1/vms/{id}/snapshots`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSnapshot {
+    /// Same rule as VM names.
+    pub name: String,
+}

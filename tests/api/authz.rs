@@ -20,9 +20,12 @@ async fn server() -> TestServer {
     server
 }
 
-/// `path` with its parameter filled: a VM id becomes `vm`, a username `bob`.
+/// `path` with its parameters filled: a VM id becomes `vm`, a username `bob`, a snapshot
+/// `snap1`.
 fn concrete(path: &str, vm: &str) -> String {
-    path.replace("{id}", vm).replace("{name}", "bob")
+    path.replace("{id}", vm)
+        .replace("{name}", "bob")
+        .replace("{snapshot}", "snap1")
 }
 
 /// Sends `method path` the way a same-site client would (JSON body on writes), upgrading

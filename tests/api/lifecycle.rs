@@ -313,3 +313,82 @@ async fn admins_add_and_remove_hosts_at_runtime_and_a_dead_host_comes_back() {
     let (_, hosts) = admin.get("/api/v1/hosts").await;
     assert_eq!(hosts.as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn snapshots_are_taken_listed_reverted_and_deleted() {
+    let server = pool().await;
+    let alice = server.login("alice").await;
+    let (_, vm) = create(&alice, json!({"name": "snappy", "template": "demo"})).await;
+    let base = format!("/api/v1/vms/{}/snapshots", vm["uuid"].as_str().unwrap());
+    let take = |name: &'static str| {
+        let (alice, base) = (&alice, base.clone());
+        async move {
+            alice
+                .send(Method::POST, &base, Some(json!({"name": name})))
+                .await
+        }
+    };
+
+    let (status, snap) = take("before").await;
+    assert_eq!(status, 201, "{snap}");
+    assert_eq!(
+        (snap["name"].clone(), snap["vm_state"].clone()),
+        (json!("before"), json!("running"))
+    );
+    let path = format!("/api/v1/vms/{}/action", vm["uuid"].as_str().unwrap());
+    alice
+        .send(Method::POST, &path, Some(json!({"action": "suspend"})))
+        .await;
+    assert_eq!(take("paused").await.0, 201);
+    let (status, body) = take("paused").await;
+    assert_eq!((status, body["code"].clone()), (409, json!("conflict")));
+    assert_eq!(take("bad name!").await.0, 400);
+
+    let (_, list) = alice.get(&base).await;
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("before"), json!("paused")]);
+
+    let (status, _) = alice
+        .send(
+            Method::POST,
+            &format!("{base}/before/revert"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        vm_state(&alice, vm["uuid"].as_str().unwrap()).await,
+        "running",
+        "back to how it was"
+    );
+
+    assert_eq!(
+        alice
+            .send(Method::DELETE, &format!("{base}/paused"), Some(json!({})))
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        alice
+            .send(Method::DELETE, &format!("{base}/paused"), Some(json!({})))
+            .await
+            .0,
+        404
+    );
+    let (status, _) = alice
+        .send(
+            Method::POST,
+            &format!("{base}/nope/revert"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (_, list) = alice.get(&base).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

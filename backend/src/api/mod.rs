@@ -8,6 +8,7 @@ mod health;
 mod hosts;
 mod json;
 mod names;
+mod snapshots;
 mod templates;
 mod vms;
 
@@ -74,6 +75,7 @@ pub fn routes() -> Vec<Route> {
         health::routes(),
         auth::routes(),
         vms::routes(),
+        snapshots::routes(),
         hosts::routes(),
         templates::routes(),
         events::routes(),

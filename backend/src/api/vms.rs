@@ -1,5 +1,7 @@
 //! VMs: the table (the caller's own, or all for admins), create, lifecycle actions, delete.
 
+use std::collections::HashMap;
+
 use axum::{
     Extension,
     extract::{FromRequestParts, Path, Query, State},
@@ -37,20 +39,21 @@ pub fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiErro
 /// The VM of the path's `{id}`, if the caller may see it; another user's VM is answered
 /// exactly like a missing one. As an extractor it runs before the body is read, so a stranger
 /// learns nothing from how their request body is judged.
-struct VisibleVm(Vm);
+pub struct VisibleVm(pub Vm);
 
 impl FromRequestParts<AppState> for VisibleVm {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::NotFound)?;
+        let id = params.get("id").ok_or(ApiError::NotFound)?;
         let me = parts
             .extensions
             .get::<CurrentUser>()
             .ok_or(ApiError::Unauthorized)?;
-        match state.pool.find_vm(&id) {
+        match state.pool.find_vm(id) {
             Some((_, vm)) if me.may_see(vm.owner.as_deref()) => Ok(Self(vm)),
             _ => Err(ApiError::NotFound),
         }

@@ -13,6 +13,9 @@ pub enum ActionError {
     /// The VM's state does not allow it (starting a running VM, resuming one not paused).
     #[error("not possible in the VM's current state")]
     InvalidState,
+    /// The name is taken (a snapshot).
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Host(HostError),
 }

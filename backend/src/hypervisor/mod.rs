@@ -8,6 +8,7 @@ mod detect;
 mod domains;
 mod host;
 pub mod placement;
+mod snapshots;
 mod uptime;
 pub mod xml;
 

@@ -113,6 +113,16 @@ pub fn disk_files(domain_xml: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of the root element's child `tag`.
+pub fn child_text(xml: &str, tag: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(xml).ok()?;
+    let child = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name(tag))?;
+    child.text().map(str::to_owned)
+}
+
 /// A volume's format (`<target><format type='...'/>`), if stated.
 pub fn volume_format(volume_xml: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(volume_xml).ok()?;

@@ -14,16 +14,16 @@ pub async fn add_user(user: &NewUser) -> Result<User, Error> {
 }
 
 pub async fn delete_user(name: &str) -> Result<(), Error> {
-    let url = routes::fill(routes::ADMIN_USER, name);
+    let url = routes::fill(routes::ADMIN_USER, &[name]);
     no_content(send_empty(Request::delete(&url)).await?).await
 }
 
 pub async fn set_password(name: &str, password: &NewPassword) -> Result<(), Error> {
-    let url = routes::fill(routes::ADMIN_USER_PASSWORD, name);
+    let url = routes::fill(routes::ADMIN_USER_PASSWORD, &[name]);
     no_content(send_json(Request::put(&url), password).await?).await
 }
 
 pub async fn set_quota(name: &str, quota: &Quota) -> Result<(), Error> {
-    let url = routes::fill(routes::ADMIN_USER_QUOTA, name);
+    let url = routes::fill(routes::ADMIN_USER_QUOTA, &[name]);
     no_content(send_json(Request::put(&url), quota).await?).await
 }

@@ -134,13 +134,13 @@ pub async fn create_vm(request: &CreateVm) -> Result<Vm, Error> {
 
 /// `POST /api/v1/vms/{id}/action`.
 pub async fn vm_action(uuid: &str, action: VmAction) -> Result<(), Error> {
-    let url = routes::fill(routes::VM_ACTION, uuid);
+    let url = routes::fill(routes::VM_ACTION, &[uuid]);
     no_content(send_json(Request::post(&url), &ActionRequest { action }).await?).await
 }
 
 /// `DELETE /api/v1/vms/{id}`, with its disks if `disks`.
 pub async fn delete_vm(uuid: &str, disks: bool) -> Result<(), Error> {
-    let url = format!("{}?disks={disks}", routes::fill(routes::VM, uuid));
+    let url = format!("{}?disks={disks}", routes::fill(routes::VM, &[uuid]));
     no_content(send_empty(Request::delete(&url)).await?).await
 }
 

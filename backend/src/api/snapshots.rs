@@ -1,0 +1,65 @@
+//! A VM's snapshots: list, take, revert, delete. Owner-checked like every VM route.
+
+use axum::{
+    extract::{Path, State},
+    http::{Method, StatusCode},
+    routing::{delete, get, post},
+};
+use shared::{NewSnapshot, Snapshot, routes};
+
+use super::{Access, Json, Route, names::check_name, vms::VisibleVm};
+use crate::{AppState, error::ApiError};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, routes::VM_SNAPSHOTS, Access::User, get(list)),
+        Route::new(Method::POST, routes::VM_SNAPSHOTS, Access::User, post(take)),
+        Route::new(
+            Method::POST,
+            routes::VM_SNAPSHOT_REVERT,
+            Access::User,
+            post(revert),
+        ),
+        Route::new(
+            Method::DELETE,
+            routes::VM_SNAPSHOT,
+            Access::User,
+            delete(remove),
+        ),
+    ]
+}
+
+async fn list(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+) -> Result<Json<Vec<Snapshot>>, ApiError> {
+    Ok(Json(state.pool.snapshots(&vm.uuid).await?))
+}
+
+async fn take(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+    Json(req): Json<NewSnapshot>,
+) -> Result<(StatusCode, Json<Snapshot>), ApiError> {
+    check_name(&req.name).map_err(ApiError::BadRequest)?;
+    let snapshot = state.pool.take_snapshot(&vm.uuid, &req.name).await?;
+    Ok((StatusCode::CREATED, Json(snapshot)))
+}
+
+async fn revert(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+    Path((_, name)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.pool.revert_snapshot(&vm.uuid, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    VisibleVm(vm): VisibleVm,
+    Path((_, name)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.pool.delete_snapshot(&vm.uuid, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
