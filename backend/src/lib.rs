@@ -8,6 +8,7 @@ pub mod error;
 pub mod hypervisor;
 pub mod spa;
 pub mod store;
+pub mod tasks;
 pub mod telemetry;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
@@ -24,6 +25,8 @@ pub struct AppState {
     pub pool: Arc<Pool>,
     /// Accounts, sessions and the database behind them.
     pub auth: Arc<Auth>,
+    /// Long actions in progress and recently done.
+    pub tasks: Arc<tasks::Tasks>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -53,6 +56,7 @@ impl AppState {
                 default_quota: settings.default_quota(),
                 secure_cookies: settings.secure_cookies,
             }),
+            tasks: Default::default(),
             static_dir: settings.static_dir.clone(),
         })
     }

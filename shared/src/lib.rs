@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod host;
 pub mod routes;
+pub mod task;
 pub mod template;
 pub mod vm;
 
@@ -13,6 +14,7 @@ pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLan
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{HostInfo, NewHost};
+pub use task::{Event, SaveImage, TaskInfo, TaskState};
 pub use template::{KernelBoot, Template};
 pub use vm::{
     ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,

@@ -36,6 +36,10 @@ pub const VM_SNAPSHOTS: &str = "/api/v1/vms/{id}/snapshots";
 pub const VM_SNAPSHOT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}";
 /// Revert a VM to a snapshot: POST.
 pub const VM_SNAPSHOT_REVERT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}/revert";
+/// Save a VM's disk as a new template (a long action: 202 and a task): POST.
+pub const VM_SAVE_IMAGE: &str = "/api/v1/vms/{id}/save-image";
+/// A task's progress and outcome.
+pub const TASK: &str = "/api/v1/tasks/{task}";
 /// The template catalogue: GET for all, POST for admins.
 pub const TEMPLATES: &str = "/api/v1/templates";
 /// One template (admin): DELETE.

@@ -392,3 +392,84 @@ async fn snapshots_are_taken_listed_reverted_and_deleted() {
     let (_, list) = alice.get(&base).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn save_as_image_is_a_task_that_makes_a_template() {
+    let server = pool().await;
+    server.add_user("bob", shared::Role::User);
+    let alice = server.login("alice").await;
+    let (_, vm) = create(
+        &alice,
+        json!({"name": "golden", "template": "demo", "cores": 2}),
+    )
+    .await;
+    let uuid = vm["uuid"].as_str().unwrap();
+    let save = format!("/api/v1/vms/{uuid}/save-image");
+
+    let (status, body) = alice
+        .send(Method::POST, &save, Some(json!({"template": "golden-img"})))
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (409, json!("invalid_state")),
+        "a running VM's disk moves"
+    );
+    let action = format!("/api/v1/vms/{uuid}/action");
+    alice
+        .send(Method::POST, &action, Some(json!({"action": "poweroff"})))
+        .await;
+    let (status, body) = alice
+        .send(Method::POST, &save, Some(json!({"template": "demo"})))
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (409, json!("conflict")),
+        "template names are unique"
+    );
+
+    let (status, task) = alice
+        .send(Method::POST, &save, Some(json!({"template": "golden-img"})))
+        .await;
+    assert_eq!(status, 202, "{task}");
+    assert_eq!(task["state"], "running");
+    let path = format!("/api/v1/tasks/{}", task["id"]);
+    let done = crate::support::eventually(
+        "the copy to finish",
+        std::time::Duration::from_secs(20),
+        || async {
+            let (_, task) = alice.get(&path).await;
+            (task["state"] != "running").then_some(task)
+        },
+    )
+    .await;
+    assert_eq!(
+        (done["state"].clone(), done["progress"].clone()),
+        (json!("succeeded"), json!(100)),
+        "{done}"
+    );
+    assert_eq!(
+        server.login("bob").await.get(&path).await.0,
+        404,
+        "tasks are their owner's"
+    );
+
+    let (_, templates) = alice.get("/api/v1/templates").await;
+    let saved = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "golden-img")
+        .expect("a new template");
+    assert_eq!(
+        (saved["volume"].clone(), saved["cores"].clone()),
+        (json!("golden-img.qcow2"), json!(2))
+    );
+    assert_eq!(vm_state(&alice, uuid).await, "shutoff", "the VM stays");
+
+    let (status, copy) = create(
+        &alice,
+        json!({"name": "copy1", "template": "golden-img", "host": "one2"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{copy}");
+}

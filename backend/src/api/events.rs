@@ -1,6 +1,7 @@
 //! `GET /api/v1/events` (WebSocket): the caller's VM list, sent at once and again whenever
-//! it changes (the hosts' views announce every change). Session and Origin are checked before
-//! the upgrade (see `api::router`); the socket closes when the session ends.
+//! it changes (the hosts' views announce every change), and the progress of the caller's
+//! tasks. Session and Origin are checked before the upgrade (see `api::router`); the socket
+//! closes when the session ends.
 
 use std::time::Duration;
 
@@ -14,7 +15,8 @@ use axum::{
     response::Response,
     routing::get,
 };
-use shared::{Vm, routes};
+use shared::{Event, Vm, routes};
+use tokio::sync::broadcast::error::RecvError;
 
 use super::{Access, Route, vms::visible_vms};
 use crate::{
@@ -41,6 +43,7 @@ async fn upgrade(
 
 async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
     let mut changes = state.pool.subscribe();
+    let mut tasks = state.tasks.subscribe();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     let mut sent: Option<(Vec<Vm>, Vec<String>)> = None;
     loop {
@@ -49,7 +52,8 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
                 same_rows(vms, &list.vms) && *down == list.unreachable_hosts
             });
             if !unchanged {
-                let json = serde_json::to_string(&list).expect("VmList serializes");
+                let event = Event::Vms(list.clone());
+                let json = serde_json::to_string(&event).expect("events serialize");
                 if socket.send(Message::Text(json.into())).await.is_err() {
                     return;
                 }
@@ -58,6 +62,16 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
         }
         tokio::select! {
             changed = changes.changed() => if changed.is_err() { return },
+            task = tasks.recv() => match task {
+                Ok(task) if task.owner == me.user.username => {
+                    let json = serde_json::to_string(&Event::Task(task.info)).expect("events serialize");
+                    if socket.send(Message::Text(json.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
             _ = session_check.tick() => {
                 if !session_alive(&state, &me).await {
                     let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };

@@ -6,6 +6,7 @@ mod auth;
 mod events;
 mod health;
 mod hosts;
+mod images;
 mod json;
 mod names;
 mod snapshots;
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<Route> {
         auth::routes(),
         vms::routes(),
         snapshots::routes(),
+        images::routes(),
         hosts::routes(),
         templates::routes(),
         events::routes(),

@@ -160,10 +160,19 @@ impl Host {
         self: &Arc<Self>,
         f: impl FnOnce(&Host, &Connect) -> Result<T, virt::error::Error> + Send + 'static,
     ) -> Result<T, HostError> {
+        self.call_with_timeout(self.timeout, f).await
+    }
+
+    /// `call` for work known to take long (copying a disk).
+    pub async fn call_with_timeout<T: Send + 'static>(
+        self: &Arc<Self>,
+        timeout: Duration,
+        f: impl FnOnce(&Host, &Connect) -> Result<T, virt::error::Error> + Send + 'static,
+    ) -> Result<T, HostError> {
         let host = self.clone();
         let job = tokio::task::spawn_blocking(move || host.call_blocking(f));
-        match tokio::time::timeout(self.timeout, job).await {
-            Err(_) => Err(HostError::Timeout(self.timeout)),
+        match tokio::time::timeout(timeout, job).await {
+            Err(_) => Err(HostError::Timeout(timeout)),
             Ok(Err(join)) => Err(HostError::Panicked(join.to_string())),
             Ok(Ok(result)) => result,
         }

@@ -7,6 +7,7 @@ mod create;
 mod detect;
 mod domains;
 mod host;
+mod images;
 pub mod placement;
 mod snapshots;
 mod uptime;
@@ -24,6 +25,7 @@ use crate::config::HostSpec;
 pub use actions::ActionError;
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
+pub use images::SavedImage;
 
 /// A host and the task that keeps its view current.
 struct Member {

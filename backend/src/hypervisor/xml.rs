@@ -101,6 +101,35 @@ pub fn overlay_volume(name: &str, capacity_bytes: u64, base: &str, base_format: 
     )
 }
 
+/// A qcow2 volume with no backing file (a full copy lands in it).
+pub fn standalone_volume(name: &str, capacity_bytes: u64) -> String {
+    format!(
+        "<volume><name>{}</name><capacity unit='bytes'>{capacity_bytes}</capacity>\
+         <target><format type='qcow2'/></target></volume>",
+        escape(name)
+    )
+}
+
+/// A domain's direct kernel boot, if it has one.
+pub fn kernel_boot(domain_xml: &str) -> Option<KernelBoot> {
+    let doc = roxmltree::Document::parse(domain_xml).ok()?;
+    let os = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("os"))?;
+    let text = |tag: &str| {
+        os.children()
+            .find(|n| n.has_tag_name(tag))
+            .and_then(|n| n.text())
+            .map(str::to_owned)
+    };
+    Some(KernelBoot {
+        kernel: text("kernel")?,
+        initrd: text("initrd").unwrap_or_default(),
+        cmdline: text("cmdline").unwrap_or_default(),
+    })
+}
+
 /// The files behind a domain's disks.
 pub fn disk_files(domain_xml: &str) -> Vec<String> {
     let Ok(doc) = roxmltree::Document::parse(domain_xml) else {
@@ -181,6 +210,18 @@ mod tests {
             assert_eq!(count(&xml, tag), 1, "{tag} in {xml}");
         }
         assert!(xml.contains("listen='127.0.0.1'"));
+    }
+
+    #[test]
+    fn kernel_boot_reads_back() {
+        let mut with_kernel = spec("k");
+        with_kernel.kernel_boot = Some(KernelBoot {
+            kernel: "/b/vmlinuz".into(),
+            initrd: "/b/initrd".into(),
+            cmdline: "root=/dev/vda rw".into(),
+        });
+        assert_eq!(kernel_boot(&with_kernel.to_xml()), with_kernel.kernel_boot);
+        assert_eq!(kernel_boot(&spec("n").to_xml()), None);
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! Save as image: a full copy of a shut-off VM's disk as a new standalone volume beside it,
+//! to become a template. The VM stays as it is.
+
+use shared::KernelBoot;
+use virt::{domain::DomainState, enumutil::Enum, storage_vol::StorageVol};
+
+use super::{ActionError, Pool, xml};
+
+/// Copying a disk can take long; libvirt gets this much time for it.
+const COPY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Where the copy went, and what a template made from it needs.
+#[derive(Debug, Clone)]
+pub struct SavedImage {
+    pub storage_pool: String,
+    pub volume: String,
+    pub disk_gib: u64,
+    pub cores: u32,
+    pub memory_mib: u64,
+    pub kernel_boot: Option<KernelBoot>,
+}
+
+impl Pool {
+    /// Copies the VM's first disk into a new qcow2 volume `volume` in the same storage pool.
+    pub async fn save_image(&self, uuid: &str, volume: &str) -> Result<SavedImage, ActionError> {
+        let (host, vm) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
+        let (id, volume) = (uuid.to_owned(), volume.to_owned());
+        let saved = host
+            .call_with_timeout(COPY_TIMEOUT, move |_, conn| {
+                let dom = conn.lookup_domain_by_uuid_string(&id)?;
+                if !matches!(dom.state()?.0, Enum::Known(DomainState::Shutoff)) {
+                    return Ok(Err(ActionError::InvalidState));
+                }
+                let desc = dom.xml_desc(0)?;
+                let Some(disk) = xml::disk_files(&desc).into_iter().next() else {
+                    return Ok(Err(ActionError::Conflict(
+                        "the VM has no disk to save".into(),
+                    )));
+                };
+                let source = conn.lookup_storage_vol_by_path(&disk)?;
+                let pool = source.lookup_storage_pool()?;
+                if pool.lookup_storage_vol_by_name(&volume).is_ok() {
+                    return Ok(Err(ActionError::Conflict(format!(
+                        "a disk named {volume} exists"
+                    ))));
+                }
+                let capacity = source.info()?.capacity;
+                let copy = StorageVol::create_xml_from(
+                    &pool,
+                    &xml::standalone_volume(&volume, capacity),
+                    &source,
+                    0,
+                )?;
+                Ok(Ok(SavedImage {
+                    storage_pool: pool.name()?,
+                    volume: copy.name()?,
+                    disk_gib: capacity.div_ceil(1 << 30).max(1),
+                    cores: vm.cores,
+                    memory_mib: vm.memory_mib,
+                    kernel_boot: xml::kernel_boot(&desc),
+                }))
+            })
+            .await;
+        saved?
+    }
+}

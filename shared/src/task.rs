@@ -1,0 +1,45 @@
+//! Long actions (saving a VM as an image): answered 202 with a task, whose progress and
+//! outcome arrive as events and from `GET /api/v1/tasks/{id}`.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a task is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// A long action and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskInfo {
+    pub id: u64,
+    /// What it does, e.g. "save_image".
+    pub kind: String,
+    /// The VM it works on.
+    pub vm: String,
+    pub state: TaskState,
+    /// 0-100.
+    pub progress: u8,
+    /// The step in progress, or the outcome, in words.
+    pub message: String,
+}
+
+/// `POST /api/v1/vms/{id}/save-image`: copy the VM's disk into a new template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveImage {
+    /// The new template's name.
+    pub template: String,
+}
+
+/// What the events WebSocket sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The caller's VM list, whenever it changes.
+    Vms(crate::VmList),
+    /// A task of the caller's moved on.
+    Task(TaskInfo),
+}
