@@ -1,48 +1,53 @@
 //! A real QEMU (TCG) VM made from the demo template through the API: it boots to the demo
-//! guest's shell, shuts down by ACPI, and is deleted with its disk.
+//! guest's shell, shuts down by ACPI, is saved as an image; a second VM made from that image
+//! boots too; both are deleted with their disks.
 
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 use shared::Role;
 use virt::connect::Connect;
 
 use super::LOCAL_QEMU;
-use crate::support::{eventually, server::TestServer};
+use crate::support::{
+    eventually,
+    server::{Client, TestServer},
+};
 
 /// The storage pool and files that the test command prepares (scripts/demo-pool.sh).
 const DEMO_POOL: &str = "ezilla-demo";
 const DEMO_DIR: &str = "/var/lib/libvirt/images/ezilla-demo";
 
-/// Removes the VM and its disk if the test did not get to it.
-struct Cleanup(String);
+/// Removes these VMs and `NAME.qcow2` disks if the test did not get to it.
+struct Cleanup(Vec<String>);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
         let Ok(conn) = Connect::open(Some(LOCAL_QEMU)) else {
             return;
         };
-        if let Ok(dom) = conn.lookup_domain_by_name(&self.0) {
-            let _ = dom.destroy();
-            let _ = dom.undefine();
-        }
-        if let Ok(pool) = conn.lookup_storage_pool_by_name(DEMO_POOL) {
-            if let Ok(vol) = pool.lookup_storage_vol_by_name(&format!("{}.qcow2", self.0)) {
-                let _ = vol.delete(0);
+        let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).ok();
+        for name in &self.0 {
+            if let Ok(dom) = conn.lookup_domain_by_name(name) {
+                let _ = dom.destroy();
+                let _ = dom.undefine();
+            }
+            let disk = pool
+                .as_ref()
+                .and_then(|p| p.lookup_storage_vol_by_name(&format!("{name}.qcow2")).ok());
+            if let Some(disk) = disk {
+                let _ = disk.delete(0);
             }
         }
     }
 }
 
-#[tokio::test]
-async fn a_vm_from_the_demo_template_boots_shuts_down_and_is_deleted_with_its_disk() {
-    virt::error::clear_error_callback();
-    let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
-    server.add_user("alice", Role::User);
+/// The demo template, as the run command registers it.
+fn demo_template() -> Value {
     let cmdline = std::fs::read_to_string(format!("{DEMO_DIR}/cmdline"))
         .expect("the test command builds the demo guest");
-    let template = json!({
+    json!({
         "name": "demo", "os": "Ezilla demo", "storage_pool": DEMO_POOL, "volume": "root.qcow2",
         "cores": 1, "memory_mib": 256, "disk_gib": 1,
         "kernel_boot": {
@@ -50,28 +55,15 @@ async fn a_vm_from_the_demo_template_boots_shuts_down_and_is_deleted_with_its_di
             "initrd": format!("{DEMO_DIR}/initrd.img"),
             "cmdline": cmdline.trim(),
         }
-    });
-    let (status, body) = server
-        .admin()
-        .await
-        .send(Method::POST, "/api/v1/templates", Some(template))
-        .await;
-    assert_eq!(status, 201, "{body}");
+    })
+}
 
-    let alice = server.login("alice").await;
-    let name = format!("ezilla-test-{}-boot", std::process::id());
-    let _cleanup = Cleanup(name.clone());
-    let (status, vm) = alice
-        .send(
-            Method::POST,
-            "/api/v1/vms",
-            Some(json!({"name": name, "template": "demo"})),
-        )
-        .await;
+/// Creates `name` from `template` and waits until its serial log shows the guest's shell.
+async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
+    let body = json!({"name": name, "template": template});
+    let (status, vm) = alice.send(Method::POST, "/api/v1/vms", Some(body)).await;
     assert_eq!(status, 201, "{vm}");
     assert_eq!(vm["state"], "running");
-    let uuid = vm["uuid"].as_str().unwrap().to_owned();
-
     let log = format!("/var/log/libvirt/qemu/{name}-serial.log");
     eventually(
         "the guest's shell on the serial console",
@@ -83,7 +75,31 @@ async fn a_vm_from_the_demo_template_boots_shuts_down_and_is_deleted_with_its_di
         },
     )
     .await;
+    vm
+}
 
+#[tokio::test]
+async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
+    virt::error::clear_error_callback();
+    let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
+    server.add_user("alice", Role::User);
+    let admin = server.admin().await;
+    let (status, body) = admin
+        .send(Method::POST, "/api/v1/templates", Some(demo_template()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    let alice = server.login("alice").await;
+    let run = std::process::id();
+    let (first, image, second) = (
+        format!("ezilla-test-{run}-boot"),
+        format!("ezilla-test-{run}-img"),
+        format!("ezilla-test-{run}-copy"),
+    );
+    let _cleanup = Cleanup(vec![first.clone(), image.clone(), second.clone()]);
+
+    let vm = create_and_boot(&alice, &first, "demo").await;
+    let uuid = vm["uuid"].as_str().unwrap();
     let action = format!("/api/v1/vms/{uuid}/action");
     let (status, body) = alice
         .send(Method::POST, &action, Some(json!({"action": "shutdown"})))
@@ -95,28 +111,43 @@ async fn a_vm_from_the_demo_template_boots_shuts_down_and_is_deleted_with_its_di
     })
     .await;
 
-    let (status, _) = alice
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/vms/{uuid}?disks=true"),
-            Some(json!({})),
-        )
+    let save = format!("/api/v1/vms/{uuid}/save-image");
+    let (status, task) = alice
+        .send(Method::POST, &save, Some(json!({"template": image})))
         .await;
-    assert_eq!(status, 204);
+    assert_eq!(status, 202, "{task}");
+    let task_path = format!("/api/v1/tasks/{}", task["id"]);
+    let done = eventually("the disk copy", Duration::from_secs(120), || async {
+        let (_, task) = alice.get(&task_path).await;
+        (task["state"] != "running").then_some(task)
+    })
+    .await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let copy = create_and_boot(&alice, &second, &image).await;
+
     let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
-    assert!(
-        conn.lookup_domain_by_name(&name).is_err(),
-        "the domain is gone"
-    );
+    for vm in [&vm, &copy] {
+        let path = format!("/api/v1/vms/{}?disks=true", vm["uuid"].as_str().unwrap());
+        assert_eq!(
+            alice.send(Method::DELETE, &path, Some(json!({}))).await.0,
+            204
+        );
+        let name = vm["name"].as_str().unwrap();
+        assert!(conn.lookup_domain_by_name(name).is_err(), "{name} is gone");
+    }
     let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).unwrap();
     pool.refresh(0).unwrap();
-    assert!(
-        pool.lookup_storage_vol_by_name(&format!("{name}.qcow2"))
-            .is_err(),
-        "its disk is gone"
-    );
+    for name in [&first, &second] {
+        let disk = format!("{name}.qcow2");
+        assert!(
+            pool.lookup_storage_vol_by_name(&disk).is_err(),
+            "{disk} is gone"
+        );
+    }
     assert!(
         pool.lookup_storage_vol_by_name("root.qcow2").is_ok(),
         "the template's stays"
     );
+    let saved = pool.lookup_storage_vol_by_name(&format!("{image}.qcow2"));
+    saved.expect("the saved image stays").delete(0).unwrap();
 }
