@@ -72,6 +72,13 @@ pub enum Key {
     SelectVm,
     Live,
     Name,
+    SaveAsImage,
+    NewTemplateName,
+    Snapshots,
+    TakeSnapshot,
+    Revert,
+    NoSnapshots,
+    SnapshotName,
 }
 
 /// The text of `key` in `lang`.
@@ -150,6 +157,13 @@ fn en(key: Key) -> &'static str {
         SelectVm => "Select a VM in the table.",
         Live => "live",
         Name => "Name",
+        SaveAsImage => "Save as image",
+        NewTemplateName => "Name of the new template:",
+        Snapshots => "Snapshots",
+        TakeSnapshot => "Take snapshot",
+        Revert => "Revert",
+        NoSnapshots => "No snapshots.",
+        SnapshotName => "Snapshot name",
     }
 }
 
@@ -221,6 +235,13 @@ fn zh_tw(key: Key) -> &'static str {
         SelectVm => "請在表格中選擇一台虛擬機。",
         Live => "即時",
         Name => "名稱",
+        SaveAsImage => "另存為映像檔",
+        NewTemplateName => "新範本的名稱：",
+        Snapshots => "快照",
+        TakeSnapshot => "建立快照",
+        Revert => "還原",
+        NoSnapshots => "沒有快照。",
+        SnapshotName => "快照名稱",
     }
 }
 

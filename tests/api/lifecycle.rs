@@ -391,6 +391,15 @@ async fn snapshots_are_taken_listed_reverted_and_deleted() {
     assert_eq!(status, 404);
     let (_, list) = alice.get(&base).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+    let vm_path = format!("/api/v1/vms/{}?disks=true", vm["uuid"].as_str().unwrap());
+    assert_eq!(
+        alice
+            .send(Method::DELETE, &vm_path, Some(json!({})))
+            .await
+            .0,
+        204,
+        "snapshots go with their VM"
+    );
 }
 
 #[tokio::test]

@@ -110,6 +110,33 @@ async fn create_act_and_delete_with_live_rows() {
         .text_where("tr[data-vm='web1'] td.state", |t| t == "running")
         .await;
 
+    // A snapshot, then Save as image (a task whose outcome shows in the window).
+    browser
+        .type_into(".snapshots input[name='snapshot-name']", "s1\u{E007}")
+        .await;
+    browser.find(".snapshot-list li[data-snapshot='s1']").await;
+    browser
+        .find(".vm-actions button.poweroff")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .text_where("tr[data-vm='web1'] td.state", |t| t == "shut off")
+        .await;
+    browser
+        .find(".vm-actions button.save-image")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.client.send_alert_text("web1-img").await.unwrap();
+    browser.client.accept_alert().await.unwrap();
+    let outcome = browser
+        .text_where("p.task[data-task-state='succeeded']", |t| !t.is_empty())
+        .await;
+    assert!(outcome.contains("saved as template web1-img"), "{outcome}");
+
     browser
         .find(".vm-actions button.delete")
         .await

@@ -85,14 +85,14 @@ impl Pool {
                 if dom.is_active()? {
                     dom.destroy()?;
                 }
-                // Saved state, snapshot metadata and NVRAM go with the VM; a driver that knows
-                // none of these (the test driver) refuses the flags, and then has none.
-                dom.undefine_flags(
-                    sys::VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
-                        | sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
-                        | sys::VIR_DOMAIN_UNDEFINE_NVRAM,
-                )
-                .or_else(|_| dom.undefine())?;
+                // Saved state, snapshot metadata and NVRAM go with the VM. Drivers refuse flags
+                // they do not know (the test driver: NVRAM), so fewer are tried in turn.
+                const MANAGED_SAVE: u32 = sys::VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
+                const SNAPSHOTS: u32 = sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+                const NVRAM: u32 = sys::VIR_DOMAIN_UNDEFINE_NVRAM;
+                dom.undefine_flags(MANAGED_SAVE | SNAPSHOTS | NVRAM)
+                    .or_else(|_| dom.undefine_flags(MANAGED_SAVE | SNAPSHOTS))
+                    .or_else(|_| dom.undefine())?;
                 if disks {
                     for file in files {
                         // A disk that is not a libvirt volume (a file outside any pool) stays.

@@ -1,7 +1,7 @@
-//! The live VM list: a WebSocket to `/api/v1/events` on the page's own origin (the browser
+//! Live events (the VM list, task progress): a WebSocket to `/api/v1/events` on the page's own origin (the browser
 //! sends the session cookie and the Origin the server checks).
 
-use shared::{VmList, routes};
+use shared::{Event, routes};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
@@ -22,10 +22,10 @@ impl Drop for VmEvents {
     }
 }
 
-/// Calls `on_list` with every list the server pushes, and `on_close` if the socket ends
+/// Calls `on_event` with every event the server pushes, and `on_close` if the socket ends
 /// (server gone, session ended) while still subscribed.
-pub fn subscribe_vms(
-    on_list: impl Fn(VmList) + 'static,
+pub fn subscribe(
+    on_event: impl Fn(Event) + 'static,
     on_close: impl Fn() + 'static,
 ) -> Result<VmEvents, Error> {
     let location = web_sys::window().ok_or(Error::Unreachable)?.location();
@@ -40,8 +40,8 @@ pub fn subscribe_vms(
         let Some(text) = event.data().as_string() else {
             return;
         };
-        if let Ok(list) = serde_json::from_str::<VmList>(&text) {
-            on_list(list);
+        if let Ok(event) = serde_json::from_str::<Event>(&text) {
+            on_event(event);
         }
     });
     let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| on_close());

@@ -6,12 +6,12 @@ mod events;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
-    ActionRequest, CreateVm, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest, Template, User,
-    Vm, VmAction, VmList, auth::CSRF_HEADER, routes,
+    ActionRequest, CreateVm, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest, NewSnapshot,
+    SaveImage, Snapshot, TaskInfo, Template, User, Vm, VmAction, VmList, auth::CSRF_HEADER, routes,
 };
 
 pub use admin::*;
-pub use events::{VmEvents, subscribe_vms};
+pub use events::{VmEvents, subscribe};
 
 /// Why an API call failed, in terms the user can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,4 +152,39 @@ pub async fn list_templates() -> Result<Vec<Template>, Error> {
 /// `GET /api/v1/hosts`.
 pub async fn list_hosts() -> Result<Vec<HostInfo>, Error> {
     get_json(routes::HOSTS).await
+}
+
+/// `POST /api/v1/vms/{id}/save-image`: starts the copy; the task reports on it.
+pub async fn save_image(uuid: &str, template: &str) -> Result<TaskInfo, Error> {
+    let url = routes::fill(routes::VM_SAVE_IMAGE, &[uuid]);
+    let body = SaveImage {
+        template: template.to_owned(),
+    };
+    decode(send_json(Request::post(&url), &body).await?).await
+}
+
+/// `GET /api/v1/vms/{id}/snapshots`.
+pub async fn list_snapshots(uuid: &str) -> Result<Vec<Snapshot>, Error> {
+    get_json(&routes::fill(routes::VM_SNAPSHOTS, &[uuid])).await
+}
+
+/// `POST /api/v1/vms/{id}/snapshots`.
+pub async fn take_snapshot(uuid: &str, name: &str) -> Result<Snapshot, Error> {
+    let url = routes::fill(routes::VM_SNAPSHOTS, &[uuid]);
+    let body = NewSnapshot {
+        name: name.to_owned(),
+    };
+    decode(send_json(Request::post(&url), &body).await?).await
+}
+
+/// `POST /api/v1/vms/{id}/snapshots/{name}/revert`.
+pub async fn revert_snapshot(uuid: &str, name: &str) -> Result<(), Error> {
+    let url = routes::fill(routes::VM_SNAPSHOT_REVERT, &[uuid, name]);
+    no_content(send_empty(Request::post(&url)).await?).await
+}
+
+/// `DELETE /api/v1/vms/{id}/snapshots/{name}`.
+pub async fn delete_snapshot(uuid: &str, name: &str) -> Result<(), Error> {
+    let url = routes::fill(routes::VM_SNAPSHOT, &[uuid, name]);
+    no_content(send_empty(Request::delete(&url)).await?).await
 }

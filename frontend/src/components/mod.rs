@@ -3,4 +3,3 @@
 pub mod clock;
 pub mod hypervisor_badge;
 pub mod vm_table;
-pub mod vm_toolbar;

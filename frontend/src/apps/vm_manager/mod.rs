@@ -1,15 +1,19 @@
 //! VM Manager: the VM table (the original's columns; owner for admins), kept live by the
-//! events WebSocket, with Refresh, and a toolbar of actions on the selected VM.
+//! events WebSocket, with Refresh, a toolbar of actions on the selected VM, its snapshots,
+//! and the progress of long actions.
+
+mod snapshots;
+mod toolbar;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::VmList;
+use shared::{Event, TaskInfo, VmList};
 
 use crate::{
     api,
     apps::AppKind,
-    components::{hypervisor_badge::HypervisorBadge, vm_table::VmTable, vm_toolbar::VmToolbar},
+    components::{hypervisor_badge::HypervisorBadge, vm_table::VmTable},
     i18n::{Key, use_i18n},
     state::{session::use_session, windows::use_windows},
 };
@@ -25,6 +29,7 @@ pub fn VmManager() -> impl IntoView {
     let rows = RwSignal::new(None::<Result<VmList, api::Error>>);
     let selected = RwSignal::new(None::<String>);
     let live = RwSignal::new(false);
+    let task = RwSignal::new(None::<TaskInfo>);
 
     let refresh = Action::new_local(|_: &()| api::list_vms());
     Effect::new(move || {
@@ -33,7 +38,7 @@ pub fn VmManager() -> impl IntoView {
         }
     });
     refresh.dispatch(());
-    subscribe(rows, live);
+    subscribe(rows, task, live);
 
     let selected_vm = Signal::derive(move || {
         let uuid = selected.get()?;
@@ -57,7 +62,13 @@ pub fn VmManager() -> impl IntoView {
                     <span class="badge live" title="WebSocket">{move || i18n.t(Key::Live)}</span>
                 </Show>
             </div>
-            <VmToolbar vm=selected_vm on_changed=move || { refresh.dispatch(()); } />
+            <toolbar::VmToolbar vm=selected_vm task on_changed=move || { refresh.dispatch(()); } />
+            {move || task.get().map(|t| view! {
+                <p class="task" data-task-state=format!("{:?}", t.state).to_lowercase() role="status">
+                    {format!("{}: {} ({}%)", t.kind, t.message, t.progress)}
+                </p>
+            })}
+            <snapshots::Snapshots vm=selected_vm />
             {move || match rows.get() {
                 None => view! {
                     <p class="loading" role="status">{move || i18n.t(Key::LoadingVms)}</p>
@@ -79,30 +90,38 @@ pub fn VmManager() -> impl IntoView {
     }
 }
 
-/// Keeps `rows` current from the events WebSocket while the window is open, reconnecting
-/// after a drop.
-fn subscribe(rows: RwSignal<Option<Result<VmList, api::Error>>>, live: RwSignal<bool>) {
+/// Keeps `rows` and `task` current from the events WebSocket while the window is open,
+/// reconnecting after a drop.
+fn subscribe(
+    rows: RwSignal<Option<Result<VmList, api::Error>>>,
+    task: RwSignal<Option<TaskInfo>>,
+    live: RwSignal<bool>,
+) {
     let socket = StoredValue::new_local(None::<api::VmEvents>);
     let open = StoredValue::new(true);
     fn connect(
         rows: RwSignal<Option<Result<VmList, api::Error>>>,
+        task: RwSignal<Option<TaskInfo>>,
         live: RwSignal<bool>,
         socket: StoredValue<Option<api::VmEvents>, LocalStorage>,
         open: StoredValue<bool>,
     ) {
-        let on_list = move |list| {
+        let on_event = move |event| {
             live.set(true);
-            rows.set(Some(Ok(list)));
+            match event {
+                Event::Vms(list) => rows.set(Some(Ok(list))),
+                Event::Task(info) => task.set(Some(info)),
+            }
         };
         let on_close = move || {
             live.set(false);
             if open.get_value() {
-                set_timeout(move || connect(rows, live, socket, open), RECONNECT);
+                set_timeout(move || connect(rows, task, live, socket, open), RECONNECT);
             }
         };
-        socket.set_value(api::subscribe_vms(on_list, on_close).ok());
+        socket.set_value(api::subscribe(on_event, on_close).ok());
     }
-    connect(rows, live, socket, open);
+    connect(rows, task, live, socket, open);
     on_cleanup(move || {
         open.set_value(false);
         socket.set_value(None);

@@ -1,8 +1,8 @@
 //! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume,
-//! Delete (with or without its disks). Shows the outcome.
+//! Delete (with or without its disks), Save as image. Shows the outcome.
 
 use leptos::prelude::*;
-use shared::{Vm, VmAction};
+use shared::{TaskInfo, Vm, VmAction, VmState};
 
 use crate::{
     api,
@@ -22,6 +22,8 @@ const BUTTONS: [(VmAction, Key, &str); 6] = [
 pub fn VmToolbar(
     /// The selected VM, if any.
     vm: Signal<Option<Vm>>,
+    /// Where a long action's task is shown.
+    task: RwSignal<Option<TaskInfo>>,
     /// Called after an action, so the table can refresh.
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -56,6 +58,24 @@ pub fn VmToolbar(
                     run(Box::pin(async move { api::delete_vm(&vm.uuid, disks).await }));
                 }
             }>{move || i18n.t(Key::DeleteVm)}</button>
+            <button class="save-image"
+                disabled=move || disabled() || vm.with(|v| v.as_ref().is_some_and(|v| v.state != VmState::Shutoff))
+                on:click=move |_| {
+                    let Some(vm) = vm.get_untracked() else { return };
+                    let name = window().prompt_with_message(i18n.t(Key::NewTemplateName)).ok().flatten();
+                    let Some(name) = name.filter(|n| !n.trim().is_empty()) else { return };
+                    run(Box::pin(async move {
+                        let started = api::save_image(&vm.uuid, name.trim()).await?;
+                        // The task's own events may have overtaken this answer: keep the newer.
+                        task.update(|t| {
+                            if t.as_ref().map(|t| t.id) != Some(started.id) {
+                                *t = Some(started);
+                            }
+                        });
+                        Ok(())
+                    }));
+                }
+            >{move || i18n.t(Key::SaveAsImage)}</button>
             <label>
                 <input type="checkbox" name="with-disks" bind:checked=with_disks />
                 {move || i18n.t(Key::WithDisks)}
