@@ -27,6 +27,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// Long actions in progress and recently done.
     pub tasks: Arc<tasks::Tasks>,
+    /// Serialized VM lists per viewer, for the pool's current epoch.
+    pub vm_lists: Arc<api::ListCache>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -57,6 +59,7 @@ impl AppState {
                 secure_cookies: settings.secure_cookies,
             }),
             tasks: Default::default(),
+            vm_lists: Default::default(),
             static_dir: settings.static_dir.clone(),
         })
     }

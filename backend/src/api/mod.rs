@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod cache;
 mod events;
 mod health;
 mod hosts;
@@ -25,6 +26,7 @@ use crate::{
     auth::{csrf, origin},
     error::ApiError,
 };
+pub use cache::ListCache;
 pub use json::Json;
 
 /// Who may call a route.

@@ -3,7 +3,10 @@
 //! capacity as last seen, kept current by `reconcile` and after every action.
 
 use std::{
-    sync::{Arc, Mutex, RwLock},
+    sync::{
+        Arc, Mutex, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, SystemTime},
 };
 
@@ -47,10 +50,18 @@ pub struct Host {
     conn: Mutex<Option<Connect>>,
     uptime: Mutex<UptimeTracker>,
     view: RwLock<View>,
+    /// The pool's epoch, bumped whenever any view is rewritten.
+    epoch: Arc<AtomicU64>,
 }
 
 impl Host {
-    pub fn new(name: String, uri: String, configured: bool, timeout: Duration) -> Self {
+    pub fn new(
+        name: String,
+        uri: String,
+        configured: bool,
+        timeout: Duration,
+        epoch: Arc<AtomicU64>,
+    ) -> Self {
         let uptime = UptimeTracker::for_uri(&uri);
         Self {
             name,
@@ -60,6 +71,7 @@ impl Host {
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
             view: RwLock::new(View::default()),
+            epoch,
         }
     }
 
@@ -107,6 +119,7 @@ impl Host {
             })
             .await;
         let mut view = self.view.write().expect("view lock");
+        self.epoch.fetch_add(1, Ordering::Release);
         match seen {
             Ok((vms, cpus, memory_mib)) => {
                 let changed = !view.online || !same_rows(&view.vms, &vms);

@@ -14,7 +14,10 @@ mod uptime;
 pub mod xml;
 
 use std::{
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -40,6 +43,9 @@ pub struct Pool {
     refresh: Duration,
     /// Bumped whenever any host's view changes; the events WebSocket watches it.
     changes: watch::Sender<u64>,
+    /// Bumped whenever any view is rewritten (every refresh) or a host joins or leaves:
+    /// anything derived from the views at one epoch holds until the next.
+    epoch: Arc<AtomicU64>,
 }
 
 impl Pool {
@@ -58,6 +64,7 @@ impl Pool {
             timeout,
             refresh,
             changes: watch::channel(0).0,
+            epoch: Arc::new(AtomicU64::new(0)),
         };
         let mut hosts = Vec::new();
         for (spec, is_configured) in configured
@@ -76,6 +83,7 @@ impl Pool {
                 uri,
                 is_configured,
                 timeout,
+                pool.epoch.clone(),
             )));
         }
         let first_looks: Vec<_> = hosts
@@ -99,14 +107,20 @@ impl Pool {
         if self.host(&name).is_some() {
             return false;
         }
-        let host = Arc::new(Host::new(name, uri, false, self.timeout));
+        let host = Arc::new(Host::new(
+            name,
+            uri,
+            false,
+            self.timeout,
+            self.epoch.clone(),
+        ));
         let _ = host.refresh().await;
         // Another request may have added the same name while we looked.
         if self.host(&host.name).is_some() {
             return false;
         }
         self.join(host);
-        self.changes.send_modify(|v| *v += 1);
+        self.changed();
         true
     }
 
@@ -124,7 +138,7 @@ impl Pool {
         let removed = members.len() < before;
         drop(members);
         if removed {
-            self.changes.send_modify(|v| *v += 1);
+            self.changed();
         }
         removed
     }
@@ -158,7 +172,13 @@ impl Pool {
 
     /// Tells watchers that a view changed (after an action refreshed it).
     fn changed(&self) {
+        self.epoch.fetch_add(1, Ordering::Release);
         self.changes.send_modify(|v| *v += 1);
+    }
+
+    /// The views' epoch: equal epochs mean equal views.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
     }
 
     /// Every VM of every online host, from the views; offline hosts are named.
