@@ -55,6 +55,10 @@ pub struct Vm {
     /// The user who owns the VM (from the domain's own metadata); none for VMs made
     /// outside Ezilla, which only admins see.
     pub owner: Option<String>,
+    /// The OS label of the template it was made from.
+    pub os: Option<String>,
+    /// When Ezilla made it (Unix seconds).
+    pub created: Option<u64>,
 }
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).

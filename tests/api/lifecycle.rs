@@ -29,6 +29,12 @@ async fn the_scheduler_picks_the_host_with_most_free_memory_that_has_the_templat
     // one3 has the most memory but not the template's disk; one2 is next.
     assert_eq!(vm["host"], "one2");
     assert_eq!(vm["owner"], "alice");
+    assert_eq!(vm["os"], "Ezilla demo (busybox)", "the template's OS label");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(now.abs_diff(vm["created"].as_u64().unwrap()) < 60, "{vm}");
     assert_eq!(vm["state"], "running");
     assert_eq!(
         (vm["cores"].clone(), vm["memory_mib"].clone()),

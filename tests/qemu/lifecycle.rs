@@ -151,3 +151,42 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
     let saved = pool.lookup_storage_vol_by_name(&format!("{image}.qcow2"));
     saved.expect("the saved image stays").delete(0).unwrap();
 }
+
+#[tokio::test]
+async fn a_vm_that_cannot_start_leaves_no_domain_and_no_disk() {
+    virt::error::clear_error_callback();
+    let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
+    let admin = server.admin().await;
+    // Defining the domain works; starting it fails: QEMU finds no kernel.
+    let mut broken = demo_template();
+    broken["name"] = json!("broken");
+    broken["kernel_boot"]["kernel"] = json!(format!("{DEMO_DIR}/no-such-kernel"));
+    let (status, body) = admin
+        .send(Method::POST, "/api/v1/templates", Some(broken))
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    let name = format!("ezilla-test-{}-broken", std::process::id());
+    let _cleanup = Cleanup(vec![name.clone()]);
+    let (status, body) = admin
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": name, "template": "broken"})),
+        )
+        .await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(body["code"], "internal");
+    let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
+    assert!(
+        conn.lookup_domain_by_name(&name).is_err(),
+        "no half-made domain"
+    );
+    let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).unwrap();
+    pool.refresh(0).unwrap();
+    assert!(
+        pool.lookup_storage_vol_by_name(&format!("{name}.qcow2"))
+            .is_err(),
+        "no orphan disk"
+    );
+}

@@ -2,7 +2,10 @@
 //! volume, made through libvirt's storage API, then a domain defined and started on it.
 //! Any failure undoes what was made: no orphan volume, no half-defined domain.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{SystemTime, UNIX_EPOCH},
+};
 
 use shared::{HypervisorKind, Template, Vm};
 use virt::{
@@ -12,7 +15,7 @@ use virt::{
     storage_vol::StorageVol,
 };
 
-use super::{Host, HostError, Pool, placement, xml};
+use super::{Host, HostError, Pool, metadata::VmMetadata, placement, xml};
 
 /// A VM to create, already validated and checked against the owner's quota.
 #[derive(Debug, Clone)]
@@ -150,7 +153,14 @@ fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<Strin
     let spec = xml::DomainSpec {
         domain_type,
         name: new.name.clone(),
-        owner: new.owner.clone(),
+        metadata: VmMetadata {
+            owner: Some(new.owner.clone()),
+            os: Some(t.os.clone()),
+            created: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs()),
+        },
         cores: new.cores,
         memory_mib: new.memory_mib,
         disk: volume.path()?,

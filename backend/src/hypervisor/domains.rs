@@ -1,6 +1,8 @@
 //! Maps libvirt domains to rows of the VM table.
 
 use shared::{Vm, VmState};
+
+use super::metadata::{self, VmMetadata};
 use virt::{
     connect::Connect,
     domain::{Domain, DomainState},
@@ -28,6 +30,7 @@ pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         .map(|(_, reason)| reason_words(&format!("{reason:?}")))
         .unwrap_or_default();
     let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
+    let meta = metadata(dom);
     // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
     let memory_kib = if running { info.memory } else { info.max_mem };
     Ok(Vm {
@@ -40,7 +43,9 @@ pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         memory_mib: memory_kib / 1024,
         host: host.to_owned(),
         uptime_secs: None,
-        owner: owner(dom),
+        owner: meta.owner,
+        os: meta.os,
+        created: meta.created,
     })
 }
 
@@ -75,19 +80,11 @@ fn reason_words(debug: &str) -> String {
     words
 }
 
-/// The XML namespace of Ezilla's element in a domain's `<metadata>`.
-pub const METADATA_NS: &str = "https://ezilla.nchc.org.tw/xmlns/libvirt/1";
-/// libvirt's VIR_DOMAIN_METADATA_ELEMENT.
-const METADATA_ELEMENT: i32 = 2;
-
-/// The owner recorded in the domain's own metadata, as
-/// `<ezilla:owner xmlns:ezilla="METADATA_NS">alice</ezilla:owner>`; none if absent.
-fn owner(dom: &Domain) -> Option<String> {
-    let xml = dom.metadata(METADATA_ELEMENT, Some(METADATA_NS), 0).ok()?;
-    let start = xml.find('>')? + 1;
-    let end = xml.rfind("</")?;
-    let name = xml.get(start..end)?.trim();
-    (!name.is_empty()).then(|| name.to_owned())
+/// What Ezilla recorded in the domain (owner, OS label, creation time).
+fn metadata(dom: &Domain) -> VmMetadata {
+    dom.metadata(metadata::KIND_ELEMENT, Some(metadata::NAMESPACE), 0)
+        .map(|element| VmMetadata::parse(&element))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

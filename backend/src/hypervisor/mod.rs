@@ -8,6 +8,7 @@ mod detect;
 mod domains;
 mod host;
 mod images;
+pub mod metadata;
 pub mod placement;
 mod snapshots;
 mod uptime;

@@ -72,6 +72,8 @@ mod tests {
             host: "h".into(),
             uptime_secs: None,
             owner: None,
+            os: None,
+            created: None,
         }
     }
 

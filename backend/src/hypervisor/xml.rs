@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use shared::KernelBoot;
 
-use super::domains::METADATA_NS;
+use super::metadata::VmMetadata;
 
 /// Escapes text for an XML attribute or element body.
 pub fn escape(value: &str) -> String {
@@ -29,7 +29,8 @@ pub struct DomainSpec {
     /// `qemu` (TCG) for QEMU hosts, `test` for the test driver.
     pub domain_type: &'static str,
     pub name: String,
-    pub owner: String,
+    /// Owner, OS label, creation time.
+    pub metadata: VmMetadata,
     pub cores: u32,
     pub memory_mib: u64,
     /// Path of the VM's qcow2 disk.
@@ -47,12 +48,7 @@ impl DomainSpec {
         let mut x = String::new();
         let _ = writeln!(x, "<domain type='{}'>", e(self.domain_type));
         let _ = writeln!(x, "  <name>{}</name>", e(&self.name));
-        let _ = writeln!(
-            x,
-            "  <metadata><ezilla:owner xmlns:ezilla='{}'>{}</ezilla:owner></metadata>",
-            e(METADATA_NS),
-            e(&self.owner)
-        );
+        let _ = writeln!(x, "  {}", self.metadata.to_xml());
         let _ = writeln!(x, "  <memory unit='MiB'>{}</memory>", self.memory_mib);
         let _ = writeln!(x, "  <vcpu>{}</vcpu>", self.cores);
         x.push_str("  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n");
@@ -171,7 +167,11 @@ mod tests {
         DomainSpec {
             domain_type: "qemu",
             name: name.into(),
-            owner: "alice".into(),
+            metadata: VmMetadata {
+                owner: Some("alice".into()),
+                os: Some("Debian".into()),
+                created: Some(1),
+            },
             cores: 2,
             memory_mib: 512,
             disk: "/var/lib/libvirt/images/x.qcow2".into(),

@@ -27,6 +27,7 @@ pub fn VmTable(
         Key::ColMemory,
         Key::ColHost,
         Key::ColUptime,
+        Key::ColOs,
     ];
     if show_owner {
         columns.push(Key::ColOwner);
@@ -59,6 +60,7 @@ pub fn VmTable(
                         <td class="memory">{format!("{} MiB", vm.memory_mib)}</td>
                         <td class="host">{vm.host}</td>
                         <td class="uptime">{vm.uptime_secs.map(format_uptime).unwrap_or_else(|| "-".into())}</td>
+                        <td class="os">{vm.os.unwrap_or_else(|| "-".into())}</td>
                         {show_owner.then(|| view! {
                             <td class="owner">{vm.owner.unwrap_or_else(|| "-".into())}</td>
                         })}
