@@ -13,7 +13,7 @@
 # there (after the host key is regenerated) does not matter.
 
 # Installs openssh-server/-client if missing, writes the keys and config, starts sshd unless
-# something listens on the port, and waits up to ~20 s for a key login. Fast when all is
+# our sshd is already running, and waits up to ~20 s for a key login. Fast when all is
 # already up. Exports EZILLA_TEST_SSH_KEY and EZILLA_TEST_SSH_URI. On failure prints why on
 # stderr and returns non-zero.
 start_loopback_sshd() {
@@ -77,18 +77,24 @@ PrintMotd no
 UseDNS no
 EOF
 
-  if ! ss -Hltn "src 127.0.0.1 and sport = :$port" | grep -q .; then
-    /usr/sbin/sshd -t -f "$conf" || { echo "[sshd-loopback] bad sshd config $conf" >&2; return 1; }
-    /usr/sbin/sshd -f "$conf" -E "$log" || return 1
+  local pid
+  pid=$(cat "$dir/sshd-$port.pid" 2>/dev/null) || true
+  if [ -z "$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != sshd ]; then
+    # sshd binds before it forks, so a taken port or a bad config fails here.
+    if ! /usr/sbin/sshd -f "$conf" -E "$log"; then
+      echo "[sshd-loopback] sshd did not start on 127.0.0.1:$port; $log says:" >&2
+      tail -n 3 "$log" >&2 || true
+      return 1
+    fi
   fi
 
   local deadline=$((SECONDS + 20))
   until "${ssh[@]}" true </dev/null 2>/dev/null; do
     if [ $SECONDS -ge $deadline ]; then
-      echo "[sshd-loopback] no key login as root@127.0.0.1:$port after 20 s (is the port taken" \
-        "by another program? root's account locked? see $log):" >&2
+      echo "[sshd-loopback] no key login as root@127.0.0.1:$port after 20 s (root's account" \
+        "locked? see $log):" >&2
       "${ssh[@]}" true </dev/null >&2 || true
-      tail -n 5 "$log" >&2 2>/dev/null
+      tail -n 3 "$log" >&2 || true
       return 1
     fi
     sleep 0.5
