@@ -77,22 +77,17 @@ PrintMotd no
 UseDNS no
 EOF
 
-  local pid
-  pid=$(cat "$dir/sshd-$port.pid" 2>/dev/null) || true
-  if [ -z "$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != sshd ]; then
-    # sshd binds before it forks, so a taken port or a bad config fails here.
-    if ! /usr/sbin/sshd -f "$conf" -E "$log"; then
-      echo "[sshd-loopback] sshd did not start on 127.0.0.1:$port; $log says:" >&2
-      tail -n 3 "$log" >&2 || true
-      return 1
-    fi
+  # The listener's command line keeps the config path; the pid file could be stale.
+  if ! pgrep -f -- "-f $conf " >/dev/null; then
+    /usr/sbin/sshd -f "$conf" -E "$log" || { echo "[sshd-loopback] sshd failed: $log" >&2; return 1; }
   fi
 
   local deadline=$((SECONDS + 20))
   until "${ssh[@]}" true </dev/null 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "[sshd-loopback] no key login as root@127.0.0.1:$port after 20 s (root's account" \
-        "locked? see $log):" >&2
+    # sshd forks before it binds: a taken port shows as the daemon gone.
+    if ! pgrep -f -- "-f $conf " >/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "[sshd-loopback] no key login as root@127.0.0.1:$port (sshd gone or 20 s passed;" \
+        "root's account locked?). $log says:" >&2
       "${ssh[@]}" true </dev/null >&2 || true
       tail -n 3 "$log" >&2 || true
       return 1

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/install.sh
 source scripts/libvirtd.sh
 source scripts/demo-pool.sh
+source scripts/sshd-loopback.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$SECONDS
@@ -31,6 +32,9 @@ wait_libvirtd
 
 step "demo guest and its storage pool (for the QEMU tests)"
 prepare_demo_pool
+
+step "loopback sshd (for the qemu+ssh host)"
+start_loopback_sshd
 # VMs left by an interrupted earlier run.
 for vm in $(virsh -c qemu:///system list --all --name | grep '^ezilla-test-' || true); do
   virsh -c qemu:///system destroy "$vm" >/dev/null 2>&1 || true

@@ -20,7 +20,7 @@ const DEMO_POOL: &str = "ezilla-demo";
 const DEMO_DIR: &str = "/var/lib/libvirt/images/ezilla-demo";
 
 /// Removes these VMs and `NAME.qcow2` disks if the test did not get to it.
-struct Cleanup(Vec<String>);
+pub struct Cleanup(pub Vec<String>);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
@@ -44,7 +44,7 @@ impl Drop for Cleanup {
 }
 
 /// The demo template, as the run command registers it.
-fn demo_template() -> Value {
+pub fn demo_template() -> Value {
     let cmdline = std::fs::read_to_string(format!("{DEMO_DIR}/cmdline"))
         .expect("the test command builds the demo guest");
     json!({

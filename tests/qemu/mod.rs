@@ -1,6 +1,7 @@
 //! Real QEMU guests (TCG) under the libvirtd that the test command starts.
 
 mod lifecycle;
+mod remote;
 mod vms;
 
 /// The local QEMU driver, under the libvirtd that the test command starts.

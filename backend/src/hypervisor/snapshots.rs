@@ -12,7 +12,7 @@ use virt::{
 use super::{ActionError, HostError, Pool, xml};
 
 impl Pool {
-    /// The VM's snapshots, oldest first.
+    /// The VM's snapshots, oldest first (by name within a second).
     pub async fn snapshots(&self, uuid: &str) -> Result<Vec<Snapshot>, ActionError> {
         self.with_domain(uuid, |_, dom| {
             let mut all = dom
@@ -20,7 +20,7 @@ impl Pool {
                 .iter()
                 .map(describe)
                 .collect::<Result<Vec<_>, _>>()?;
-            all.sort_by_key(|s| s.created);
+            all.sort_by(|a, b| (a.created, &a.name).cmp(&(b.created, &b.name)));
             Ok(Ok(all))
         })
         .await
