@@ -59,6 +59,10 @@ pub struct Vm {
     pub os: Option<String>,
     /// When Ezilla made it (Unix seconds).
     pub created: Option<u64>,
+    /// The guest's IP addresses as libvirt knows them (DHCP leases or the guest agent);
+    /// empty when it cannot know, as with user-mode networking and no agent.
+    #[serde(default)]
+    pub ips: Vec<String>,
 }
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).

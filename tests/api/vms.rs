@@ -17,6 +17,15 @@ async fn lists_the_test_drivers_vm_with_the_original_columns() {
     assert_eq!(vm["cores"], 2);
     assert_eq!(vm["memory_mib"], 2048);
     assert_eq!(vm["host"], "one1");
+    assert_eq!(
+        vm["lcm_state"], "unknown",
+        "the test driver gives no reason"
+    );
+    assert_eq!(
+        vm["ips"],
+        serde_json::json!(["192.168.122.3"]),
+        "from libvirt (the test driver's own)"
+    );
     assert!(
         vm["uptime_secs"].is_u64(),
         "a running VM has an uptime: {vm}"

@@ -73,6 +73,10 @@ async fn a_running_qemu_vm_is_listed_as_running() {
     )
     .await;
     assert_eq!(row["host"], "local");
+    assert_eq!(
+        row["lcm_state"], "booted",
+        "libvirt's state reason, in words"
+    );
     assert_eq!(row["cores"], 1);
     assert_eq!(row["memory_mib"], 64);
     assert!(

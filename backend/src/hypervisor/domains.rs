@@ -8,6 +8,7 @@ use virt::{
     domain::{Domain, DomainState},
     enumutil::Enum,
     error::Error,
+    sys,
 };
 
 /// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
@@ -46,6 +47,7 @@ pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         owner: meta.owner,
         os: meta.os,
         created: meta.created,
+        ips: if running { addresses(dom) } else { Vec::new() },
     })
 }
 
@@ -78,6 +80,26 @@ fn reason_words(debug: &str) -> String {
         words.extend(c.to_lowercase());
     }
     words
+}
+
+/// The guest's addresses from libvirt's DHCP leases, else from the guest agent; none when
+/// neither knows (user-mode networking without an agent).
+fn addresses(dom: &Domain) -> Vec<String> {
+    [
+        sys::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
+        sys::VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT,
+    ]
+    .into_iter()
+    .filter_map(|source| dom.interface_addresses(source, 0).ok())
+    .map(|interfaces| {
+        interfaces
+            .into_iter()
+            .filter(|i| i.name != "lo")
+            .flat_map(|i| i.addrs.into_iter().map(|a| a.addr))
+            .collect::<Vec<_>>()
+    })
+    .find(|found| !found.is_empty())
+    .unwrap_or_default()
 }
 
 /// What Ezilla recorded in the domain (owner, OS label, creation time).

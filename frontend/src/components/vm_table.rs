@@ -28,6 +28,7 @@ pub fn VmTable(
         Key::ColHost,
         Key::ColUptime,
         Key::ColOs,
+        Key::ColIp,
     ];
     if show_owner {
         columns.push(Key::ColOwner);
@@ -61,6 +62,7 @@ pub fn VmTable(
                         <td class="host">{vm.host}</td>
                         <td class="uptime">{vm.uptime_secs.map(format_uptime).unwrap_or_else(|| "-".into())}</td>
                         <td class="os">{vm.os.unwrap_or_else(|| "-".into())}</td>
+                        <td class="ips">{if vm.ips.is_empty() { "-".to_owned() } else { vm.ips.join(", ") }}</td>
                         {show_owner.then(|| view! {
                             <td class="owner">{vm.owner.unwrap_or_else(|| "-".into())}</td>
                         })}
