@@ -97,3 +97,37 @@ async fn a_running_qemu_vm_is_listed_as_running() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn changes_made_outside_ezilla_arrive_by_libvirt_events() {
+    virt::error::clear_error_callback();
+    // Ezilla would not look again for ten minutes: only an event can bring the news sooner.
+    let hosts = [("local", LOCAL_QEMU)];
+    let server =
+        TestServer::start_with(&hosts, "/nonexistent".into(), |s| s.refresh_secs = 600).await;
+    let admin = server.admin().await;
+    let conn = Connect::open(Some(LOCAL_QEMU)).expect("libvirtd with QEMU");
+    let name = format!("ezilla-test-{}-events", std::process::id());
+    let listed = |present: bool| {
+        let (admin, name) = (&admin, name.clone());
+        async move {
+            let (_, body) = admin.get("/api/v1/vms").await;
+            (body.to_string().contains(&format!("\"{name}\"")) == present).then_some(())
+        }
+    };
+
+    let vm = ScratchVm::start(&conn, &name);
+    eventually(
+        "the started VM to be listed",
+        Duration::from_secs(10),
+        || listed(true),
+    )
+    .await;
+    drop(vm);
+    eventually(
+        "the removed VM to leave the list",
+        Duration::from_secs(10),
+        || listed(false),
+    )
+    .await;
+}

@@ -37,6 +37,15 @@ impl TestServer {
 
     /// Like `api`, with the SPA served from `static_dir`.
     pub async fn start_with_static(hosts: &[(&str, &str)], static_dir: PathBuf) -> Self {
+        Self::start_with(hosts, static_dir, |_| {}).await
+    }
+
+    /// Like `start_with_static`, with the settings changed by `tweak` first.
+    pub async fn start_with(
+        hosts: &[(&str, &str)],
+        static_dir: PathBuf,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Self {
         let data = tempfile::tempdir().unwrap();
         let settings = Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -51,6 +60,8 @@ impl TestServer {
             data_dir: data.path().into(),
             ..Settings::default()
         };
+        let mut settings = settings;
+        tweak(&mut settings);
         let state = AppState::start(&settings).await.expect("app state");
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await

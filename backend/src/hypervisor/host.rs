@@ -11,10 +11,10 @@ use std::{
 };
 
 use shared::{HostInfo, Vm};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use virt::connect::Connect;
 
-use super::{domains, uptime::UptimeTracker};
+use super::{domains, events, uptime::UptimeTracker};
 
 /// Why a call to a host failed.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +52,8 @@ pub struct Host {
     view: RwLock<View>,
     /// The pool's epoch, bumped whenever any view is rewritten.
     epoch: Arc<AtomicU64>,
+    /// Woken by libvirt's lifecycle events: the view is refreshed at once.
+    wake: Arc<Notify>,
 }
 
 impl Host {
@@ -72,6 +74,7 @@ impl Host {
             uptime: Mutex::new(uptime),
             view: RwLock::new(View::default()),
             epoch,
+            wake: Arc::new(Notify::new()),
         }
     }
 
@@ -138,9 +141,10 @@ impl Host {
         }
     }
 
-    /// Refreshes the view every `interval` while the host answers; when it does not, marks it
-    /// offline and retries with exponential backoff (1 s doubling to 30 s). Every change of
-    /// the view bumps `changes`.
+    /// Refreshes the view when libvirt reports a lifecycle event and every `interval` besides
+    /// (events can be missed, and capacity changes have none) while the host answers; when it
+    /// does not, marks it offline and retries with exponential backoff (1 s doubling to 30 s).
+    /// Every change of the view bumps `changes`.
     pub async fn reconcile(self: Arc<Self>, interval: Duration, changes: watch::Sender<u64>) {
         const MAX_BACKOFF: Duration = Duration::from_secs(30);
         let mut backoff = Duration::from_secs(1);
@@ -164,7 +168,10 @@ impl Host {
                     pause
                 }
             };
-            tokio::time::sleep(pause).await;
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = self.wake.notified() => {}
+            }
         }
     }
 
@@ -217,6 +224,12 @@ impl Host {
         *slot = None;
         let conn =
             Connect::open(Some(&self.uri)).map_err(|e| HostError::Unreachable(e.to_string()))?;
+        if !events::notify_on_lifecycle(&conn, &self.wake) {
+            tracing::warn!(host = %self.name, "no lifecycle events; the host is only looked at periodically");
+        }
+        // A remote connection that dies silently is noticed within about 15 s even when idle
+        // (local drivers refuse keepalive, which is fine).
+        let _ = conn.set_keep_alive(5, 3);
         *slot = Some(conn.clone());
         Ok(conn)
     }

@@ -6,6 +6,7 @@ mod actions;
 mod create;
 mod detect;
 mod domains;
+mod events;
 mod host;
 mod images;
 pub mod metadata;
@@ -60,6 +61,7 @@ impl Pool {
         refresh: Duration,
     ) -> anyhow::Result<Self> {
         virt::error::clear_error_callback();
+        events::start_event_loop();
         let pool = Self {
             members: RwLock::new(Vec::new()),
             timeout,
