@@ -57,6 +57,7 @@ impl AppState {
                 expiry: settings.session_expiry(),
                 default_quota: settings.default_quota(),
                 secure_cookies: settings.secure_cookies,
+                sessions: Default::default(),
             }),
             tasks: Default::default(),
             vm_lists: Default::default(),

@@ -78,6 +78,7 @@ async fn remove(
             "you cannot delete your own account".into(),
         ));
     }
+    state.auth.sessions.forget_user(&name);
     let gone = state
         .auth
         .store
@@ -99,6 +100,7 @@ async fn set_password(
     let hash = tokio::task::spawn_blocking(move || password::hash(&req.password))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
+    state.auth.sessions.forget_user(&name);
     let found = state
         .auth
         .store
@@ -116,6 +118,7 @@ async fn set_quota(
     Path(name): Path<String>,
     Json(quota): Json<Quota>,
 ) -> Result<StatusCode, ApiError> {
+    state.auth.sessions.forget_user(&name);
     let found = state
         .auth
         .store

@@ -98,6 +98,7 @@ async fn logout(
         .store
         .run(move |c| sessions::delete(c, &token))
         .await?;
+    state.auth.sessions.forget_token(&me.token);
     let cookie = session::set_cookie(None, 0, state.auth.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
@@ -117,6 +118,7 @@ async fn set_language(
         .store
         .run(move |c| users::set_language(c, id, req.language))
         .await?;
+    state.auth.sessions.forget_user(&me.user.username);
     Ok(Json(User {
         language: req.language,
         ..me.user

@@ -1,6 +1,7 @@
 //! Accounts and sessions: who is calling, and what they may do.
 
 pub mod bootstrap;
+pub mod cache;
 pub mod csrf;
 pub mod origin;
 pub mod password;
@@ -23,6 +24,8 @@ pub struct Auth {
     pub default_quota: Quota,
     /// Set the cookie's `Secure` flag (when served over TLS).
     pub secure_cookies: bool,
+    /// Recently looked-up sessions.
+    pub sessions: cache::SessionCache,
 }
 
 /// The logged-in caller, put into request extensions by the session middleware.

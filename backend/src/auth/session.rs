@@ -8,6 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use std::time::Instant;
+
 use super::{CurrentUser, now_secs};
 use crate::{AppState, api::Access, error::ApiError, store::sessions};
 
@@ -66,30 +68,38 @@ pub async fn require(
     let Some(token) = token_from(req.headers()) else {
         return ApiError::Unauthorized.into_response();
     };
-    let expiry = state.auth.expiry;
-    let lookup = {
-        let token = token.clone();
-        state
-            .auth
-            .store
-            .run(move |c| sessions::user_of(c, &token, now_secs(), expiry))
-            .await
-    };
-    let record = match lookup {
-        Ok(Some(record)) => record,
-        Ok(None) => return ApiError::Unauthorized.into_response(),
-        Err(err) => return ApiError::from(err).into_response(),
-    };
-    let current = CurrentUser {
-        id: record.id,
-        user: record.user,
-        token,
+    let current = match state.auth.sessions.get(&token, Instant::now()) {
+        Some(current) => current,
+        None => match lookup(&state, token).await {
+            Ok(Some(current)) => current,
+            Ok(None) => return ApiError::Unauthorized.into_response(),
+            Err(err) => return err.into_response(),
+        },
     };
     if access == Access::Admin && !current.is_admin() {
         return ApiError::Forbidden("this needs an administrator").into_response();
     }
     req.extensions_mut().insert(current);
     next.run(req).await
+}
+
+/// The session's user from the database (touching its last-seen time), then cached.
+async fn lookup(state: &AppState, token: String) -> Result<Option<CurrentUser>, ApiError> {
+    let expiry = state.auth.expiry;
+    let stored = token.clone();
+    let found = state
+        .auth
+        .store
+        .run(move |c| sessions::user_of(c, &stored, now_secs(), expiry))
+        .await?;
+    let Some(record) = found else { return Ok(None) };
+    let current = CurrentUser {
+        id: record.id,
+        user: record.user,
+        token,
+    };
+    state.auth.sessions.put(current.clone(), Instant::now());
+    Ok(Some(current))
 }
 
 #[cfg(test)]
