@@ -40,6 +40,27 @@ pub struct SaveImage {
 pub enum Event {
     /// The caller's VM list, whenever it changes.
     Vms(crate::VmList),
+    /// The pool's hosts and their capacity, whenever they change (URIs for admins only).
+    Hosts { hosts: Vec<crate::HostInfo> },
     /// A task of the caller's moved on.
     Task(TaskInfo),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_serializes_with_its_type() {
+        let hosts = Event::Hosts { hosts: Vec::new() };
+        let json = serde_json::to_string(&hosts).unwrap();
+        assert_eq!(json, r#"{"type":"hosts","hosts":[]}"#);
+        let vms = Event::Vms(crate::VmList {
+            vms: Vec::new(),
+            unreachable_hosts: Vec::new(),
+        });
+        let json = serde_json::to_string(&vms).unwrap();
+        assert_eq!(json, r#"{"type":"vms","vms":[],"unreachable_hosts":[]}"#);
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), vms);
+    }
 }

@@ -59,6 +59,8 @@ pub struct Vm {
     pub os: Option<String>,
     /// When Ezilla made it (Unix seconds).
     pub created: Option<u64>,
+    /// The disk size Ezilla gave it (GiB), counted against the owner's quota.
+    pub disk_gib: Option<u64>,
     /// The guest's IP addresses as libvirt knows them (DHCP leases or the guest agent);
     /// empty when it cannot know, as with user-mode networking and no agent.
     #[serde(default)]

@@ -26,12 +26,12 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
     headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
 
-    let first = tokio::time::timeout(Duration::from_secs(10), socket.next())
-        .await
-        .expect("a first list at once")
-        .unwrap()
-        .unwrap();
-    let list: Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
+    let hosts = next_event(&mut socket).await;
+    assert_eq!(hosts["type"], "hosts", "{hosts}");
+    assert_eq!(hosts["hosts"][0]["name"], "one1");
+    assert!(hosts["hosts"][0].get("uri").is_none(), "no URIs for users");
+    let list = next_event(&mut socket).await;
+    assert_eq!(list["type"], "vms", "{list}");
     let names: Vec<_> = list["vms"]
         .as_array()
         .unwrap()
@@ -39,6 +39,24 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
         .map(|v| v["name"].clone())
         .collect();
     assert_eq!(names, [json!("alice-web")]);
+
+    // A host added at runtime reaches her too.
+    let admin = server.admin().await;
+    let added = json!({"name": "one2", "uri": "test:///default"});
+    assert_eq!(
+        admin
+            .send(Method::POST, "/api/v1/admin/hosts", Some(added))
+            .await
+            .0,
+        201
+    );
+    let hosts = loop {
+        let event = next_event(&mut socket).await;
+        if event["type"] == "hosts" {
+            break event;
+        }
+    };
+    assert_eq!(hosts["hosts"].as_array().unwrap().len(), 2, "{hosts}");
 
     let (status, _) = alice
         .send(Method::POST, "/api/v1/auth/logout", Some(json!({})))
@@ -56,4 +74,18 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
     .await
     .expect("the socket closes after logout");
     assert_eq!(closed.as_deref(), Some("session ended"));
+}
+
+/// The next event on `socket`, as JSON; fails the test after 10 s.
+async fn next_event<S, E>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<Item = Result<Message, E>> + Unpin,
+    E: std::fmt::Debug,
+{
+    let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("an event in time")
+        .expect("the socket is open")
+        .expect("a message");
+    serde_json::from_str(message.to_text().unwrap()).unwrap()
 }

@@ -488,3 +488,27 @@ async fn save_as_image_is_a_task_that_makes_a_template() {
     .await;
     assert_eq!(status, 201, "{copy}");
 }
+
+#[tokio::test]
+async fn the_disk_quota_counts_every_vms_disk() {
+    let server = pool().await;
+    let quota = json!({"max_vms": 5, "max_vcpus": 8, "max_memory_mib": 8192, "max_disk_gib": 3});
+    let admin = server.admin().await;
+    assert_eq!(
+        admin
+            .send(Method::PUT, "/api/v1/admin/users/alice/quota", Some(quota))
+            .await
+            .0,
+        204
+    );
+    let alice = server.login("alice").await;
+    let (status, vm) = create(&alice, json!({"name": "d1", "template": "demo"})).await;
+    assert_eq!((status, vm["disk_gib"].clone()), (201, json!(2)), "{vm}");
+    let (status, body) = create(&alice, json!({"name": "d2", "template": "demo"})).await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (403, json!("quota_exceeded")),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains("GiB"), "{body}");
+}

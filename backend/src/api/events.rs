@@ -1,6 +1,6 @@
 //! `GET /api/v1/events` (WebSocket): the caller's VM list, sent at once and again whenever
-//! it changes (the hosts' views announce every change), and the progress of the caller's
-//! tasks. Session and Origin are checked before the upgrade (see `api::router`); the socket
+//! it changes (the hosts' views announce every change), the hosts and their capacity
+//! likewise, and the progress of the caller's tasks. Session and Origin are checked before the upgrade (see `api::router`); the socket
 //! closes when the session ends.
 
 use std::time::Duration;
@@ -15,7 +15,7 @@ use axum::{
     response::Response,
     routing::get,
 };
-use shared::{Event, Vm, routes};
+use shared::{Event, HostInfo, Vm, routes};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{Access, Route, vms::visible_vms};
@@ -46,7 +46,19 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
     let mut tasks = state.tasks.subscribe();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     let mut sent: Option<(Vec<Vm>, Vec<String>)> = None;
+    let mut sent_hosts: Option<Vec<HostInfo>> = None;
     loop {
+        let hosts = state.pool.host_infos(me.is_admin());
+        if sent_hosts.as_ref() != Some(&hosts) {
+            let json = serde_json::to_string(&Event::Hosts {
+                hosts: hosts.clone(),
+            })
+            .expect("events serialize");
+            if socket.send(Message::Text(json.into())).await.is_err() {
+                return;
+            }
+            sent_hosts = Some(hosts);
+        }
         if let Ok(list) = visible_vms(&state, &me) {
             let unchanged = sent.as_ref().is_some_and(|(vms, down)| {
                 same_rows(vms, &list.vms) && *down == list.unreachable_hosts

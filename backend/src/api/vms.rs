@@ -163,6 +163,7 @@ fn check_quota(
         .collect();
     let used_cores: u32 = own.iter().map(|vm| vm.cores).sum();
     let used_mib: u64 = own.iter().map(|vm| vm.memory_mib).sum();
+    let used_gib: u64 = own.iter().filter_map(|vm| vm.disk_gib).sum();
     let refusal = if own.len() as u32 + 1 > q.max_vms {
         Some(format!(
             "your quota allows {} VMs and you have {}",
@@ -179,8 +180,11 @@ fn check_quota(
             "your quota allows {} MiB and you use {used_mib}",
             q.max_memory_mib
         ))
-    } else if disk_gib > q.max_disk_gib {
-        Some(format!("your quota allows {} GiB of disk", q.max_disk_gib))
+    } else if used_gib + disk_gib > q.max_disk_gib {
+        Some(format!(
+            "your quota allows {} GiB of disk and you use {used_gib}",
+            q.max_disk_gib
+        ))
     } else {
         None
     };

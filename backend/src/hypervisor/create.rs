@@ -160,6 +160,7 @@ fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<Strin
                 .duration_since(UNIX_EPOCH)
                 .ok()
                 .map(|d| d.as_secs()),
+            disk_gib: Some(t.disk_gib),
         },
         cores: new.cores,
         memory_mib: new.memory_mib,

@@ -47,6 +47,7 @@ pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         owner: meta.owner,
         os: meta.os,
         created: meta.created,
+        disk_gib: meta.disk_gib,
         ips: if running { addresses(dom) } else { Vec::new() },
     })
 }

@@ -1,5 +1,5 @@
-//! Ezilla's element in a domain's `<metadata>`: who owns the VM, its OS label and when it was
-//! made. It lives in the domain itself, so it survives the loss of Ezilla's database and shows
+//! Ezilla's element in a domain's `<metadata>`: who owns the VM, its OS label, when it was
+//! made and how much disk it was given. It lives in the domain itself, so it survives the loss of Ezilla's database and shows
 //! in `virsh dumpxml`:
 //!
 //! ```xml
@@ -8,6 +8,7 @@
 //!     <ezilla:owner>alice</ezilla:owner>
 //!     <ezilla:os>Debian 12</ezilla:os>
 //!     <ezilla:created>1764150000</ezilla:created>
+//!     <ezilla:disk_gib>4</ezilla:disk_gib>
 //!   </ezilla:vm>
 //! </metadata>
 //! ```
@@ -28,6 +29,8 @@ pub struct VmMetadata {
     pub os: Option<String>,
     /// Unix seconds.
     pub created: Option<u64>,
+    /// The disk size it was given, counted against its owner's disk quota.
+    pub disk_gib: Option<u64>,
 }
 
 impl VmMetadata {
@@ -38,6 +41,7 @@ impl VmMetadata {
             ("owner", self.owner.clone()),
             ("os", self.os.clone()),
             ("created", self.created.map(|c| c.to_string())),
+            ("disk_gib", self.disk_gib.map(|d| d.to_string())),
         ];
         for (tag, value) in fields {
             if let Some(value) = value {
@@ -65,6 +69,7 @@ impl VmMetadata {
             owner: field("owner"),
             os: field("os"),
             created: field("created").and_then(|c| c.parse().ok()),
+            disk_gib: field("disk_gib").and_then(|d| d.parse().ok()),
         }
     }
 }
@@ -79,6 +84,7 @@ mod tests {
             owner: Some("alice".into()),
             os: Some("Debian <12> & more".into()),
             created: Some(1_764_150_000),
+            disk_gib: Some(4),
         };
         let xml = meta.to_xml();
         let doc = roxmltree::Document::parse(&xml).unwrap();

@@ -74,6 +74,7 @@ mod tests {
             owner: None,
             os: None,
             created: None,
+            disk_gib: None,
             ips: Vec::new(),
         }
     }

@@ -171,6 +171,7 @@ mod tests {
                 owner: Some("alice".into()),
                 os: Some("Debian".into()),
                 created: Some(1),
+                disk_gib: Some(4),
             },
             cores: 2,
             memory_mib: 512,

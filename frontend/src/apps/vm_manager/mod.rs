@@ -111,6 +111,8 @@ fn subscribe(
             match event {
                 Event::Vms(list) => rows.set(Some(Ok(list))),
                 Event::Task(info) => task.set(Some(info)),
+                // The VM Manager shows no host table; the VM rows carry their hosts.
+                Event::Hosts { .. } => {}
             }
         };
         let on_close = move || {
