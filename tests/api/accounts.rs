@@ -168,50 +168,22 @@ async fn logout_ends_the_session_on_the_server() {
 async fn admins_manage_users_and_bad_input_is_refused_clearly() {
     let server = TestServer::api(&[TEST_HOST]).await;
     let admin = server.admin().await;
+    let add =
+        |body: Option<serde_json::Value>| admin.send(Method::POST, "/api/v1/admin/users", body);
     let new_user = |name: &str, password: &str| {
         Some(json!({"username": name, "password": password, "role": "user"}))
     };
-    let (status, body) = admin
-        .send(
-            Method::POST,
-            "/api/v1/admin/users",
-            new_user("carol", "s3cret-enough"),
-        )
-        .await;
+    let (status, body) = add(new_user("carol", "s3cret-enough")).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["quota"]["max_vms"], 5, "the configured default quota");
 
-    let (status, body) = admin
-        .send(
-            Method::POST,
-            "/api/v1/admin/users",
-            new_user("carol", "s3cret-enough"),
-        )
-        .await;
+    let (status, body) = add(new_user("carol", "s3cret-enough")).await;
     assert_eq!((status, body["code"].clone()), (409, json!("conflict")));
-    let (status, body) = admin
-        .send(
-            Method::POST,
-            "/api/v1/admin/users",
-            new_user("<b>", "s3cret-enough"),
-        )
-        .await;
+    let (status, body) = add(new_user("<b>", "s3cret-enough")).await;
     assert_eq!((status, body["code"].clone()), (400, json!("bad_request")));
-    let (status, _) = admin
-        .send(
-            Method::POST,
-            "/api/v1/admin/users",
-            new_user("dave", "short"),
-        )
-        .await;
+    let (status, _) = add(new_user("dave", "short")).await;
     assert_eq!(status, 400);
-    let (status, body) = admin
-        .send(
-            Method::POST,
-            "/api/v1/admin/users",
-            Some(json!({"username": 3})),
-        )
-        .await;
+    let (status, body) = add(Some(json!({"username": 3}))).await;
     assert_eq!((status, body["code"].clone()), (400, json!("bad_request")));
 
     let quota = json!({"max_vms": 1, "max_vcpus": 2, "max_memory_mib": 512, "max_disk_gib": 10});

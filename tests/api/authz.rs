@@ -147,12 +147,7 @@ async fn cross_origin_websocket_upgrades_get_403() {
 async fn users_see_their_own_vms_and_admins_all_with_owners() {
     let server = server().await;
     let (_, mine) = server.login("alice").await.get("/api/v1/vms").await;
-    let names: Vec<_> = mine["vms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].clone())
-        .collect();
+    let names = crate::support::vm_names(&mine);
     assert_eq!(names, [json!("alice-web")]);
     assert_eq!(mine["vms"][0]["owner"], "alice");
 

@@ -32,12 +32,7 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
     assert!(hosts["hosts"][0].get("uri").is_none(), "no URIs for users");
     let list = next_event(&mut socket).await;
     assert_eq!(list["type"], "vms", "{list}");
-    let names: Vec<_> = list["vms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].clone())
-        .collect();
+    let names = crate::support::vm_names(&list);
     assert_eq!(names, [json!("alice-web")]);
 
     // A host added at runtime reaches her too.

@@ -47,12 +47,7 @@ async fn wrong_password_then_login_then_logout_kills_the_session() {
     };
     assert_eq!(me_with(token.clone()).await, 200);
 
-    browser
-        .find(".taskbar button.logout")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".taskbar button.logout").await;
     browser.find(".login-card input[name='username']").await;
     assert_eq!(
         me_with(token).await,
@@ -124,12 +119,7 @@ async fn the_language_picked_at_login_is_saved_and_used_everywhere() {
     );
 
     // After logout, and after a reload, the login page stays in the user's language.
-    browser
-        .find(".taskbar button.logout")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".taskbar button.logout").await;
     browser
         .text_where(".login-card h1", |t| t == "登入 Ezilla")
         .await;
@@ -172,12 +162,7 @@ async fn only_admins_get_the_user_admin_app_and_it_adds_users() {
     browser
         .type_into("input[name='new-password']", "carols-password")
         .await;
-    browser
-        .find("form.add-user button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("form.add-user button[type='submit']").await;
     browser.find(".user-table tr[data-user='carol']").await;
 
     // Bad input gets a clear message and loses nothing.
@@ -187,12 +172,7 @@ async fn only_admins_get_the_user_admin_app_and_it_adds_users() {
     browser
         .type_into("input[name='new-password']", "carols-password")
         .await;
-    browser
-        .find("form.add-user button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("form.add-user button[type='submit']").await;
     let message = browser
         .text_where(".user-admin .error", |t| !t.is_empty())
         .await;

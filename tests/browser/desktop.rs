@@ -54,12 +54,7 @@ async fn windows_move_by_the_title_bar_and_close() {
     assert_eq!((x1 - x0).round(), 150.0, "moved right with the mouse");
     assert_eq!((y1 - y0).round(), 80.0, "moved down with the mouse");
 
-    browser
-        .find("section.window button.close")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("section.window button.close").await;
     browser
         .client
         .wait()
@@ -86,7 +81,7 @@ async fn a_stopped_server_gets_a_clear_message_not_a_blank_page() {
     browser.find("tr[data-vm='test']").await;
 
     server.stop().await;
-    browser.find("button.refresh").await.click().await.unwrap();
+    browser.click("button.refresh").await;
     let message = browser
         .text_where("section.window .error", |t| !t.is_empty())
         .await;

@@ -11,27 +11,31 @@ use fantoccini::{
 
 use crate::support::browser::Browser;
 
+/// A mouse that starts on `el` and then does `steps`.
+fn mouse_on(el: &Element, steps: impl IntoIterator<Item = PointerAction>) -> MouseActions {
+    let start = PointerAction::MoveToElement {
+        element: el.clone(),
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    };
+    std::iter::once(start)
+        .chain(steps)
+        .fold(MouseActions::new("mouse".into()), |mouse, step| {
+            mouse.then(step)
+        })
+}
+
+const DOWN: PointerAction = PointerAction::Down {
+    button: MOUSE_BUTTON_LEFT,
+};
+const UP: PointerAction = PointerAction::Up {
+    button: MOUSE_BUTTON_LEFT,
+};
+
 /// A real double-click on `el`, as a mouse would do it.
 pub async fn double_click(browser: &Browser, el: &Element) {
-    let mouse = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: el.clone(),
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
+    let mouse = mouse_on(el, [DOWN, UP, DOWN, UP]);
     browser
         .client
         .perform_actions(mouse)
@@ -39,30 +43,13 @@ pub async fn double_click(browser: &Browser, el: &Element) {
         .expect("double-click");
 }
 
-/// Presses the mouse on `el`, moves by (`dx`, `dy`) and releases.
+/// Presses the mouse on `el`, moves by (`dx`, `dy`) in two steps and releases.
 pub async fn drag_by(browser: &Browser, el: &Element, dx: f64, dy: f64) {
-    let mouse = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: el.clone(),
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: dx / 2.0,
-            y: dy / 2.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: dx / 2.0,
-            y: dy / 2.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
+    let half = || PointerAction::MoveBy {
+        duration: None,
+        x: dx / 2.0,
+        y: dy / 2.0,
+    };
+    let mouse = mouse_on(el, [DOWN, half(), half(), UP]);
     browser.client.perform_actions(mouse).await.expect("drag");
 }

@@ -37,21 +37,11 @@ async fn create_act_and_delete_with_live_rows() {
     assert_eq!(state, "running");
 
     // The VM Creator.
-    browser
-        .find("section.window button.create")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("section.window button.create").await;
     browser
         .type_into(".creator-form input[name='vm-name']", "web1")
         .await;
-    browser
-        .find(".creator-form button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".creator-form button[type='submit']").await;
     let done = browser
         .text_where(".creator-form .done", |t| !t.is_empty())
         .await;
@@ -64,48 +54,23 @@ async fn create_act_and_delete_with_live_rows() {
     browser
         .type_into(".creator-form input[name='vm-name']", "web1")
         .await;
-    browser
-        .find(".creator-form button[type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".creator-form button[type='submit']").await;
     let error = browser
         .text_where(".creator-form .error", |t| !t.is_empty())
         .await;
     assert!(error.contains("exists already"), "{error}");
 
     // Actions on the selected row, with VM Manager brought to the front from the taskbar.
-    browser
-        .find(".task-list li:first-child button.task")
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find("tr[data-vm='web1'] td.name")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".task-list li:first-child button.task").await;
+    browser.click("tr[data-vm='web1'] td.name").await;
     browser
         .text_where(".vm-actions .selection", |t| t == "web1")
         .await;
-    browser
-        .find(".vm-actions button.suspend")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".vm-actions button.suspend").await;
     browser
         .text_where("tr[data-vm='web1'] td.state", |t| t == "paused")
         .await;
-    browser
-        .find(".vm-actions button.resume")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".vm-actions button.resume").await;
     browser
         .text_where("tr[data-vm='web1'] td.state", |t| t == "running")
         .await;
@@ -115,21 +80,11 @@ async fn create_act_and_delete_with_live_rows() {
         .type_into(".snapshots input[name='snapshot-name']", "s1\u{E007}")
         .await;
     browser.find(".snapshot-list li[data-snapshot='s1']").await;
-    browser
-        .find(".vm-actions button.poweroff")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".vm-actions button.poweroff").await;
     browser
         .text_where("tr[data-vm='web1'] td.state", |t| t == "shut off")
         .await;
-    browser
-        .find(".vm-actions button.save-image")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".vm-actions button.save-image").await;
     browser.client.send_alert_text("web1-img").await.unwrap();
     browser.client.accept_alert().await.unwrap();
     let outcome = browser
@@ -137,12 +92,7 @@ async fn create_act_and_delete_with_live_rows() {
         .await;
     assert!(outcome.contains("saved as template web1-img"), "{outcome}");
 
-    browser
-        .find(".vm-actions button.delete")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".vm-actions button.delete").await;
     browser.client.accept_alert().await.unwrap();
     crate::support::eventually(
         "web1 to leave the table",
@@ -158,12 +108,7 @@ async fn create_act_and_delete_with_live_rows() {
     )
     .await;
     let (_, list) = api.get("/api/v1/vms").await;
-    let names: Vec<_> = list["vms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].clone())
-        .collect();
+    let names = crate::support::vm_names(&list);
     assert_eq!(names, [json!("from-api")]);
     browser.close().await;
 }

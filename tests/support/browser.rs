@@ -74,6 +74,14 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
     }
 
+    /// Waits for the element `css`, then clicks it.
+    pub async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+    }
+
     /// Waits until the element `css` exists and its text satisfies `ok`; returns the text.
     pub async fn text_where(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
         eventually(&format!("text of `{css}`"), PATIENCE, || async {

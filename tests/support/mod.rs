@@ -23,3 +23,11 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The `name`s of a VM list's `vms`, in order.
+pub fn vm_names(list: &serde_json::Value) -> Vec<serde_json::Value> {
+    list["vms"]
+        .as_array()
+        .map(|vms| vms.iter().map(|vm| vm["name"].clone()).collect())
+        .unwrap_or_default()
+}
