@@ -18,8 +18,10 @@ pub struct HostInfo {
     pub free_vcpus: u32,
     /// Memory in MiB.
     pub memory_mib: u64,
-    /// Memory in MiB not yet given to active VMs.
+    /// Memory in MiB not yet given to active VMs (what placement goes by).
     pub free_memory_mib: u64,
+    /// Memory in MiB that the host itself reports free right now.
+    pub host_free_memory_mib: u64,
     /// VMs defined on the host.
     pub vm_count: u32,
     /// Whether the host comes from the configuration file (only hosts added at runtime can

@@ -75,6 +75,7 @@ async fn the_scheduler_picks_the_host_with_most_free_memory_that_has_the_templat
     assert_eq!(one2["free_memory_mib"], 8192 - 512);
     assert_eq!(one2["vm_count"], 1);
     assert!(one2.get("uri").is_none(), "users do not see host URIs");
+    assert!(one2["host_free_memory_mib"].is_u64(), "{one2}");
 }
 
 #[tokio::test]

@@ -36,6 +36,8 @@ pub struct View {
     pub vms: Vec<Vm>,
     pub cpus: u32,
     pub memory_mib: u64,
+    /// Memory the host itself reports free, in MiB.
+    pub host_free_mib: u64,
 }
 
 /// A libvirt host of the pool.
@@ -97,6 +99,7 @@ impl Host {
             free_vcpus: view.cpus.saturating_sub(used_cpus),
             memory_mib: view.memory_mib,
             free_memory_mib: view.memory_mib.saturating_sub(used_mib),
+            host_free_memory_mib: view.host_free_mib,
             vm_count: view.vms.len() as u32,
             configured: self.configured,
         }
@@ -114,23 +117,26 @@ impl Host {
             .call(|host, conn| {
                 let mut vms = domains::list(conn, &host.name)?;
                 let node = conn.node_info()?;
+                // Not every driver reports free memory (the test driver's figure is made up).
+                let free = conn.free_memory().unwrap_or_default() >> 20;
                 host.uptime
                     .lock()
                     .expect("uptime lock")
                     .fill(&mut vms, SystemTime::now());
-                Ok((vms, node.cpus, node.memory / 1024))
+                Ok((vms, node.cpus, node.memory / 1024, free))
             })
             .await;
         let mut view = self.view.write().expect("view lock");
         self.epoch.fetch_add(1, Ordering::Release);
         match seen {
-            Ok((vms, cpus, memory_mib)) => {
+            Ok((vms, cpus, memory_mib, host_free_mib)) => {
                 let changed = !view.online || !same_rows(&view.vms, &vms);
                 *view = View {
                     online: true,
                     vms,
                     cpus,
                     memory_mib,
+                    host_free_mib,
                 };
                 Ok(changed)
             }

@@ -30,6 +30,7 @@ mod tests {
             free_vcpus,
             memory_mib: 16_384,
             free_memory_mib,
+            host_free_memory_mib: free_memory_mib,
             vm_count: 0,
             configured: true,
         }
