@@ -36,6 +36,10 @@ pub enum ApiError {
     InvalidState(String),
     #[error("no capacity: {0}")]
     NoCapacity(String),
+    #[error("version conflict")]
+    VersionConflict,
+    #[error("precondition required")]
+    PreconditionRequired,
     #[error("no hypervisor host answered")]
     HypervisorUnavailable,
     #[error("hypervisor host {host} did not answer in time")]
@@ -100,6 +104,11 @@ impl ApiError {
             Self::QuotaExceeded(_) => (StatusCode::FORBIDDEN, ErrorCode::QuotaExceeded),
             Self::InvalidState(_) => (StatusCode::CONFLICT, ErrorCode::InvalidState),
             Self::NoCapacity(_) => (StatusCode::CONFLICT, ErrorCode::NoCapacity),
+            Self::VersionConflict => (StatusCode::CONFLICT, ErrorCode::VersionConflict),
+            Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                ErrorCode::PreconditionRequired,
+            ),
             Self::HypervisorUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::HypervisorUnavailable,
@@ -129,6 +138,10 @@ impl ApiError {
             | Self::NoCapacity(why) => {
                 format!("{why}.")
             }
+            Self::VersionConflict => {
+                "Changed elsewhere meanwhile: load it again and redo the change.".into()
+            }
+            Self::PreconditionRequired => "Say which version this changes (If-Match).".into(),
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),
         }
@@ -186,6 +199,12 @@ mod tests {
                 ErrorCode::InvalidState,
             ),
             (ApiError::NoCapacity("x".into()), 409, ErrorCode::NoCapacity),
+            (ApiError::VersionConflict, 409, ErrorCode::VersionConflict),
+            (
+                ApiError::PreconditionRequired,
+                428,
+                ErrorCode::PreconditionRequired,
+            ),
             (
                 ApiError::HypervisorUnavailable,
                 503,

@@ -26,6 +26,10 @@ pub enum ErrorCode {
     InvalidState,
     /// No host has room for the VM.
     NoCapacity,
+    /// Changed elsewhere since the version the request names: fetch again, reapply.
+    VersionConflict,
+    /// The request must name the version it changes (`If-Match`).
+    PreconditionRequired,
     /// No hypervisor host answered.
     HypervisorUnavailable,
     /// A hypervisor host did not answer in time.

@@ -2,6 +2,7 @@
 //! two sides cannot drift apart.
 
 pub mod auth;
+pub mod desktop;
 pub mod error;
 pub mod health;
 pub mod host;
@@ -11,6 +12,7 @@ pub mod template;
 pub mod vm;
 
 pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLanguage, User};
+pub use desktop::{Desktop, IconPlace, Position, VersionedDesktop, WindowPlace};
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{HostInfo, NewHost};

@@ -14,6 +14,8 @@ pub const LOGOUT: &str = "/api/v1/auth/logout";
 pub const ME: &str = "/api/v1/me";
 /// The logged-in user's language (PUT).
 pub const ME_LANGUAGE: &str = "/api/v1/me/language";
+/// The logged-in user's desktop: GET, and PUT with `If-Match`.
+pub const ME_DESKTOP: &str = "/api/v1/me/desktop";
 /// Users (admin).
 pub const ADMIN_USERS: &str = "/api/v1/admin/users";
 /// One user (admin): DELETE.

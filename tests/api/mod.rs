@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authz;
+mod desktop;
 mod events;
 mod health;
 mod lifecycle;

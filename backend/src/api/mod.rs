@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod cache;
+mod desktop;
 mod events;
 mod health;
 mod hosts;
@@ -77,6 +78,7 @@ pub fn routes() -> Vec<Route> {
     [
         health::routes(),
         auth::routes(),
+        desktop::routes(),
         vms::routes(),
         snapshots::routes(),
         images::routes(),

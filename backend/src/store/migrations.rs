@@ -39,6 +39,12 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         uri  TEXT NOT NULL
     );",
+    // 3: each user's desktop, versioned for optimistic concurrency.
+    "CREATE TABLE desktops (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        state   TEXT NOT NULL
+    );",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
