@@ -3,6 +3,7 @@
 mod accounts;
 mod desktop;
 mod vms;
+mod windows;
 
 use fantoccini::{
     actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction},

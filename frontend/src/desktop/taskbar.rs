@@ -54,7 +54,8 @@ pub fn Taskbar() -> impl IntoView {
                         <button
                             class="task"
                             class:active=move || windows.focused() == Some(window.id)
-                            on:click=move |_| windows.focus(window.id)
+                            class:minimized=move || window.minimized.get()
+                            on:click=move |_| windows.toggle_from_taskbar(window.id)
                         >
                             {move || i18n.t(window.app.title())}
                         </button>

@@ -1,4 +1,5 @@
-//! A desktop window: a title bar to drag it by, a close button, and the app inside.
+//! A desktop window: dragged by its title bar, resized from every edge and corner, minimised
+//! to the taskbar, maximised and restored (also by double-clicking the title bar), closed.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -6,14 +7,140 @@ use web_sys::PointerEvent;
 
 use crate::{
     i18n::{Key, use_i18n},
-    state::windows::{Window, use_windows},
+    state::windows::{MIN_H, MIN_W, Rect, Window, use_windows},
 };
 
-/// Where a drag started: the pointer's offset from the window's corner.
+/// Which sides a drag moves: all four (the title bar) or the edges being resized.
+#[derive(Clone, Copy, PartialEq)]
+struct Edges {
+    left: bool,
+    right: bool,
+    top: bool,
+    bottom: bool,
+}
+
+const MOVE: Edges = Edges {
+    left: true,
+    right: true,
+    top: true,
+    bottom: true,
+};
+
+/// The resize handles: CSS class and the edges each one moves.
+const HANDLES: [(&str, Edges); 8] = [
+    (
+        "n",
+        Edges {
+            left: false,
+            right: false,
+            top: true,
+            bottom: false,
+        },
+    ),
+    (
+        "s",
+        Edges {
+            left: false,
+            right: false,
+            top: false,
+            bottom: true,
+        },
+    ),
+    (
+        "e",
+        Edges {
+            left: false,
+            right: true,
+            top: false,
+            bottom: false,
+        },
+    ),
+    (
+        "w",
+        Edges {
+            left: true,
+            right: false,
+            top: false,
+            bottom: false,
+        },
+    ),
+    (
+        "ne",
+        Edges {
+            left: false,
+            right: true,
+            top: true,
+            bottom: false,
+        },
+    ),
+    (
+        "nw",
+        Edges {
+            left: true,
+            right: false,
+            top: true,
+            bottom: false,
+        },
+    ),
+    (
+        "se",
+        Edges {
+            left: false,
+            right: true,
+            top: false,
+            bottom: true,
+        },
+    ),
+    (
+        "sw",
+        Edges {
+            left: true,
+            right: false,
+            top: false,
+            bottom: true,
+        },
+    ),
+];
+
+/// A drag in progress: what it moves, where the pointer started, the rect at the start.
 #[derive(Clone, Copy)]
-struct Grab {
-    dx: i32,
-    dy: i32,
+struct Drag {
+    edges: Edges,
+    from: (i32, i32),
+    start: Rect,
+}
+
+impl Drag {
+    /// The rect after the pointer moved to `to`, never smaller than the minimum size.
+    fn rect_at(&self, to: (i32, i32)) -> Rect {
+        let (dx, dy) = (to.0 - self.from.0, to.1 - self.from.1);
+        let s = self.start;
+        if self.edges == MOVE {
+            return Rect {
+                x: s.x + dx,
+                y: (s.y + dy).max(0),
+                ..s
+            };
+        }
+        let mut r = s;
+        if self.edges.left {
+            let dx = dx.min(s.w - MIN_W);
+            r.x = s.x + dx;
+            r.w = s.w - dx;
+        }
+        if self.edges.right {
+            r.w = (s.w + dx).max(MIN_W);
+        }
+        if self.edges.top {
+            let dy = dy.min(s.h - MIN_H).max(-s.y);
+            r.y = s.y + dy;
+            r.h = s.h - dy;
+        }
+        if self.edges.bottom {
+            r.h = (s.h + dy).max(MIN_H);
+        }
+        r
+    }
 }
 
 #[component]
@@ -23,16 +150,16 @@ pub fn WindowFrame(
 ) -> impl IntoView {
     let windows = use_windows();
     let i18n = use_i18n();
-    let grab = RwSignal::new(None::<Grab>);
+    let drag = RwSignal::new(None::<Drag>);
 
-    let start_drag = move |ev: PointerEvent| {
-        if ev.button() != 0 {
+    let start = move |edges: Edges, ev: PointerEvent| {
+        if ev.button() != 0 || window.maximized.get_untracked() {
             return;
         }
-        let (x, y) = window.pos.get_untracked();
-        grab.set(Some(Grab {
-            dx: ev.client_x() - x,
-            dy: ev.client_y() - y,
+        drag.set(Some(Drag {
+            edges,
+            from: (ev.client_x(), ev.client_y()),
+            start: window.rect.get_untracked(),
         }));
         if let Some(el) = ev
             .current_target()
@@ -41,45 +168,63 @@ pub fn WindowFrame(
             let _ = el.set_pointer_capture(ev.pointer_id());
         }
     };
-    let drag = move |ev: PointerEvent| {
-        if let Some(g) = grab.get_untracked() {
-            // Keep the title bar on screen so the window can always be grabbed again.
-            let x = (ev.client_x() - g.dx).max(-200);
-            let y = (ev.client_y() - g.dy).max(0);
-            window.pos.set((x, y));
+    let follow = move |ev: PointerEvent| {
+        if let Some(d) = drag.get_untracked() {
+            window.rect.set(d.rect_at((ev.client_x(), ev.client_y())));
         }
     };
-    let end_drag = move |_: PointerEvent| grab.set(None);
-
+    let stop = move |_: PointerEvent| drag.set(None);
+    // Maximised, the window fills the desktop; otherwise it sits at its rect.
+    let px = move |part: fn(Rect) -> i32, full: &'static str| {
+        if window.maximized.get() {
+            full.to_owned()
+        } else {
+            format!("{}px", part(window.rect.get()))
+        }
+    };
     view! {
         <section
             class="window"
+            class:maximized=move || window.maximized.get()
             data-window=window.app.slug()
             role="dialog"
             aria-label=move || i18n.t(window.app.title())
-            style:left=move || format!("{}px", window.pos.get().0)
-            style:top=move || format!("{}px", window.pos.get().1)
+            style:left=move || px(|r| r.x, "0")
+            style:top=move || px(|r| r.y, "0")
+            style:width=move || px(|r| r.w, "100%")
+            style:height=move || px(|r| r.h, "100%")
             style:z-index=move || window.z.get().to_string()
+            style:display=move || if window.minimized.get() { "none" } else { "flex" }
             on:pointerdown=move |_| windows.focus(window.id)
         >
             <header
                 class="title-bar"
-                on:pointerdown=start_drag
-                on:pointermove=drag
-                on:pointerup=end_drag
-                on:pointercancel=end_drag
+                on:pointerdown=move |ev| start(MOVE, ev)
+                on:pointermove=follow
+                on:pointerup=stop
+                on:pointercancel=stop
+                on:dblclick=move |_| windows.toggle_maximize(window.id)
             >
                 <span class="title">{move || i18n.t(window.app.title())}</span>
-                <button
-                    class="close"
-                    aria-label=move || i18n.t(Key::Close)
-                    on:pointerdown=|ev| ev.stop_propagation()
-                    on:click=move |_| windows.close(window.id)
-                >
-                    "×"
-                </button>
+                <span class="window-buttons" on:pointerdown=|ev| ev.stop_propagation() on:dblclick=|ev| ev.stop_propagation()>
+                    <button class="minimize" aria-label=move || i18n.t(Key::Minimize)
+                        on:click=move |_| windows.minimize(window.id)>"–"</button>
+                    <button class="maximize" aria-label=move || i18n.t(Key::Maximize)
+                        on:click=move |_| windows.toggle_maximize(window.id)>"□"</button>
+                    <button class="close" aria-label=move || i18n.t(Key::Close)
+                        on:click=move |_| windows.close(window.id)>"×"</button>
+                </span>
             </header>
             <div class="window-body">{window.app.view()}</div>
+            {HANDLES.map(|(side, edges)| view! {
+                <div
+                    class=format!("resize {side}")
+                    on:pointerdown=move |ev: PointerEvent| { ev.stop_propagation(); start(edges, ev) }
+                    on:pointermove=follow
+                    on:pointerup=stop
+                    on:pointercancel=stop
+                ></div>
+            }).collect_view()}
         </section>
     }
 }

@@ -1,19 +1,35 @@
-//! The window manager's state: which windows are open, where, and in what stacking order.
+//! The window manager's state: which windows are open, where and how big, minimised or
+//! maximised, and in what stacking order.
 
 use leptos::prelude::*;
 
 use crate::apps::AppKind;
 
-/// One open window. Position and stacking are signals so that moving or focusing a window
-/// re-renders only that window.
+/// A window's place, in CSS pixels from the desktop's top-left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+/// The smallest a window can be made.
+pub const MIN_W: i32 = 320;
+pub const MIN_H: i32 = 200;
+/// How much of a window stays on screen when the viewport shrinks, so it can be grabbed.
+const KEEP_VISIBLE: i32 = 120;
+
+/// One open window. Its parts are signals so that changing one re-renders only that window.
 #[derive(Clone, Copy, PartialEq)]
 pub struct Window {
     pub id: u32,
     pub app: AppKind,
-    /// Top-left corner, in CSS pixels from the desktop's top-left.
-    pub pos: RwSignal<(i32, i32)>,
+    pub rect: RwSignal<Rect>,
     /// Stacking order: the highest is in front.
     pub z: RwSignal<u32>,
+    pub minimized: RwSignal<bool>,
+    pub maximized: RwSignal<bool>,
 }
 
 /// The open windows.
@@ -22,6 +38,9 @@ pub struct Windows {
     pub list: RwSignal<Vec<Window>>,
     next_id: StoredValue<u32>,
     top_z: StoredValue<u32>,
+    /// The desktop's reactive owner. A window's signals belong to it, not to whatever opened
+    /// the window (a launcher menu item, another app), which may go away first.
+    owner: StoredValue<Owner>,
 }
 
 impl Windows {
@@ -30,12 +49,21 @@ impl Windows {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let offset = 32 * (self.list.with_untracked(Vec::len) as i32 % 8);
-        let window = Window {
+        let z = self.raise_z();
+        let rect = Rect {
+            x: 120 + offset,
+            y: 60 + offset,
+            w: 760,
+            h: 480,
+        };
+        let window = self.owner.get_value().with(|| Window {
             id,
             app,
-            pos: RwSignal::new((120 + offset, 60 + offset)),
-            z: RwSignal::new(self.raise_z()),
-        };
+            rect: RwSignal::new(rect),
+            z: RwSignal::new(z),
+            minimized: RwSignal::new(false),
+            maximized: RwSignal::new(false),
+        });
         self.list.update(|list| list.push(window));
     }
 
@@ -43,22 +71,82 @@ impl Windows {
         self.list.update(|list| list.retain(|w| w.id != id));
     }
 
-    /// Brings a window to the front.
+    /// Brings a window to the front (and back from the taskbar).
     pub fn focus(self, id: u32) {
-        let window = self
-            .list
-            .with_untracked(|l| l.iter().find(|w| w.id == id).copied());
-        if let Some(window) = window {
-            if window.z.get_untracked() != self.top_z.get_value() {
-                window.z.set(self.raise_z());
-            }
+        let Some(window) = self.get(id) else { return };
+        window.minimized.set(false);
+        if window.z.get_untracked() != self.top_z.get_value() {
+            window.z.set(self.raise_z());
         }
     }
 
-    /// The window in front, if any.
+    pub fn minimize(self, id: u32) {
+        if let Some(window) = self.get(id) {
+            window.minimized.set(true);
+        }
+    }
+
+    pub fn toggle_maximize(self, id: u32) {
+        if let Some(window) = self.get(id) {
+            window.maximized.update(|m| *m = !*m);
+            self.focus(id);
+        }
+    }
+
+    /// The taskbar button: a hidden or background window comes to the front; the front one
+    /// goes to the taskbar.
+    pub fn toggle_from_taskbar(self, id: u32) {
+        let Some(window) = self.get(id) else { return };
+        if !window.minimized.get_untracked() && self.focused_untracked() == Some(id) {
+            window.minimized.set(true);
+        } else {
+            self.focus(id);
+        }
+    }
+
+    /// Brings the rearmost visible-or-minimised window to the front: pressed again and again,
+    /// it goes through them all.
+    pub fn cycle(self) {
+        let rearmost = self
+            .list
+            .with_untracked(|l| l.iter().min_by_key(|w| w.z.get_untracked()).map(|w| w.id));
+        if let Some(id) = rearmost {
+            self.focus(id);
+        }
+    }
+
+    /// The window in front, if any is visible.
     pub fn focused(self) -> Option<u32> {
+        self.list.with(|l| {
+            l.iter()
+                .filter(|w| !w.minimized.get())
+                .max_by_key(|w| w.z.get())
+                .map(|w| w.id)
+        })
+    }
+
+    /// Moves windows back within a `width` x `height` desktop, so each can still be grabbed.
+    pub fn keep_inside(self, width: i32, height: i32) {
+        for window in self.list.get_untracked() {
+            window.rect.update(|r| {
+                r.x = r.x.min(width - KEEP_VISIBLE).max(KEEP_VISIBLE - r.w);
+                r.y = r.y.min(height - 40).max(0);
+            });
+        }
+    }
+
+    fn focused_untracked(self) -> Option<u32> {
+        self.list.with_untracked(|l| {
+            l.iter()
+                .filter(|w| !w.minimized.get_untracked())
+                .max_by_key(|w| w.z.get_untracked())
+                .map(|w| w.id)
+        })
+    }
+
+    fn get(self, id: u32) -> Option<Window> {
         self.list
-            .with(|l| l.iter().max_by_key(|w| w.z.get()).map(|w| w.id))
+            .with_untracked(|l| l.iter().find(|w| w.id == id).copied())
     }
 
     fn raise_z(self) -> u32 {
@@ -73,6 +161,7 @@ pub fn provide_windows() {
         list: RwSignal::new(Vec::new()),
         next_id: StoredValue::new(1),
         top_z: StoredValue::new(10),
+        owner: StoredValue::new(Owner::current().expect("provide_windows runs inside the app")),
     });
 }
 

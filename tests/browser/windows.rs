@@ -1,0 +1,110 @@
+//! The window manager: resize from edges and corners, maximise and restore (also by
+//! double-clicking the title bar), minimise to the taskbar and back, Alt+` to cycle windows.
+
+use fantoccini::{
+    actions::{InputSource, KeyAction, KeyActions},
+    elements::Element,
+};
+
+use super::{double_click, drag_by};
+use crate::support::{
+    browser::Browser,
+    server::{PASSWORD, TestServer},
+};
+
+/// (x, y, width, height), rounded to whole pixels.
+async fn rect(el: &Element) -> (i64, i64, i64, i64) {
+    let (x, y, w, h) = el.rectangle().await.unwrap();
+    (
+        x.round() as i64,
+        y.round() as i64,
+        w.round() as i64,
+        h.round() as i64,
+    )
+}
+
+async fn z_index(el: &Element) -> i64 {
+    el.css_value("z-index").await.unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn resize_maximise_minimise_and_cycle_windows() {
+    let server = TestServer::with_frontend(&[crate::api::TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "root", PASSWORD).await;
+    double_click(
+        &browser,
+        &browser.find(".desktop-icon[data-app='vm-manager']").await,
+    )
+    .await;
+    let manager = browser
+        .find("section.window[data-window='vm-manager']")
+        .await;
+    let (x, y, w, h) = rect(&manager).await;
+
+    drag_by(
+        &browser,
+        &browser.find("section.window .resize.se").await,
+        100.0,
+        50.0,
+    )
+    .await;
+    assert_eq!(
+        rect(&manager).await,
+        (x, y, w + 100, h + 50),
+        "the corner follows the mouse"
+    );
+    drag_by(
+        &browser,
+        &browser.find("section.window .resize.w").await,
+        40.0,
+        0.0,
+    )
+    .await;
+    assert_eq!(
+        rect(&manager).await,
+        (x + 40, y, w + 60, h + 50),
+        "the left edge moves alone"
+    );
+    let before = rect(&manager).await;
+
+    double_click(&browser, &browser.find("section.window .title").await).await;
+    let desktop = rect(&browser.find(".desktop").await).await;
+    assert_eq!(rect(&manager).await, desktop, "maximised fills the desktop");
+    double_click(&browser, &browser.find("section.window .title").await).await;
+    assert_eq!(rect(&manager).await, before, "restored where it was");
+
+    browser.click("section.window button.minimize").await;
+    assert!(
+        !manager.is_displayed().await.unwrap(),
+        "minimised to the taskbar"
+    );
+    browser.click(".task-list button.task").await;
+    assert!(
+        manager.is_displayed().await.unwrap(),
+        "back from the taskbar"
+    );
+
+    browser.click(".launcher-button").await;
+    browser
+        .click(".launcher-menu button[data-app='user-admin']")
+        .await;
+    let admin = browser
+        .find("section.window[data-window='user-admin']")
+        .await;
+    assert!(
+        z_index(&admin).await > z_index(&manager).await,
+        "the new window is in front"
+    );
+    let alt_backquote = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: '\u{E00A}' })
+        .then(KeyAction::Down { value: '`' })
+        .then(KeyAction::Up { value: '`' })
+        .then(KeyAction::Up { value: '\u{E00A}' });
+    browser.client.perform_actions(alt_backquote).await.unwrap();
+    assert!(
+        z_index(&manager).await > z_index(&admin).await,
+        "Alt+` brought the other forward"
+    );
+    browser.close().await;
+}
