@@ -108,3 +108,40 @@ async fn resize_maximise_minimise_and_cycle_windows() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn open_windows_come_back_after_a_reload() {
+    let server = TestServer::with_frontend(&[crate::api::TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "root", PASSWORD).await;
+    double_click(
+        &browser,
+        &browser.find(".desktop-icon[data-app='vm-manager']").await,
+    )
+    .await;
+    let title = browser.find("section.window .title").await;
+    drag_by(&browser, &title, 150.0, 80.0).await;
+    let placed = rect(&browser.find("section.window").await).await;
+
+    // Saved on the server (seen from another session of the same user)...
+    let other_session = server.admin().await;
+    crate::support::eventually(
+        "the window's place to be saved",
+        crate::support::browser::PATIENCE,
+        || async {
+            let (_, saved) = other_session.get("/api/v1/me/desktop").await;
+            let x = saved["desktop"]["windows"][0]["at"]["x"].as_i64()?;
+            (x == placed.0).then_some(())
+        },
+    )
+    .await;
+
+    // ...so a reload brings it back where it was.
+    browser.client.refresh().await.unwrap();
+    let restored = browser
+        .find("section.window[data-window='vm-manager']")
+        .await;
+    assert_eq!(rect(&restored).await, placed);
+    browser.find("tr[data-vm='test']").await;
+    browser.close().await;
+}

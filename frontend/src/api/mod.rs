@@ -6,8 +6,9 @@ mod events;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
-    ActionRequest, CreateVm, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest, NewSnapshot,
-    SaveImage, Snapshot, TaskInfo, Template, User, Vm, VmAction, VmList, auth::CSRF_HEADER, routes,
+    ActionRequest, CreateVm, Desktop, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest,
+    NewSnapshot, SaveImage, Snapshot, TaskInfo, Template, User, VersionedDesktop, Vm, VmAction,
+    VmList, auth::CSRF_HEADER, routes,
 };
 
 pub use admin::*;
@@ -187,4 +188,16 @@ pub async fn revert_snapshot(uuid: &str, name: &str) -> Result<(), Error> {
 pub async fn delete_snapshot(uuid: &str, name: &str) -> Result<(), Error> {
     let url = routes::fill(routes::VM_SNAPSHOT, &[uuid, name]);
     no_content(send_empty(Request::delete(&url)).await?).await
+}
+
+/// `GET /api/v1/me/desktop`.
+pub async fn load_desktop() -> Result<VersionedDesktop, Error> {
+    get_json(routes::ME_DESKTOP).await
+}
+
+/// `PUT /api/v1/me/desktop` over `version`; a `version_conflict` error when another tab saved
+/// since.
+pub async fn save_desktop(version: u64, desktop: &Desktop) -> Result<VersionedDesktop, Error> {
+    let request = Request::put(routes::ME_DESKTOP).header("if-match", &format!("\"{version}\""));
+    decode(send_json(request, desktop).await?).await
 }

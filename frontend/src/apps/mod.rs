@@ -40,6 +40,11 @@ impl AppKind {
         }
     }
 
+    /// The app with this slug.
+    pub fn from_slug(slug: &str) -> Option<AppKind> {
+        Self::ALL.into_iter().find(|app| app.slug() == slug)
+    }
+
     /// The app's name, as a translation key.
     pub fn title(self) -> Key {
         match self {

@@ -8,7 +8,10 @@ mod window;
 
 use leptos::{ev, prelude::*};
 
-use crate::state::windows::{Windows, use_windows};
+use crate::state::{
+    desktop::sync_desktop,
+    windows::{Windows, use_windows},
+};
 use icons::DesktopIcons;
 use taskbar::Taskbar;
 use window::WindowFrame;
@@ -19,6 +22,7 @@ const TASKBAR_HEIGHT: i32 = 44;
 #[component]
 pub fn Desktop() -> impl IntoView {
     let windows = use_windows();
+    sync_desktop(windows);
     let resize = window_event_listener(ev::resize, move |_| keep_windows_inside(windows));
     let keys = window_event_listener(ev::keydown, move |ev| {
         if ev.alt_key() && ev.code() == "Backquote" {

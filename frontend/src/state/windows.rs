@@ -46,23 +46,28 @@ pub struct Windows {
 impl Windows {
     /// Opens a new window of `app`, in front, cascaded from the last one.
     pub fn open(self, app: AppKind) {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
         let offset = 32 * (self.list.with_untracked(Vec::len) as i32 % 8);
-        let z = self.raise_z();
         let rect = Rect {
             x: 120 + offset,
             y: 60 + offset,
             w: 760,
             h: 480,
         };
+        self.open_at(app, rect, false, false);
+    }
+
+    /// Opens a window of `app` at `rect`, in front (restoring a saved desktop).
+    pub fn open_at(self, app: AppKind, rect: Rect, minimized: bool, maximized: bool) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let z = self.raise_z();
         let window = self.owner.get_value().with(|| Window {
             id,
             app,
             rect: RwSignal::new(rect),
             z: RwSignal::new(z),
-            minimized: RwSignal::new(false),
-            maximized: RwSignal::new(false),
+            minimized: RwSignal::new(minimized),
+            maximized: RwSignal::new(maximized),
         });
         self.list.update(|list| list.push(window));
     }

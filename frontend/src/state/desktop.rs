@@ -1,0 +1,123 @@
+//! The user's desktop as saved on the server: open windows come back after a reload (or in
+//! another browser), and every change is saved a moment after it settles. Saves name the
+//! version they change; when another tab saved first, the latest is fetched and this tab's
+//! change applied on top of it, so no change is silently lost.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::{Desktop, ErrorCode, Position, WindowPlace};
+
+use crate::{
+    api,
+    apps::AppKind,
+    state::{
+        session::use_session,
+        windows::{Rect, Windows},
+    },
+};
+
+/// How long a change must settle (a drag ends) before it is saved.
+const SAVE_DELAY: Duration = Duration::from_millis(400);
+/// Save attempts when other tabs keep saving in between.
+const ATTEMPTS: usize = 3;
+
+/// What the server holds, as this tab last saw it.
+#[derive(Clone, Copy)]
+struct Saved {
+    version: StoredValue<u64>,
+    desktop: StoredValue<Desktop>,
+    /// Bumped by each change; a delayed save runs only if no newer change came.
+    generation: StoredValue<u64>,
+    loaded: RwSignal<bool>,
+}
+
+impl Saved {
+    fn remember(self, version: u64, desktop: Desktop) {
+        self.version.set_value(version);
+        self.desktop.set_value(desktop);
+    }
+}
+
+/// Restores the saved windows, then keeps the server's copy current while the desktop shows.
+pub fn sync_desktop(windows: Windows) {
+    let saved = Saved {
+        version: StoredValue::new(0),
+        desktop: StoredValue::new(Desktop::default()),
+        generation: StoredValue::new(0),
+        loaded: RwSignal::new(false),
+    };
+    let session = use_session();
+    leptos::task::spawn_local(async move {
+        if let Ok(loaded) = api::load_desktop().await {
+            for place in &loaded.desktop.windows {
+                if let Some(app) = AppKind::from_slug(&place.app) {
+                    let rect = Rect {
+                        x: place.at.x,
+                        y: place.at.y,
+                        w: place.width as i32,
+                        h: place.height as i32,
+                    };
+                    windows.open_at(app, rect, place.minimized, place.maximized);
+                }
+            }
+            saved.remember(loaded.version, loaded.desktop);
+        }
+        saved.loaded.set(true);
+    });
+    Effect::new(move || {
+        let places = window_places(windows);
+        if !saved.loaded.get() || saved.desktop.with_value(|d| d.windows == places) {
+            return;
+        }
+        let generation = saved.generation.get_value() + 1;
+        saved.generation.set_value(generation);
+        set_timeout(
+            move || {
+                // A newer change is on its way, or the user logged out meanwhile.
+                let logged_in = session.user.with_untracked(Option::is_some);
+                if saved.generation.get_value() == generation && logged_in {
+                    leptos::task::spawn_local(save(saved, places));
+                }
+            },
+            SAVE_DELAY,
+        );
+    });
+}
+
+/// The open windows as the server keeps them (tracks every window's signals).
+fn window_places(windows: Windows) -> Vec<WindowPlace> {
+    windows.list.with(|list| {
+        list.iter()
+            .map(|w| {
+                let r = w.rect.get();
+                WindowPlace {
+                    app: w.app.slug().to_owned(),
+                    at: Position { x: r.x, y: r.y },
+                    width: r.w.max(0) as u32,
+                    height: r.h.max(0) as u32,
+                    maximized: w.maximized.get(),
+                    minimized: w.minimized.get(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// Saves `places` over the version last seen; on a conflict, takes the latest and retries.
+async fn save(saved: Saved, places: Vec<WindowPlace>) {
+    for _ in 0..ATTEMPTS {
+        let mut desktop = saved.desktop.get_value();
+        desktop.windows = places.clone();
+        match api::save_desktop(saved.version.get_value(), &desktop).await {
+            Ok(stored) => return saved.remember(stored.version, stored.desktop),
+            Err(err) if err.code() == Some(ErrorCode::VersionConflict) => {
+                let Ok(latest) = api::load_desktop().await else {
+                    return;
+                };
+                saved.remember(latest.version, latest.desktop);
+            }
+            Err(_) => return,
+        }
+    }
+}
