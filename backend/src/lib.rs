@@ -29,6 +29,8 @@ pub struct AppState {
     pub tasks: Arc<tasks::Tasks>,
     /// Serialized VM lists per viewer, for the pool's current epoch.
     pub vm_lists: Arc<api::ListCache>,
+    /// Screenshots of the last second, by VM and width.
+    pub screenshots: Arc<api::ScreenshotCache>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -61,6 +63,7 @@ impl AppState {
             }),
             tasks: Default::default(),
             vm_lists: Default::default(),
+            screenshots: Default::default(),
             static_dir: settings.static_dir.clone(),
         })
     }

@@ -32,6 +32,8 @@ pub const ADMIN_HOSTS: &str = "/api/v1/admin/hosts";
 pub const ADMIN_HOST: &str = "/api/v1/admin/hosts/{name}";
 /// A lifecycle action on one VM: POST `{"action": "start"}` and so on.
 pub const VM_ACTION: &str = "/api/v1/vms/{id}/action";
+/// A running VM's screen as PNG (`?width=N`).
+pub const VM_SCREENSHOT: &str = "/api/v1/vms/{id}/screenshot";
 /// A VM's snapshots: GET lists, POST takes one.
 pub const VM_SNAPSHOTS: &str = "/api/v1/vms/{id}/snapshots";
 /// One snapshot: DELETE.

@@ -6,6 +6,7 @@ mod desktop;
 mod events;
 mod health;
 mod lifecycle;
+mod screenshot;
 mod spa;
 mod vms;
 

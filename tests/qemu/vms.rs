@@ -85,6 +85,33 @@ async fn a_running_qemu_vm_is_listed_as_running() {
     );
     assert!(row["uptime_secs"].as_u64().is_some(), "{row}");
 
+    // Its screen (SeaBIOS's text on QEMU's VGA), scaled on the server.
+    let shot = format!(
+        "/api/v1/vms/{}/screenshot?width=320",
+        row["uuid"].as_str().unwrap()
+    );
+    let lit = eventually(
+        "text on the VM's screen",
+        Duration::from_secs(30),
+        || async {
+            let response = admin.http.get(server.url(&shot)).send().await.ok()?;
+            let png = response.bytes().await.ok()?;
+            let mut reader = png::Decoder::new(std::io::Cursor::new(&png[..]))
+                .read_info()
+                .ok()?;
+            let mut pixels = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut pixels).ok()?;
+            assert_eq!(info.width, 320);
+            let lit = pixels[..info.buffer_size()]
+                .iter()
+                .filter(|&&v| v > 64)
+                .count();
+            (lit > 0).then_some(lit)
+        },
+    )
+    .await;
+    assert!(lit > 100, "some text is drawn: {lit} lit samples");
+
     // Removed behind Ezilla's back: the next look at the host notices.
     drop(vm);
     eventually(

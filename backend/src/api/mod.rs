@@ -6,11 +6,12 @@ mod auth;
 mod cache;
 mod desktop;
 mod events;
+mod extract;
 mod health;
 mod hosts;
 mod images;
-mod json;
 mod names;
+mod screenshot;
 mod snapshots;
 mod templates;
 mod vms;
@@ -28,7 +29,8 @@ use crate::{
     error::ApiError,
 };
 pub use cache::ListCache;
-pub use json::Json;
+pub use extract::{Json, Query};
+pub use screenshot::ScreenshotCache;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +83,7 @@ pub fn routes() -> Vec<Route> {
         desktop::routes(),
         vms::routes(),
         snapshots::routes(),
+        screenshot::routes(),
         images::routes(),
         hosts::routes(),
         templates::routes(),

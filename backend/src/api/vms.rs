@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use axum::{
     Extension,
     body::Bytes,
-    extract::{FromRequestParts, Path, Query, State},
+    extract::{FromRequestParts, Path, State},
     http::{Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
 };
 use shared::{ActionRequest, CreateVm, DeleteVm, Vm, VmList, routes};
 
-use super::{Access, Json, Route, names::check_name};
+use super::{Access, Json, Query, Route, names::check_name};
 use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::NewVm, store::templates};
 
 pub fn routes() -> Vec<Route> {

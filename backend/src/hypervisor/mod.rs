@@ -11,6 +11,7 @@ mod host;
 mod images;
 pub mod metadata;
 pub mod placement;
+mod screenshot;
 mod snapshots;
 mod uptime;
 pub mod xml;
