@@ -70,8 +70,8 @@ impl Rgb {
                 for sy in y0..y1 {
                     for sx in x0..x1 {
                         let i = ((sy * self.width + sx) * 3) as usize;
-                        for c in 0..3 {
-                            sum[c] += self.pixels[i + c] as u64;
+                        for (total, &v) in sum.iter_mut().zip(&self.pixels[i..i + 3]) {
+                            *total += v as u64;
                         }
                     }
                 }
