@@ -2,6 +2,7 @@
 
 mod accounts;
 mod desktop;
+mod settings;
 mod vms;
 mod windows;
 

@@ -7,8 +7,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     ActionRequest, CreateVm, Desktop, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest,
-    NewSnapshot, SaveImage, Snapshot, TaskInfo, Template, User, VersionedDesktop, Vm, VmAction,
-    VmList, auth::CSRF_HEADER, routes,
+    NewSnapshot, SaveImage, SetLanguage, Snapshot, TaskInfo, Template, User, VersionedDesktop, Vm,
+    VmAction, VmList, auth::CSRF_HEADER, routes,
 };
 
 pub use admin::*;
@@ -200,4 +200,9 @@ pub async fn load_desktop() -> Result<VersionedDesktop, Error> {
 pub async fn save_desktop(version: u64, desktop: &Desktop) -> Result<VersionedDesktop, Error> {
     let request = Request::put(routes::ME_DESKTOP).header("if-match", &format!("\"{version}\""));
     decode(send_json(request, desktop).await?).await
+}
+
+/// `PUT /api/v1/me/language`.
+pub async fn set_language(request: &SetLanguage) -> Result<User, Error> {
+    decode(send_json(Request::put(routes::ME_LANGUAGE), request).await?).await
 }

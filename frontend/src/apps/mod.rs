@@ -1,5 +1,6 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
+mod settings;
 mod users;
 mod vm_creator;
 mod vm_manager;
@@ -13,12 +14,18 @@ use crate::i18n::Key;
 pub enum AppKind {
     VmManager,
     VmCreator,
+    Settings,
     UserAdmin,
 }
 
 impl AppKind {
     /// All apps, in launcher order.
-    pub const ALL: [AppKind; 3] = [AppKind::VmManager, AppKind::VmCreator, AppKind::UserAdmin];
+    pub const ALL: [AppKind; 4] = [
+        AppKind::VmManager,
+        AppKind::VmCreator,
+        AppKind::Settings,
+        AppKind::UserAdmin,
+    ];
 
     /// The apps a user may open: the admin app only for administrators.
     pub fn available(is_admin: bool) -> impl Iterator<Item = AppKind> {
@@ -36,6 +43,7 @@ impl AppKind {
         match self {
             Self::VmManager => "vm-manager",
             Self::VmCreator => "vm-creator",
+            Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
         }
     }
@@ -50,6 +58,7 @@ impl AppKind {
         match self {
             Self::VmManager => Key::VmManager,
             Self::VmCreator => Key::VmCreator,
+            Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
         }
     }
@@ -59,6 +68,7 @@ impl AppKind {
         match self {
             Self::VmManager => "/icons/vm-manager.svg",
             Self::VmCreator => "/icons/vm-creator.svg",
+            Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
         }
     }
@@ -68,6 +78,7 @@ impl AppKind {
         match self {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
             Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
+            Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
         }
     }

@@ -9,7 +9,7 @@ mod window;
 use leptos::{ev, prelude::*};
 
 use crate::state::{
-    desktop::sync_desktop,
+    desktop::{sync_desktop, use_personal},
     windows::{Windows, use_windows},
 };
 use icons::DesktopIcons;
@@ -23,6 +23,7 @@ const TASKBAR_HEIGHT: i32 = 44;
 pub fn Desktop() -> impl IntoView {
     let windows = use_windows();
     sync_desktop(windows);
+    let personal = use_personal();
     let resize = window_event_listener(ev::resize, move |_| keep_windows_inside(windows));
     let keys = window_event_listener(ev::keydown, move |ev| {
         if ev.alt_key() && ev.code() == "Backquote" {
@@ -35,7 +36,11 @@ pub fn Desktop() -> impl IntoView {
         keys.remove();
     });
     view! {
-        <div class="desktop" style="background-image: url('/wallpapers/default.svg')">
+        <div
+            class="desktop"
+            data-wallpaper=move || personal.wallpaper.get()
+            style:background-image=move || format!("url('/wallpapers/{}')", personal.wallpaper.get())
+        >
             <DesktopIcons />
             <For each=move || windows.list.get() key=|w| w.id let:window>
                 <WindowFrame window=window />

@@ -1,5 +1,6 @@
-//! The user's desktop as saved on the server: open windows come back after a reload (or in
-//! another browser), and every change is saved a moment after it settles. Saves name the
+//! The user's desktop as saved on the server: the wallpaper, and the open windows, which come
+//! back after a reload (or in another browser); every change is saved a moment after it
+//! settles. Saves name the
 //! version they change; when another tab saved first, the latest is fetched and this tab's
 //! change applied on top of it, so no change is silently lost.
 
@@ -39,8 +40,27 @@ impl Saved {
     }
 }
 
-/// Restores the saved windows, then keeps the server's copy current while the desktop shows.
+/// The user's choices that the desktop shows, as a context.
+#[derive(Clone, Copy)]
+pub struct Personal {
+    /// The wallpaper's file name under `/wallpapers/`.
+    pub wallpaper: RwSignal<String>,
+}
+
+/// The wallpapers that come with Ezilla.
+pub const WALLPAPERS: [&str; 3] = ["default.svg", "dawn.svg", "forest.svg"];
+
+pub fn use_personal() -> Personal {
+    expect_context()
+}
+
+/// Provides `Personal`, restores the saved desktop, then keeps the server's copy current
+/// while the desktop shows.
 pub fn sync_desktop(windows: Windows) {
+    let personal = Personal {
+        wallpaper: RwSignal::new(WALLPAPERS[0].to_owned()),
+    };
+    provide_context(personal);
     let saved = Saved {
         version: StoredValue::new(0),
         desktop: StoredValue::new(Desktop::default()),
@@ -61,13 +81,19 @@ pub fn sync_desktop(windows: Windows) {
                     windows.open_at(app, rect, place.minimized, place.maximized);
                 }
             }
+            if !loaded.desktop.wallpaper.is_empty() {
+                personal.wallpaper.set(loaded.desktop.wallpaper.clone());
+            }
             saved.remember(loaded.version, loaded.desktop);
         }
         saved.loaded.set(true);
     });
     Effect::new(move || {
-        let places = window_places(windows);
-        if !saved.loaded.get() || saved.desktop.with_value(|d| d.windows == places) {
+        let mine = Mine {
+            windows: window_places(windows),
+            wallpaper: personal.wallpaper.get(),
+        };
+        if !saved.loaded.get() || saved.desktop.with_value(|d| mine.is_in(d)) {
             return;
         }
         let generation = saved.generation.get_value() + 1;
@@ -77,7 +103,7 @@ pub fn sync_desktop(windows: Windows) {
                 // A newer change is on its way, or the user logged out meanwhile.
                 let logged_in = session.user.with_untracked(Option::is_some);
                 if saved.generation.get_value() == generation && logged_in {
-                    leptos::task::spawn_local(save(saved, places));
+                    leptos::task::spawn_local(save(saved, mine));
                 }
             },
             SAVE_DELAY,
@@ -104,11 +130,30 @@ fn window_places(windows: Windows) -> Vec<WindowPlace> {
     })
 }
 
-/// Saves `places` over the version last seen; on a conflict, takes the latest and retries.
-async fn save(saved: Saved, places: Vec<WindowPlace>) {
+/// What this tab decides of the desktop.
+#[derive(Clone)]
+struct Mine {
+    windows: Vec<WindowPlace>,
+    wallpaper: String,
+}
+
+impl Mine {
+    fn is_in(&self, desktop: &Desktop) -> bool {
+        desktop.windows == self.windows && desktop.wallpaper == self.wallpaper
+    }
+
+    /// `desktop` with this tab's part applied (the rest, another tab's, stays).
+    fn applied_to(&self, mut desktop: Desktop) -> Desktop {
+        desktop.windows = self.windows.clone();
+        desktop.wallpaper = self.wallpaper.clone();
+        desktop
+    }
+}
+
+/// Saves `mine` over the version last seen; on a conflict, takes the latest and retries.
+async fn save(saved: Saved, mine: Mine) {
     for _ in 0..ATTEMPTS {
-        let mut desktop = saved.desktop.get_value();
-        desktop.windows = places.clone();
+        let desktop = mine.applied_to(saved.desktop.get_value());
         match api::save_desktop(saved.version.get_value(), &desktop).await {
             Ok(stored) => return saved.remember(stored.version, stored.desktop),
             Err(err) if err.code() == Some(ErrorCode::VersionConflict) => {
