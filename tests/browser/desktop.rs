@@ -91,3 +91,42 @@ async fn a_stopped_server_gets_a_clear_message_not_a_blank_page() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_dragged_icon_stays_where_it_was_dropped() {
+    let server = TestServer::with_frontend(&[TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "root", PASSWORD).await;
+    let css = ".desktop-icon[data-app='vm-manager']";
+    let icon = browser.find(css).await;
+    let (x0, y0, ..) = icon.rectangle().await.unwrap();
+    drag_by(&browser, &icon, 300.0, 150.0).await;
+    let (x1, y1, ..) = icon.rectangle().await.unwrap();
+    // Dropped on the grid (cells of 108 px): three cells right, one down.
+    assert_eq!(((x1 - x0).round(), (y1 - y0).round()), (324.0, 108.0));
+
+    let api = server.admin().await;
+    crate::support::eventually(
+        "the icon's place to be saved",
+        crate::support::browser::PATIENCE,
+        || async {
+            let (_, saved) = api.get("/api/v1/me/desktop").await;
+            (saved["desktop"]["icons"][0]["app"] == "vm-manager").then_some(())
+        },
+    )
+    .await;
+    browser.client.refresh().await.unwrap();
+    let icon = browser.find(css).await;
+    browser.find(".taskbar .clock").await;
+    let (x2, y2, ..) = icon.rectangle().await.unwrap();
+    assert_eq!(
+        (x2.round(), y2.round()),
+        (x1.round(), y1.round()),
+        "where it was dropped"
+    );
+    double_click(&browser, &icon).await;
+    browser
+        .find("section.window[data-window='vm-manager']")
+        .await;
+    browser.close().await;
+}

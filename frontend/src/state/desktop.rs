@@ -1,13 +1,13 @@
-//! The user's desktop as saved on the server: the wallpaper, and the open windows, which come
-//! back after a reload (or in another browser); every change is saved a moment after it
-//! settles. Saves name the
+//! The user's desktop as saved on the server: the wallpaper, where the icons are, and the
+//! open windows, which come back after a reload (or in another browser); every change is
+//! saved a moment after it settles. Saves name the
 //! version they change; when another tab saved first, the latest is fetched and this tab's
 //! change applied on top of it, so no change is silently lost.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::{Desktop, ErrorCode, Position, WindowPlace};
+use shared::{Desktop, ErrorCode, IconPlace, Position, WindowPlace};
 
 use crate::{
     api,
@@ -45,6 +45,8 @@ impl Saved {
 pub struct Personal {
     /// The wallpaper's file name under `/wallpapers/`.
     pub wallpaper: RwSignal<String>,
+    /// Icons the user moved; the others keep their place on the grid.
+    pub icons: RwSignal<Vec<IconPlace>>,
 }
 
 /// The wallpapers that come with Ezilla.
@@ -59,6 +61,7 @@ pub fn use_personal() -> Personal {
 pub fn sync_desktop(windows: Windows) {
     let personal = Personal {
         wallpaper: RwSignal::new(WALLPAPERS[0].to_owned()),
+        icons: RwSignal::new(Vec::new()),
     };
     provide_context(personal);
     let saved = Saved {
@@ -84,6 +87,7 @@ pub fn sync_desktop(windows: Windows) {
             if !loaded.desktop.wallpaper.is_empty() {
                 personal.wallpaper.set(loaded.desktop.wallpaper.clone());
             }
+            personal.icons.set(loaded.desktop.icons.clone());
             saved.remember(loaded.version, loaded.desktop);
         }
         saved.loaded.set(true);
@@ -92,6 +96,7 @@ pub fn sync_desktop(windows: Windows) {
         let mine = Mine {
             windows: window_places(windows),
             wallpaper: personal.wallpaper.get(),
+            icons: personal.icons.get(),
         };
         if !saved.loaded.get() || saved.desktop.with_value(|d| mine.is_in(d)) {
             return;
@@ -135,17 +140,21 @@ fn window_places(windows: Windows) -> Vec<WindowPlace> {
 struct Mine {
     windows: Vec<WindowPlace>,
     wallpaper: String,
+    icons: Vec<IconPlace>,
 }
 
 impl Mine {
     fn is_in(&self, desktop: &Desktop) -> bool {
-        desktop.windows == self.windows && desktop.wallpaper == self.wallpaper
+        desktop.windows == self.windows
+            && desktop.wallpaper == self.wallpaper
+            && desktop.icons == self.icons
     }
 
     /// `desktop` with this tab's part applied (the rest, another tab's, stays).
     fn applied_to(&self, mut desktop: Desktop) -> Desktop {
         desktop.windows = self.windows.clone();
         desktop.wallpaper = self.wallpaper.clone();
+        desktop.icons = self.icons.clone();
         desktop
     }
 }
