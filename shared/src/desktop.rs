@@ -41,6 +41,8 @@ pub struct Desktop {
     pub wallpaper: String,
     /// Icons the user moved; the others sit on the grid in launcher order.
     pub icons: Vec<IconPlace>,
+    /// Apps (slugs) whose icons the user removed from the desktop (the launcher still has them).
+    pub hidden_icons: Vec<String>,
     /// Apps (slugs) and VMs (`vm:UUID`) pinned to the taskbar.
     pub favourites: Vec<String>,
     pub windows: Vec<WindowPlace>,

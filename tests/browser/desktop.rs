@@ -1,9 +1,10 @@
 //! The desktop shell: open VM Manager from its icon, see libvirt's VMs, move and close the
-//! window, and a clear message when the server goes away.
+//! window, a clear message when the server goes away, and icons that are moved, pinned to the
+//! taskbar or removed, and stay so.
 
 use fantoccini::Locator;
 
-use super::{double_click, drag_by};
+use super::{double_click, drag_by, right_click};
 use crate::{
     api::TEST_HOST,
     support::{
@@ -127,6 +128,62 @@ async fn a_dragged_icon_stays_where_it_was_dropped() {
     double_click(&browser, &icon).await;
     browser
         .find("section.window[data-window='vm-manager']")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn icons_pin_to_the_taskbar_and_leave_the_desktop_from_their_menu() {
+    let server = TestServer::with_frontend(&[TEST_HOST]).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "root", PASSWORD).await;
+    right_click(
+        &browser,
+        &browser.find(".desktop-icon[data-app='vm-manager']").await,
+    )
+    .await;
+    browser.click(".icon-menu button.pin").await;
+    browser
+        .find(".taskbar .favourite[data-app='vm-manager']")
+        .await;
+    right_click(
+        &browser,
+        &browser.find(".desktop-icon[data-app='settings']").await,
+    )
+    .await;
+    browser.click(".icon-menu button.remove").await;
+
+    let api = server.admin().await;
+    crate::support::eventually(
+        "the desktop to be saved",
+        crate::support::browser::PATIENCE,
+        || async {
+            let (_, saved) = api.get("/api/v1/me/desktop").await;
+            let d = &saved["desktop"];
+            (d["favourites"] == serde_json::json!(["vm-manager"])
+                && d["hidden_icons"] == serde_json::json!(["settings"]))
+            .then_some(())
+        },
+    )
+    .await;
+    browser.client.refresh().await.unwrap();
+    browser
+        .click(".taskbar .favourite[data-app='vm-manager']")
+        .await;
+    browser
+        .find("section.window[data-window='vm-manager']")
+        .await;
+    assert!(
+        browser
+            .client
+            .find(Locator::Css(".desktop-icon[data-app='settings']"))
+            .await
+            .is_err(),
+        "removed from the desktop"
+    );
+    browser.click(".launcher-button").await;
+    browser
+        .find(".launcher-menu button[data-app='settings']")
         .await;
     browser.close().await;
 }

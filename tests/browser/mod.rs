@@ -7,7 +7,7 @@ mod vms;
 mod windows;
 
 use fantoccini::{
-    actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction},
+    actions::{InputSource, MOUSE_BUTTON_LEFT, MOUSE_BUTTON_RIGHT, MouseActions, PointerAction},
     elements::Element,
 };
 
@@ -43,6 +43,27 @@ pub async fn double_click(browser: &Browser, el: &Element) {
         .perform_actions(mouse)
         .await
         .expect("double-click");
+}
+
+/// A right-click on `el` (the context menu).
+pub async fn right_click(browser: &Browser, el: &Element) {
+    let right = |down| {
+        if down {
+            PointerAction::Down {
+                button: MOUSE_BUTTON_RIGHT,
+            }
+        } else {
+            PointerAction::Up {
+                button: MOUSE_BUTTON_RIGHT,
+            }
+        }
+    };
+    let mouse = mouse_on(el, [right(true), right(false)]);
+    browser
+        .client
+        .perform_actions(mouse)
+        .await
+        .expect("right-click");
 }
 
 /// Presses the mouse on `el`, moves by (`dx`, `dy`) in two steps and releases.

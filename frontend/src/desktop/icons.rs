@@ -1,5 +1,6 @@
 //! Desktop icons: one per app, on a grid; dragged to another cell they stay there (saved with
-//! the desktop). Double-click (or Enter) opens the app in a new window.
+//! the desktop). Double-click (or Enter) opens the app in a new window; the context menu (right
+//! click, or the menu key) opens it, pins it to the taskbar, or removes it from the desktop.
 
 use leptos::prelude::*;
 use shared::{IconPlace, Position};
@@ -8,7 +9,7 @@ use web_sys::PointerEvent;
 
 use crate::{
     apps::AppKind,
-    i18n::use_i18n,
+    i18n::{Key, use_i18n},
     state::{desktop::use_personal, session::use_session, windows::use_windows},
 };
 
@@ -47,15 +48,66 @@ struct Grab {
 #[component]
 pub fn DesktopIcons() -> impl IntoView {
     let is_admin = use_session().is_admin();
+    let personal = use_personal();
+    let menu = RwSignal::new(None::<(AppKind, Position)>);
     view! {
         <ul class="desktop-icons">
-            {AppKind::available(is_admin).enumerate().map(|(i, app)| view! { <Icon app index=i /> }).collect_view()}
+            {AppKind::available(is_admin).enumerate().map(|(i, app)| view! {
+                <Show when=move || personal.hidden_icons.with(|h| !h.iter().any(|s| s == app.slug()))>
+                    <Icon app index=i menu />
+                </Show>
+            }).collect_view()}
+        </ul>
+        {move || menu.get().map(|(app, at)| view! { <IconMenu app at close=move || menu.set(None) /> })}
+    }
+}
+
+/// The icon's context menu: open, pin to (or unpin from) the taskbar, remove from the desktop.
+#[component]
+fn IconMenu(app: AppKind, at: Position, close: impl Fn() + Copy + 'static) -> impl IntoView {
+    let windows = use_windows();
+    let personal = use_personal();
+    let i18n = use_i18n();
+    let slug = app.slug().to_owned();
+    let pinned = {
+        let slug = slug.clone();
+        move || personal.favourites.with(|f| f.contains(&slug))
+    };
+    let toggle_pin = {
+        let slug = slug.clone();
+        move |_| {
+            personal.favourites.update(|f| {
+                if let Some(i) = f.iter().position(|s| *s == slug) {
+                    f.remove(i);
+                } else {
+                    f.push(slug.clone());
+                }
+            });
+            close();
+        }
+    };
+    let remove = move |_| {
+        personal.hidden_icons.update(|h| h.push(slug.clone()));
+        close();
+    };
+    view! {
+        <div class="menu-backdrop" on:pointerdown=move |_| close()></div>
+        <ul class="icon-menu" role="menu" style:left=format!("{}px", at.x) style:top=format!("{}px", at.y)
+            on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+            <li role="none"><button role="menuitem" class="open" autofocus
+                on:click=move |_| { windows.open(app); close(); }>{move || i18n.t(Key::Open)}</button></li>
+            <li role="none"><button role="menuitem" class="pin" on:click=toggle_pin>
+                {move || i18n.t(if pinned() { Key::Unpin } else { Key::Pin })}
+            </button></li>
+            <li role="none"><button role="menuitem" class="remove" on:click=remove>
+                {move || i18n.t(Key::RemoveFromDesktop)}
+            </button></li>
         </ul>
     }
 }
 
 #[component]
-fn Icon(app: AppKind, index: usize) -> impl IntoView {
+fn Icon(app: AppKind, index: usize, menu: RwSignal<Option<(AppKind, Position)>>) -> impl IntoView {
     let windows = use_windows();
     let i18n = use_i18n();
     let personal = use_personal();
@@ -134,7 +186,15 @@ fn Icon(app: AppKind, index: usize) -> impl IntoView {
                 on:pointerup=release
                 on:pointercancel=release
                 on:dblclick=move |_| windows.open(app)
-                on:keydown=move |ev| if ev.key() == "Enter" { windows.open(app) }
+                on:keydown=move |ev| match ev.key().as_str() {
+                    "Enter" => windows.open(app),
+                    "ContextMenu" => menu.set(Some((app, at()))),
+                    _ => {}
+                }
+                on:contextmenu=move |ev| {
+                    ev.prevent_default();
+                    menu.set(Some((app, Position { x: ev.client_x(), y: ev.client_y() })));
+                }
             >
                 <img src=app.icon() alt="" draggable="false" />
                 <span>{move || i18n.t(app.title())}</span>

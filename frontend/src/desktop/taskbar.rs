@@ -7,7 +7,7 @@ use crate::{
     apps::AppKind,
     components::{clock::Clock, hypervisor_badge::HypervisorBadge},
     i18n::{Key, use_i18n},
-    state::{session::use_session, windows::use_windows},
+    state::{desktop::use_personal, session::use_session, windows::use_windows},
 };
 
 #[component]
@@ -15,6 +15,7 @@ pub fn Taskbar() -> impl IntoView {
     let windows = use_windows();
     let session = use_session();
     let i18n = use_i18n();
+    let personal = use_personal();
     let launcher_open = RwSignal::new(false);
     let username = move || {
         session
@@ -48,6 +49,16 @@ pub fn Taskbar() -> impl IntoView {
                     </ul>
                 </Show>
             </div>
+            <ul class="favourites">
+                {move || personal.favourites.get().into_iter().filter_map(|slug| AppKind::from_slug(&slug)).map(|app| view! {
+                    <li>
+                        <button class="favourite" data-app=app.slug() title=move || i18n.t(app.title())
+                            aria-label=move || i18n.t(app.title()) on:click=move |_| windows.open(app)>
+                            <img src=app.icon() alt="" />
+                        </button>
+                    </li>
+                }).collect_view()}
+            </ul>
             <ul class="task-list">
                 <For each=move || windows.list.get() key=|w| w.id let:window>
                     <li>

@@ -1,5 +1,5 @@
-//! The user's desktop as saved on the server: the wallpaper, where the icons are, and the
-//! open windows, which come back after a reload (or in another browser); every change is
+//! The user's desktop as saved on the server: the wallpaper, where the icons are (and which
+//! were removed), the apps pinned to the taskbar, and the open windows, which come back after a reload (or in another browser); every change is
 //! saved a moment after it settles. Saves name the
 //! version they change; when another tab saved first, the latest is fetched and this tab's
 //! change applied on top of it, so no change is silently lost.
@@ -47,6 +47,10 @@ pub struct Personal {
     pub wallpaper: RwSignal<String>,
     /// Icons the user moved; the others keep their place on the grid.
     pub icons: RwSignal<Vec<IconPlace>>,
+    /// Apps whose icons were removed from the desktop.
+    pub hidden_icons: RwSignal<Vec<String>>,
+    /// Apps pinned to the taskbar.
+    pub favourites: RwSignal<Vec<String>>,
 }
 
 /// The wallpapers that come with Ezilla.
@@ -62,6 +66,8 @@ pub fn sync_desktop(windows: Windows) {
     let personal = Personal {
         wallpaper: RwSignal::new(WALLPAPERS[0].to_owned()),
         icons: RwSignal::new(Vec::new()),
+        hidden_icons: RwSignal::new(Vec::new()),
+        favourites: RwSignal::new(Vec::new()),
     };
     provide_context(personal);
     let saved = Saved {
@@ -88,6 +94,10 @@ pub fn sync_desktop(windows: Windows) {
                 personal.wallpaper.set(loaded.desktop.wallpaper.clone());
             }
             personal.icons.set(loaded.desktop.icons.clone());
+            personal
+                .hidden_icons
+                .set(loaded.desktop.hidden_icons.clone());
+            personal.favourites.set(loaded.desktop.favourites.clone());
             saved.remember(loaded.version, loaded.desktop);
         }
         saved.loaded.set(true);
@@ -97,6 +107,8 @@ pub fn sync_desktop(windows: Windows) {
             windows: window_places(windows),
             wallpaper: personal.wallpaper.get(),
             icons: personal.icons.get(),
+            hidden_icons: personal.hidden_icons.get(),
+            favourites: personal.favourites.get(),
         };
         if !saved.loaded.get() || saved.desktop.with_value(|d| mine.is_in(d)) {
             return;
@@ -141,6 +153,8 @@ struct Mine {
     windows: Vec<WindowPlace>,
     wallpaper: String,
     icons: Vec<IconPlace>,
+    hidden_icons: Vec<String>,
+    favourites: Vec<String>,
 }
 
 impl Mine {
@@ -148,6 +162,8 @@ impl Mine {
         desktop.windows == self.windows
             && desktop.wallpaper == self.wallpaper
             && desktop.icons == self.icons
+            && desktop.hidden_icons == self.hidden_icons
+            && desktop.favourites == self.favourites
     }
 
     /// `desktop` with this tab's part applied (the rest, another tab's, stays).
@@ -155,6 +171,8 @@ impl Mine {
         desktop.windows = self.windows.clone();
         desktop.wallpaper = self.wallpaper.clone();
         desktop.icons = self.icons.clone();
+        desktop.hidden_icons = self.hidden_icons.clone();
+        desktop.favourites = self.favourites.clone();
         desktop
     }
 }
