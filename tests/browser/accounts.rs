@@ -3,7 +3,7 @@
 use fantoccini::Locator;
 use shared::{Language, Role};
 
-use super::double_click;
+use super::open_app;
 use crate::support::{
     browser::Browser,
     server::{PASSWORD, TestServer},
@@ -92,11 +92,7 @@ async fn the_language_picked_at_login_is_saved_and_used_everywhere() {
         })
         .await;
     assert_eq!(icon, "虛擬機管理");
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='vm-manager']").await,
-    )
-    .await;
+    open_app(&browser, "vm-manager").await;
     browser
         .text_where("section.window button.refresh", |t| t == "重新整理")
         .await;
@@ -150,11 +146,7 @@ async fn only_admins_get_the_user_admin_app_and_it_adds_users() {
 
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "root", PASSWORD).await;
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='user-admin']").await,
-    )
-    .await;
+    open_app(&browser, "user-admin").await;
     browser.find(".user-table tr[data-user='alice']").await;
     browser
         .type_into("input[name='new-username']", "carol")

@@ -45,6 +45,14 @@ pub async fn double_click(browser: &Browser, el: &Element) {
         .expect("double-click");
 }
 
+/// Opens an app from its desktop icon, as a user does: a double-click.
+pub async fn open_app(browser: &Browser, slug: &str) {
+    let icon = browser
+        .find(&format!(".desktop-icon[data-app='{slug}']"))
+        .await;
+    double_click(browser, &icon).await;
+}
+
 /// A right-click on `el` (the context menu).
 pub async fn right_click(browser: &Browser, el: &Element) {
     let right = |down| {

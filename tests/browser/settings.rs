@@ -3,7 +3,7 @@
 
 use shared::Role;
 
-use super::double_click;
+use super::open_app;
 use crate::support::{
     browser::{Browser, PATIENCE},
     eventually,
@@ -18,11 +18,7 @@ async fn the_wallpaper_follows_the_user_and_the_language_switches() {
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
     browser.find(".desktop[data-wallpaper='default.svg']").await;
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='settings']").await,
-    )
-    .await;
+    open_app(&browser, "settings").await;
     browser
         .click(".wallpapers button[data-wallpaper='forest.svg']")
         .await;
@@ -52,11 +48,7 @@ async fn the_wallpaper_follows_the_user_and_the_language_switches() {
     elsewhere.close().await;
 
     // The language, from Settings: the shell follows at once.
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='settings']").await,
-    )
-    .await;
+    open_app(&browser, "settings").await;
     browser
         .find("select[name='settings-language']")
         .await

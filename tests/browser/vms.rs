@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::double_click;
+use super::open_app;
 use crate::support::{
     browser::Browser,
     server::{PASSWORD, TestServer},
@@ -14,11 +14,7 @@ async fn create_act_and_delete_with_live_rows() {
     let server = TestServer::pool_of_three(true).await;
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='vm-manager']").await,
-    )
-    .await;
+    open_app(&browser, "vm-manager").await;
     browser.find("section.window .badge.live").await;
 
     // Made elsewhere (another tab, the API): the row shows up without Refresh.

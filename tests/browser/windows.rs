@@ -6,7 +6,7 @@ use fantoccini::{
     elements::Element,
 };
 
-use super::{double_click, drag_by};
+use super::{double_click, drag_by, open_app};
 use crate::support::{
     browser::Browser,
     server::{PASSWORD, TestServer},
@@ -32,11 +32,7 @@ async fn resize_maximise_minimise_and_cycle_windows() {
     let server = TestServer::with_frontend(&[crate::api::TEST_HOST]).await;
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "root", PASSWORD).await;
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='vm-manager']").await,
-    )
-    .await;
+    open_app(&browser, "vm-manager").await;
     let manager = browser
         .find("section.window[data-window='vm-manager']")
         .await;
@@ -114,11 +110,7 @@ async fn open_windows_come_back_after_a_reload() {
     let server = TestServer::with_frontend(&[crate::api::TEST_HOST]).await;
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "root", PASSWORD).await;
-    double_click(
-        &browser,
-        &browser.find(".desktop-icon[data-app='vm-manager']").await,
-    )
-    .await;
+    open_app(&browser, "vm-manager").await;
     let title = browser.find("section.window .title").await;
     drag_by(&browser, &title, 150.0, 80.0).await;
     let placed = rect(&browser.find("section.window").await).await;
