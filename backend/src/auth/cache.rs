@@ -55,25 +55,13 @@ impl SessionCache {
 
 #[cfg(test)]
 mod tests {
-    use shared::{Language, Quota, Role, User};
-
     use super::*;
 
     fn alice(token: &str) -> CurrentUser {
         CurrentUser {
             id: 1,
             token: token.into(),
-            user: User {
-                username: "alice".into(),
-                role: Role::User,
-                language: Language::En,
-                quota: Quota {
-                    max_vms: 1,
-                    max_vcpus: 1,
-                    max_memory_mib: 1,
-                    max_disk_gib: 1,
-                },
-            },
+            user: crate::auth::test_user("alice"),
         }
     }
 

@@ -90,6 +90,22 @@ pub fn add_user(
     store.run_blocking(|conn| users::insert(conn, &user, &hash, now_secs()).map(|r| Ok(r.user)))
 }
 
+/// A plain user with the smallest quota, for unit tests.
+#[cfg(test)]
+pub fn test_user(username: &str) -> User {
+    User {
+        username: username.into(),
+        role: Role::User,
+        language: shared::Language::En,
+        quota: Quota {
+            max_vms: 1,
+            max_vcpus: 1,
+            max_memory_mib: 1,
+            max_disk_gib: 1,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_username;

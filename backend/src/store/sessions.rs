@@ -77,7 +77,6 @@ pub fn delete(conn: &Connection, token: &str) -> Result<bool, StoreError> {
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
-    use shared::{Language, Quota, Role, User};
 
     use super::*;
 
@@ -89,17 +88,7 @@ mod tests {
     fn db_with_session(token: &str) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::store::migrations::apply(&mut conn).unwrap();
-        let user = User {
-            username: "alice".into(),
-            role: Role::User,
-            language: Language::En,
-            quota: Quota {
-                max_vms: 1,
-                max_vcpus: 1,
-                max_memory_mib: 1,
-                max_disk_gib: 1,
-            },
-        };
+        let user = crate::auth::test_user("alice");
         let record = crate::store::users::insert(&conn, &user, "hash", 0).unwrap();
         insert(&conn, token, record.id, 0).unwrap();
         conn
