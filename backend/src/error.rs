@@ -11,6 +11,7 @@ use shared::{ErrorBody, ErrorCode};
 use crate::{
     hypervisor::{ActionError, CreateError, HostError},
     store::StoreError,
+    wallpaper::Rejected,
 };
 
 /// An API failure.
@@ -40,6 +41,10 @@ pub enum ApiError {
     VersionConflict,
     #[error("precondition required")]
     PreconditionRequired,
+    #[error("too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     #[error("no hypervisor host answered")]
     HypervisorUnavailable,
     #[error("hypervisor host {host} did not answer in time")]
@@ -89,6 +94,16 @@ impl From<CreateError> for ApiError {
     }
 }
 
+impl From<Rejected> for ApiError {
+    fn from(err: Rejected) -> Self {
+        match err {
+            Rejected::TooLarge => Self::PayloadTooLarge(err.to_string()),
+            Rejected::UnsupportedType => Self::UnsupportedMediaType(err.to_string()),
+            Rejected::Undecodable => Self::BadRequest(err.to_string()),
+        }
+    }
+}
+
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
@@ -108,6 +123,11 @@ impl ApiError {
             Self::PreconditionRequired => (
                 StatusCode::PRECONDITION_REQUIRED,
                 ErrorCode::PreconditionRequired,
+            ),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            Self::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
             ),
             Self::HypervisorUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -142,6 +162,8 @@ impl ApiError {
                 "Changed elsewhere meanwhile: load it again and redo the change.".into()
             }
             Self::PreconditionRequired => "Say which version this changes (If-Match).".into(),
+            Self::PayloadTooLarge(why) => format!("Too large: {why}."),
+            Self::UnsupportedMediaType(why) => format!("Unsupported type: {why}."),
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),
         }
@@ -204,6 +226,16 @@ mod tests {
                 ApiError::PreconditionRequired,
                 428,
                 ErrorCode::PreconditionRequired,
+            ),
+            (
+                ApiError::PayloadTooLarge("x".into()),
+                413,
+                ErrorCode::PayloadTooLarge,
+            ),
+            (
+                ApiError::UnsupportedMediaType("x".into()),
+                415,
+                ErrorCode::UnsupportedMediaType,
             ),
             (
                 ApiError::HypervisorUnavailable,

@@ -10,6 +10,7 @@ pub mod spa;
 pub mod store;
 pub mod tasks;
 pub mod telemetry;
+pub mod wallpaper;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -31,6 +32,8 @@ pub struct AppState {
     pub vm_lists: Arc<api::ListCache>,
     /// Screenshots of the last second, by VM and width.
     pub screenshots: Arc<api::ScreenshotCache>,
+    /// Users' uploaded wallpapers, under the data directory.
+    pub wallpapers: Arc<wallpaper::Wallpapers>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -64,6 +67,7 @@ impl AppState {
             tasks: Default::default(),
             vm_lists: Default::default(),
             screenshots: Default::default(),
+            wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
             static_dir: settings.static_dir.clone(),
         })
     }

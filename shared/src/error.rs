@@ -30,6 +30,10 @@ pub enum ErrorCode {
     VersionConflict,
     /// The request must name the version it changes (`If-Match`).
     PreconditionRequired,
+    /// The upload is too large (bytes, or an image's pixels).
+    PayloadTooLarge,
+    /// The upload is not of a type accepted here (an image that is not PNG, JPEG, GIF, WebP).
+    UnsupportedMediaType,
     /// No hypervisor host answered.
     HypervisorUnavailable,
     /// A hypervisor host did not answer in time.

@@ -10,6 +10,7 @@ pub mod routes;
 pub mod task;
 pub mod template;
 pub mod vm;
+pub mod wallpaper;
 
 pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLanguage, User};
 pub use desktop::{Desktop, IconPlace, Position, VersionedDesktop, WindowPlace};
@@ -21,3 +22,4 @@ pub use template::{KernelBoot, Template};
 pub use vm::{
     ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,
 };
+pub use wallpaper::UploadedWallpaper;

@@ -16,6 +16,8 @@ pub const ME: &str = "/api/v1/me";
 pub const ME_LANGUAGE: &str = "/api/v1/me/language";
 /// The logged-in user's desktop: GET, and PUT with `If-Match`.
 pub const ME_DESKTOP: &str = "/api/v1/me/desktop";
+/// The logged-in user's uploaded wallpaper: PUT an image (raw body), GET it back as JPEG.
+pub const ME_WALLPAPER: &str = "/api/v1/me/wallpaper";
 /// Users (admin).
 pub const ADMIN_USERS: &str = "/api/v1/admin/users";
 /// One user (admin): DELETE.

@@ -9,6 +9,7 @@ mod lifecycle;
 mod screenshot;
 mod spa;
 mod vms;
+mod wallpaper;
 
 use serde_json::Value;
 

@@ -79,16 +79,18 @@ async fn remove(
         ));
     }
     state.auth.sessions.forget_user(&name);
-    let gone = state
+    let id = state
         .auth
         .store
         .run(move |c| users::delete(c, &name))
-        .await?;
-    if gone {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let wallpapers = state.wallpapers.clone();
+    tokio::task::spawn_blocking(move || wallpapers.remove(id))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_password(

@@ -15,6 +15,7 @@ mod screenshot;
 mod snapshots;
 mod templates;
 mod vms;
+mod wallpaper;
 
 use axum::{
     Router,
@@ -81,6 +82,7 @@ pub fn routes() -> Vec<Route> {
         health::routes(),
         auth::routes(),
         desktop::routes(),
+        wallpaper::routes(),
         vms::routes(),
         snapshots::routes(),
         screenshot::routes(),

@@ -8,6 +8,7 @@ use crate::{
     auth::{self, password},
     config::Settings,
     store::{Store, StoreError, users},
+    wallpaper::Wallpapers,
 };
 
 use super::read_password;
@@ -96,9 +97,12 @@ pub fn run(command: UserCommand, store: &Store, settings: &Settings) -> anyhow::
             }
         }
         UserCommand::Delete { username } => {
-            if !store.run_blocking(|c| users::delete(c, &username))? {
+            let Some(id) = store.run_blocking(|c| users::delete(c, &username))? else {
                 bail!("no user {username}");
-            }
+            };
+            Wallpapers::new(&settings.data_dir)
+                .remove(id)
+                .context("deleting the user's wallpaper")?;
             println!("deleted {username}");
         }
         UserCommand::SetQuota {

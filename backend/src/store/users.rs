@@ -89,9 +89,16 @@ pub fn count(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
 }
 
-/// Deletes a user and (by cascade) their sessions; false if there was no such user.
-pub fn delete(conn: &Connection, username: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute("DELETE FROM users WHERE username = ?1", [username])? > 0)
+/// Deletes a user and (by cascade) their sessions; the id they had, `None` if there was no
+/// such user.
+pub fn delete(conn: &Connection, username: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .query_row(
+            "DELETE FROM users WHERE username = ?1 RETURNING id",
+            [username],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Sets a new password hash and ends every session of the user; false if no such user.
