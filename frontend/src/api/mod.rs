@@ -2,6 +2,7 @@
 
 mod admin;
 mod events;
+mod wallpaper;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
@@ -13,6 +14,7 @@ use shared::{
 
 pub use admin::*;
 pub use events::{VmEvents, subscribe};
+pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};
 
 /// Why an API call failed, in terms the user can act on.
 #[derive(Debug, Clone, PartialEq)]

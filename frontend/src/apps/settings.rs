@@ -1,8 +1,12 @@
-//! Settings: the wallpaper (saved with the desktop) and the interface language (saved as the
-//! user's language).
+//! Settings: the wallpaper (one of Ezilla's or an uploaded image, saved with the desktop) and
+//! the interface language (saved as the user's language).
 
 use leptos::prelude::*;
-use shared::{Language, SetLanguage};
+use shared::{
+    ErrorCode, Language, SetLanguage,
+    wallpaper::{self, MAX_UPLOAD_BYTES},
+};
+use web_sys::HtmlInputElement;
 
 use crate::{
     api,
@@ -50,7 +54,9 @@ pub fn Settings() -> impl IntoView {
                         <img src=format!("/wallpapers/{name}") alt=name />
                     </button>
                 }).collect_view()}
+                <UploadedChoice />
             </div>
+            <UploadWallpaper />
             <h3>{move || i18n.t(Key::Language)}</h3>
             <select name="settings-language" on:change=move |ev| pick_language(event_target_value(&ev))>
                 {Language::ALL.map(|lang| view! {
@@ -63,5 +69,116 @@ pub fn Settings() -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
         </div>
+    }
+}
+
+/// The user's uploaded image among the wallpapers, once they have one.
+#[component]
+fn UploadedChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    let personal = use_personal();
+    let upload = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(stored)) = api::uploaded_wallpaper().await {
+            upload.update(|known| {
+                known.get_or_insert(stored);
+            });
+        }
+    });
+    // The latest upload (this tab's or another's) stays on offer after choosing another.
+    Effect::new(move || {
+        let current = personal.wallpaper.get();
+        if wallpaper::is_upload(&current) {
+            upload.set(Some(current));
+        }
+    });
+    move || {
+        upload.get().map(|value| {
+            let chosen = {
+                let value = value.clone();
+                move || personal.wallpaper.get() == value
+            };
+            view! {
+                <button
+                    class="wallpaper uploaded"
+                    role="radio"
+                    data-wallpaper=value.clone()
+                    aria-checked={
+                        let chosen = chosen.clone();
+                        move || chosen().to_string()
+                    }
+                    class:chosen=chosen
+                    on:click={
+                        let value = value.clone();
+                        move |_| personal.wallpaper.set(value.clone())
+                    }
+                >
+                    <img src=wallpaper::url(&value) alt=move || i18n.t(Key::WallpaperMine) />
+                </button>
+            }
+        })
+    }
+}
+
+/// "Upload image…": a file input whose image, once the server has taken it, becomes the
+/// wallpaper; a refused file leaves the wallpaper as it was and says why.
+#[component]
+fn UploadWallpaper() -> impl IntoView {
+    let i18n = use_i18n();
+    let personal = use_personal();
+    let busy = RwSignal::new(false);
+    let refused = RwSignal::new(None::<Key>);
+    let upload = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // So that choosing the same file again uploads it again.
+        input.set_value("");
+        if file.size() > MAX_UPLOAD_BYTES as f64 {
+            refused.set(Some(Key::WallpaperTooLarge));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::upload_wallpaper(&file).await {
+                Ok(uploaded) => {
+                    refused.set(None);
+                    personal.wallpaper.set(uploaded.wallpaper);
+                }
+                Err(err) => refused.set(Some(why_refused(&err))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <label class="wallpaper-upload" class:busy=move || busy.get()>
+            <span>
+                {move || i18n.t(if busy.get() { Key::WallpaperUploading } else { Key::WallpaperUpload })}
+            </span>
+            <input
+                type="file"
+                name="wallpaper-upload"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                disabled=move || busy.get()
+                on:change=upload
+            />
+        </label>
+        <Show when=move || refused.get().is_some()>
+            <p class="error wallpaper-error" role="alert">
+                {move || refused.get().map(|key| i18n.t(key))}
+            </p>
+        </Show>
+    }
+}
+
+/// What the user reads when an upload fails.
+fn why_refused(err: &api::Error) -> Key {
+    match err.code() {
+        Some(ErrorCode::PayloadTooLarge) => Key::WallpaperTooLarge,
+        Some(ErrorCode::UnsupportedMediaType) => Key::WallpaperWrongType,
+        Some(ErrorCode::BadRequest) => Key::WallpaperUnreadable,
+        _ if *err == api::Error::Unreachable => Key::ServerUnreachable,
+        _ => Key::WallpaperUploadFailed,
     }
 }

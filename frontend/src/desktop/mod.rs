@@ -39,7 +39,7 @@ pub fn Desktop() -> impl IntoView {
         <div
             class="desktop"
             data-wallpaper=move || personal.wallpaper.get()
-            style:background-image=move || format!("url('/wallpapers/{}')", personal.wallpaper.get())
+            style:background-image=move || format!("url('{}')", shared::wallpaper::url(&personal.wallpaper.get()))
         >
             <DesktopIcons />
             <For each=move || windows.list.get() key=|w| w.id let:window>

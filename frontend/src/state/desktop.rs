@@ -43,7 +43,8 @@ impl Saved {
 /// The user's choices that the desktop shows, as a context.
 #[derive(Clone, Copy)]
 pub struct Personal {
-    /// The wallpaper's file name under `/wallpapers/`.
+    /// The wallpaper: a file name under `/wallpapers/`, or the user's upload (see
+    /// `shared::wallpaper`).
     pub wallpaper: RwSignal<String>,
     /// Icons the user moved; the others keep their place on the grid.
     pub icons: RwSignal<Vec<IconPlace>>,
