@@ -13,7 +13,9 @@ pub mod vm;
 pub mod wallpaper;
 
 pub use auth::{Language, LoginRequest, NewPassword, NewUser, Quota, Role, SetLanguage, User};
-pub use desktop::{Desktop, IconPlace, Position, VersionedDesktop, WindowPlace};
+pub use desktop::{
+    Desktop, IconPlace, Position, VersionedDesktop, Widget, WidgetPlace, WindowPlace,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{HostInfo, NewHost};
