@@ -21,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
         async move {
             match session.login(request).await {
                 Ok(()) => error.set(None),
-                Err(err) => error.set(Some(err.to_string())),
+                Err(err) => error.set(Some(i18n.error(&err))),
             }
         }
     });

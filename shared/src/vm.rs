@@ -16,22 +16,6 @@ pub enum VmState {
     Unknown,
 }
 
-impl VmState {
-    /// A short English label; the frontend translates through its own table.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Blocked => "blocked",
-            Self::Paused => "paused",
-            Self::ShuttingDown => "shutting down",
-            Self::Shutoff => "shut off",
-            Self::Crashed => "crashed",
-            Self::Suspended => "suspended",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-
 /// One row of the VM table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vm {

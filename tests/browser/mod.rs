@@ -2,8 +2,10 @@
 
 mod accounts;
 mod desktop;
+mod keyboard;
 mod settings;
 mod vms;
+mod widgets;
 mod windows;
 
 use fantoccini::{
@@ -83,4 +85,11 @@ pub async fn drag_by(browser: &Browser, el: &Element, dx: f64, dy: f64) {
     };
     let mouse = mouse_on(el, [DOWN, half(), half(), UP]);
     browser.client.perform_actions(mouse).await.expect("drag");
+}
+
+/// Presses the mouse on the middle of `el`, moves to (`x`, `y`) in the viewport and releases.
+pub async fn drag_to(browser: &Browser, el: &Element, x: f64, y: f64) {
+    let (left, top, width, height) = el.rectangle().await.expect("element's place");
+    let (cx, cy) = (left + width / 2.0, top + height / 2.0);
+    drag_by(browser, el, (x - cx).round(), (y - cy).round()).await;
 }

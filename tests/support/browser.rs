@@ -107,6 +107,29 @@ impl Browser {
         input.send_keys(text).await.unwrap();
     }
 
+    /// A digest of the pixels the image `css` shows, once it has loaded (drawn on a canvas:
+    /// the image is same-origin, so its pixels can be read).
+    pub async fn image_digest(&self, css: &str) -> u64 {
+        let script = r#"
+            const img = document.querySelector(arguments[0]);
+            if (!img || !img.complete || img.naturalWidth === 0) return null;
+            const canvas = document.createElement('canvas');
+            canvas.width = img.naturalWidth;
+            canvas.height = img.naturalHeight;
+            const ctx = canvas.getContext('2d');
+            ctx.drawImage(img, 0, 0);
+            const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+            let hash = 2166136261;
+            for (let i = 0; i < data.length; i++) hash = Math.imul(hash ^ data[i], 16777619) >>> 0;
+            return hash;
+        "#;
+        eventually(&format!("image `{css}` to load"), PATIENCE, || async {
+            let value = self.client.execute(script, vec![json!(css)]).await.ok()?;
+            value.as_u64()
+        })
+        .await
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -37,18 +37,6 @@ impl Error {
     }
 }
 
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unreachable => f.write_str(
-                "Cannot reach the Ezilla server. Check that it is running, then try again.",
-            ),
-            Self::Api(body) => f.write_str(&body.message),
-            Self::BadResponse(why) => write!(f, "The server sent an unexpected answer ({why})."),
-        }
-    }
-}
-
 /// `GET /api/v1/health`.
 pub async fn health() -> Result<Health, Error> {
     get_json(routes::HEALTH).await

@@ -34,7 +34,7 @@ pub fn Settings() -> impl IntoView {
                     session.user.set(Some(user));
                     error.set(None);
                 }
-                Err(err) => error.set(Some(err.to_string())),
+                Err(err) => error.set(Some(i18n.error(&err))),
             }
         });
     };

@@ -20,7 +20,7 @@ pub fn VmCreator() -> impl IntoView {
         <div class="vm-creator">
             {move || match catalogue.get() {
                 None => view! { <p class="loading">{i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
                 Some(Ok((templates, _))) if templates.is_empty() => {
                     view! { <p class="empty">{i18n.t(Key::NoTemplates)}</p> }.into_any()
                 }
@@ -60,7 +60,7 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
                     vm.name,
                     vm.host
                 )),
-                Err(err) => Err(err.to_string()),
+                Err(err) => Err(i18n.error(&err)),
             }));
         }
     });

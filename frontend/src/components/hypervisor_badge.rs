@@ -15,7 +15,7 @@ pub fn HypervisorBadge() -> impl IntoView {
     move || match status.health.get() {
         None => view! { <span class="badge">"…"</span> }.into_any(),
         Some(Err(err)) => view! {
-            <span class="badge offline" role="alert" title=err.to_string()>
+            <span class="badge offline" role="alert" title=i18n.error(&err)>
                 {i18n.t(Key::ServerUnreachable)}
             </span>
         }

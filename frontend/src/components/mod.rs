@@ -2,4 +2,6 @@
 
 pub mod clock;
 pub mod hypervisor_badge;
+pub mod menu_keys;
+pub mod vm_screen;
 pub mod vm_table;

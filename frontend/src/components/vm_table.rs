@@ -1,7 +1,8 @@
-//! The VM table, with the original Ezilla's columns.
+//! The VM table, with the original Ezilla's columns. Rows can be selected and dragged.
 
 use leptos::prelude::*;
 use shared::Vm;
+use web_sys::PointerEvent;
 
 use crate::i18n::{Key, use_i18n};
 
@@ -13,6 +14,8 @@ pub fn VmTable(
     show_owner: bool,
     /// The UUID of the selected row; a click selects.
     selected: RwSignal<Option<String>>,
+    /// Called when a row is pressed, with the VM's UUID and name: where a drag starts.
+    on_press: Callback<(String, String, PointerEvent)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if vms.is_empty() {
@@ -45,16 +48,19 @@ pub fn VmTable(
                     let key = vm.name.clone();
                     let uuid = vm.uuid.clone();
                     let this = vm.uuid.clone();
+                    let pressed = (vm.uuid.clone(), vm.name.clone());
+                    let state = vm.state;
                     view! {
                     <tr
                         data-vm=key
                         class:selected=move || selected.with(|s| s.as_deref() == Some(this.as_str()))
                         on:click=move |_| selected.set(Some(uuid.clone()))
+                        on:pointerdown=move |ev| on_press.run((pressed.0.clone(), pressed.1.clone(), ev))
                     >
                         <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
                         <td class="name">{vm.name}</td>
                         <td class="state" data-state=format!("{:?}", vm.state).to_lowercase()>
-                            {vm.state.label()}
+                            {move || i18n.state(state)}
                         </td>
                         <td class="lcm">{vm.lcm_state}</td>
                         <td class="cores">{vm.cores}</td>

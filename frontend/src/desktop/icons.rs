@@ -1,6 +1,7 @@
 //! Desktop icons: one per app, on a grid; dragged to another cell they stay there (saved with
 //! the desktop). Double-click (or Enter) opens the app in a new window; the context menu (right
-//! click, or the menu key) opens it, pins it to the taskbar, or removes it from the desktop.
+//! click, the menu key or Shift+F10) opens it, pins it to the taskbar, or removes it from the
+//! desktop.
 
 use leptos::prelude::*;
 use shared::{IconPlace, Position};
@@ -9,6 +10,7 @@ use web_sys::PointerEvent;
 
 use crate::{
     apps::AppKind,
+    components::menu_keys::{focus_first_item, on_menu_key},
     i18n::{Key, use_i18n},
     state::{desktop::use_personal, session::use_session, windows::use_windows},
 };
@@ -90,11 +92,13 @@ fn IconMenu(app: AppKind, at: Position, close: impl Fn() + Copy + 'static) -> im
         personal.hidden_icons.update(|h| h.push(slug.clone()));
         close();
     };
+    let menu = NodeRef::new();
+    focus_first_item(menu);
     view! {
         <div class="menu-backdrop" on:pointerdown=move |_| close()></div>
-        <ul class="icon-menu" role="menu" style:left=format!("{}px", at.x) style:top=format!("{}px", at.y)
-            on:keydown=move |ev| if ev.key() == "Escape" { close() }>
-            <li role="none"><button role="menuitem" class="open" autofocus
+        <ul class="icon-menu" role="menu" node_ref=menu style:left=format!("{}px", at.x) style:top=format!("{}px", at.y)
+            on:keydown=move |ev| on_menu_key(&ev, close)>
+            <li role="none"><button role="menuitem" class="open"
                 on:click=move |_| { windows.open(app); close(); }>{move || i18n.t(Key::Open)}</button></li>
             <li role="none"><button role="menuitem" class="pin" on:click=toggle_pin>
                 {move || i18n.t(if pinned() { Key::Unpin } else { Key::Pin })}
@@ -189,6 +193,10 @@ fn Icon(app: AppKind, index: usize, menu: RwSignal<Option<(AppKind, Position)>>)
                 on:keydown=move |ev| match ev.key().as_str() {
                     "Enter" => windows.open(app),
                     "ContextMenu" => menu.set(Some((app, at()))),
+                    "F10" if ev.shift_key() => {
+                        ev.prevent_default();
+                        menu.set(Some((app, at())));
+                    }
                     _ => {}
                 }
                 on:contextmenu=move |ev| {

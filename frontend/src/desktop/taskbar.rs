@@ -1,13 +1,17 @@
-//! The taskbar: the launcher, a button per open window, the hypervisor in use, the user with
-//! "Close Session", and the clock.
+//! The taskbar: the launcher, pinned apps and VMs, a button per open window, the hypervisor
+//! in use, the user with "Close Session", and the clock.
 
 use leptos::prelude::*;
 
 use crate::{
     apps::AppKind,
-    components::{clock::Clock, hypervisor_badge::HypervisorBadge},
+    components::{
+        clock::Clock,
+        hypervisor_badge::HypervisorBadge,
+        menu_keys::{focus, focus_first_item, on_menu_key},
+    },
     i18n::{Key, use_i18n},
-    state::{desktop::use_personal, session::use_session, windows::use_windows},
+    state::{desktop::use_personal, live::use_live, session::use_session, windows::use_windows},
 };
 
 #[component]
@@ -34,29 +38,20 @@ pub fn Taskbar() -> impl IntoView {
                     "Ezilla"
                 </button>
                 <Show when=move || launcher_open.get()>
-                    <ul class="launcher-menu" role="menu">
-                        {AppKind::available(session.is_admin()).map(|app| view! {
-                            <li role="none">
-                                <button role="menuitem" data-app=app.slug() on:click=move |_| {
-                                    launcher_open.set(false);
-                                    windows.open(app);
-                                }>
-                                    <img src=app.icon() alt="" />
-                                    {move || i18n.t(app.title())}
-                                </button>
-                            </li>
-                        }).collect_view()}
-                    </ul>
+                    <LauncherMenu launcher_open />
                 </Show>
             </div>
             <ul class="favourites">
-                {move || personal.favourites.get().into_iter().filter_map(|slug| AppKind::from_slug(&slug)).map(|app| view! {
-                    <li>
-                        <button class="favourite" data-app=app.slug() title=move || i18n.t(app.title())
-                            aria-label=move || i18n.t(app.title()) on:click=move |_| windows.open(app)>
-                            <img src=app.icon() alt="" />
-                        </button>
-                    </li>
+                {move || personal.favourites.get().into_iter().map(|favourite| match favourite.strip_prefix("vm:") {
+                    Some(uuid) => view! { <VmFavourite uuid=uuid.to_owned() /> }.into_any(),
+                    None => AppKind::from_slug(&favourite).map(|app| view! {
+                        <li>
+                            <button class="favourite" data-app=app.slug() title=move || i18n.t(app.title())
+                                aria-label=move || i18n.t(app.title()) on:click=move |_| windows.open(app)>
+                                <img src=app.icon() alt="" />
+                            </button>
+                        </li>
+                    }).into_any(),
                 }).collect_view()}
             </ul>
             <ul class="task-list">
@@ -80,5 +75,57 @@ pub fn Taskbar() -> impl IntoView {
             </button>
             <Clock />
         </footer>
+    }
+}
+
+/// A VM pinned to the taskbar: its name; opens the VM Manager with it selected.
+#[component]
+fn VmFavourite(uuid: String) -> impl IntoView {
+    let live = use_live();
+    let windows = use_windows();
+    let name = Signal::derive({
+        let uuid = uuid.clone();
+        move || live.vm(&uuid).map(|vm| vm.name).unwrap_or_default()
+    });
+    view! {
+        <li>
+            <button class="favourite vm-favourite" data-uuid=uuid.clone() title=name
+                on:click=move |_| {
+                    live.select_next.set(Some(uuid.clone()));
+                    windows.open(AppKind::VmManager);
+                }>
+                <img src="/icons/vm-manager.svg" alt="" />
+                <span>{name}</span>
+            </button>
+        </li>
+    }
+}
+
+/// The launcher's list of every app the user may open.
+#[component]
+fn LauncherMenu(launcher_open: RwSignal<bool>) -> impl IntoView {
+    let windows = use_windows();
+    let session = use_session();
+    let i18n = use_i18n();
+    let menu = NodeRef::new();
+    focus_first_item(menu);
+    let close = move || {
+        launcher_open.set(false);
+        focus(".launcher-button");
+    };
+    view! {
+        <ul class="launcher-menu" role="menu" node_ref=menu on:keydown=move |ev| on_menu_key(&ev, close)>
+            {AppKind::available(session.is_admin()).map(|app| view! {
+                <li role="none">
+                    <button role="menuitem" data-app=app.slug() on:click=move |_| {
+                        launcher_open.set(false);
+                        windows.open(app);
+                    }>
+                        <img src=app.icon() alt="" />
+                        {move || i18n.t(app.title())}
+                    </button>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -187,6 +187,8 @@ pub fn WindowFrame(
             class="window"
             class:maximized=move || window.maximized.get()
             data-window=window.app.slug()
+            data-window-id=window.id
+            tabindex="-1"
             role="dialog"
             aria-label=move || i18n.t(window.app.title())
             style:left=move || px(|r| r.x, "0")

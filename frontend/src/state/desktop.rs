@@ -1,13 +1,13 @@
 //! The user's desktop as saved on the server: the wallpaper, where the icons are (and which
-//! were removed), the apps pinned to the taskbar, and the open windows, which come back after a reload (or in another browser); every change is
-//! saved a moment after it settles. Saves name the
-//! version they change; when another tab saved first, the latest is fetched and this tab's
-//! change applied on top of it, so no change is silently lost.
+//! were removed), what is pinned to the taskbar, the VM widgets, and the open windows, which
+//! come back after a reload (or in another browser); every change is saved a moment after it
+//! settles. Saves name the version they change; when another tab saved first, the latest is
+//! fetched and this tab's changes merged into it, so no change is silently lost.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::{Desktop, ErrorCode, IconPlace, Position, WindowPlace};
+use shared::{Desktop, ErrorCode, IconPlace, Position, WidgetPlace, WindowPlace};
 
 use crate::{
     api,
@@ -50,8 +50,10 @@ pub struct Personal {
     pub icons: RwSignal<Vec<IconPlace>>,
     /// Apps whose icons were removed from the desktop.
     pub hidden_icons: RwSignal<Vec<String>>,
-    /// Apps pinned to the taskbar.
+    /// Apps (slugs) and VMs (`vm:UUID`) pinned to the taskbar.
     pub favourites: RwSignal<Vec<String>>,
+    /// VM widgets, where the user put them.
+    pub widgets: RwSignal<Vec<WidgetPlace>>,
 }
 
 /// The wallpapers that come with Ezilla.
@@ -69,6 +71,7 @@ pub fn sync_desktop(windows: Windows) {
         icons: RwSignal::new(Vec::new()),
         hidden_icons: RwSignal::new(Vec::new()),
         favourites: RwSignal::new(Vec::new()),
+        widgets: RwSignal::new(Vec::new()),
     };
     provide_context(personal);
     let saved = Saved {
@@ -80,7 +83,8 @@ pub fn sync_desktop(windows: Windows) {
     let session = use_session();
     leptos::task::spawn_local(async move {
         if let Ok(loaded) = api::load_desktop().await {
-            for place in &loaded.desktop.windows {
+            let desktop = normalized(loaded.desktop);
+            for place in &desktop.windows {
                 if let Some(app) = AppKind::from_slug(&place.app) {
                     let rect = Rect {
                         x: place.at.x,
@@ -91,27 +95,14 @@ pub fn sync_desktop(windows: Windows) {
                     windows.open_at(app, rect, place.minimized, place.maximized);
                 }
             }
-            if !loaded.desktop.wallpaper.is_empty() {
-                personal.wallpaper.set(loaded.desktop.wallpaper.clone());
-            }
-            personal.icons.set(loaded.desktop.icons.clone());
-            personal
-                .hidden_icons
-                .set(loaded.desktop.hidden_icons.clone());
-            personal.favourites.set(loaded.desktop.favourites.clone());
-            saved.remember(loaded.version, loaded.desktop);
+            show(personal, &desktop);
+            saved.remember(loaded.version, desktop);
         }
         saved.loaded.set(true);
     });
     Effect::new(move || {
-        let mine = Mine {
-            windows: window_places(windows),
-            wallpaper: personal.wallpaper.get(),
-            icons: personal.icons.get(),
-            hidden_icons: personal.hidden_icons.get(),
-            favourites: personal.favourites.get(),
-        };
-        if !saved.loaded.get() || saved.desktop.with_value(|d| mine.is_in(d)) {
+        let mine = current(personal, windows);
+        if !saved.loaded.get() || saved.desktop.with_value(|d| *d == mine) {
             return;
         }
         let generation = saved.generation.get_value() + 1;
@@ -121,12 +112,48 @@ pub fn sync_desktop(windows: Windows) {
                 // A newer change is on its way, or the user logged out meanwhile.
                 let logged_in = session.user.with_untracked(Option::is_some);
                 if saved.generation.get_value() == generation && logged_in {
-                    leptos::task::spawn_local(save(saved, mine));
+                    leptos::task::spawn_local(save(saved, personal, mine));
                 }
             },
             SAVE_DELAY,
         );
     });
+}
+
+/// The desktop as this tab shows it (tracks every part).
+fn current(personal: Personal, windows: Windows) -> Desktop {
+    Desktop {
+        wallpaper: personal.wallpaper.get(),
+        icons: personal.icons.get(),
+        hidden_icons: personal.hidden_icons.get(),
+        favourites: personal.favourites.get(),
+        windows: window_places(windows),
+        widgets: personal.widgets.get(),
+    }
+}
+
+/// Shows a desktop from the server (the open windows stay this tab's own).
+fn show(personal: Personal, desktop: &Desktop) {
+    set(personal.wallpaper, &desktop.wallpaper);
+    set(personal.icons, &desktop.icons);
+    set(personal.hidden_icons, &desktop.hidden_icons);
+    set(personal.favourites, &desktop.favourites);
+    set(personal.widgets, &desktop.widgets);
+}
+
+/// Sets `signal` to `value` unless it holds that already (no needless re-render or save).
+fn set<T: Clone + PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: &T) {
+    if signal.with_untracked(|v| v != value) {
+        signal.set(value.clone());
+    }
+}
+
+/// A saved desktop with its defaults spelled out, as this tab shows it.
+fn normalized(mut desktop: Desktop) -> Desktop {
+    if desktop.wallpaper.is_empty() {
+        desktop.wallpaper = WALLPAPERS[0].to_owned();
+    }
+    desktop
 }
 
 /// The open windows as the server keeps them (tracks every window's signals).
@@ -148,47 +175,26 @@ fn window_places(windows: Windows) -> Vec<WindowPlace> {
     })
 }
 
-/// What this tab decides of the desktop.
-#[derive(Clone)]
-struct Mine {
-    windows: Vec<WindowPlace>,
-    wallpaper: String,
-    icons: Vec<IconPlace>,
-    hidden_icons: Vec<String>,
-    favourites: Vec<String>,
-}
-
-impl Mine {
-    fn is_in(&self, desktop: &Desktop) -> bool {
-        desktop.windows == self.windows
-            && desktop.wallpaper == self.wallpaper
-            && desktop.icons == self.icons
-            && desktop.hidden_icons == self.hidden_icons
-            && desktop.favourites == self.favourites
-    }
-
-    /// `desktop` with this tab's part applied (the rest, another tab's, stays).
-    fn applied_to(&self, mut desktop: Desktop) -> Desktop {
-        desktop.windows = self.windows.clone();
-        desktop.wallpaper = self.wallpaper.clone();
-        desktop.icons = self.icons.clone();
-        desktop.hidden_icons = self.hidden_icons.clone();
-        desktop.favourites = self.favourites.clone();
-        desktop
-    }
-}
-
-/// Saves `mine` over the version last seen; on a conflict, takes the latest and retries.
-async fn save(saved: Saved, mine: Mine) {
+/// Saves `mine`, made from the version last seen. When another tab saved in between, this
+/// tab's changes are merged into the latest and saved again; the merged desktop then shows
+/// here too.
+async fn save(saved: Saved, personal: Personal, mine: Desktop) {
+    let base = saved.desktop.get_value();
+    let mut latest = base.clone();
     for _ in 0..ATTEMPTS {
-        let desktop = mine.applied_to(saved.desktop.get_value());
-        match api::save_desktop(saved.version.get_value(), &desktop).await {
-            Ok(stored) => return saved.remember(stored.version, stored.desktop),
+        let merged = Desktop::merge(&base, &mine, &latest);
+        match api::save_desktop(saved.version.get_value(), &merged).await {
+            Ok(stored) => {
+                let desktop = normalized(stored.desktop);
+                show(personal, &desktop);
+                return saved.remember(stored.version, desktop);
+            }
             Err(err) if err.code() == Some(ErrorCode::VersionConflict) => {
-                let Ok(latest) = api::load_desktop().await else {
+                let Ok(fetched) = api::load_desktop().await else {
                     return;
                 };
-                saved.remember(latest.version, latest.desktop);
+                latest = normalized(fetched.desktop);
+                saved.version.set_value(fetched.version);
             }
             Err(_) => return,
         }

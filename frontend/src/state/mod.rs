@@ -1,6 +1,8 @@
 //! Shared client state as `provide_*` / `use_*` context pairs.
 
+pub mod carry;
 pub mod desktop;
+pub mod live;
 pub mod server;
 pub mod session;
 pub mod windows;

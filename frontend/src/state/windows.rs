@@ -110,14 +110,13 @@ impl Windows {
     }
 
     /// Brings the rearmost visible-or-minimised window to the front: pressed again and again,
-    /// it goes through them all.
-    pub fn cycle(self) {
+    /// it goes through them all. Returns the window now in front.
+    pub fn cycle(self) -> Option<u32> {
         let rearmost = self
             .list
-            .with_untracked(|l| l.iter().min_by_key(|w| w.z.get_untracked()).map(|w| w.id));
-        if let Some(id) = rearmost {
-            self.focus(id);
-        }
+            .with_untracked(|l| l.iter().min_by_key(|w| w.z.get_untracked()).map(|w| w.id))?;
+        self.focus(rearmost);
+        Some(rearmost)
     }
 
     /// The window in front, if any is visible.

@@ -23,7 +23,7 @@ pub fn UserAdmin() -> impl IntoView {
     // The outcome of the last change: Ok(()) shows "Saved.", Err the server's message.
     let outcome = RwSignal::new(None::<Result<(), String>>);
     let report = move |result: Result<(), api::Error>| {
-        outcome.set(Some(result.map_err(|e| e.to_string())));
+        outcome.set(Some(result.map_err(|e| i18n.error(&e))));
         reload();
     };
     let editing = RwSignal::new(None::<Editing>);
@@ -37,7 +37,7 @@ pub fn UserAdmin() -> impl IntoView {
             })}
             {move || match load.value().get() {
                 None => view! { <p class="loading">{i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
                 Some(Ok(users)) => view! { <UserTable users editing on_done=report /> }.into_any(),
             }}
             {move || editing.get().map(|e| view! { <EditForm editing=e on_close=move || editing.set(None) on_done=report /> })}

@@ -33,7 +33,7 @@ pub fn Snapshots(
     let change =
         move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::Error>>>>| {
             leptos::task::spawn_local(async move {
-                error.set(job.await.err().map(|e| e.to_string()));
+                error.set(job.await.err().map(|e| i18n.error(&e)));
                 reload();
             });
         };
@@ -62,7 +62,7 @@ pub fn Snapshots(
                 </Show>
                 {move || match list.get() {
                     None => ().into_any(),
-                    Some(Err(err)) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
                     Some(Ok(snapshots)) if snapshots.is_empty() => {
                         view! { <p class="empty">{i18n.t(Key::NoSnapshots)}</p> }.into_any()
                     }

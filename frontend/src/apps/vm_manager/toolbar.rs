@@ -37,7 +37,7 @@ pub fn VmToolbar(
             leptos::task::spawn_local(async move {
                 let result = job.await;
                 busy.set(false);
-                error.set(result.err().map(|e| e.to_string()));
+                error.set(result.err().map(|e| i18n.error(&e)));
                 on_changed();
             });
         };

@@ -1,0 +1,60 @@
+//! The selected VM at a glance, as in the original: name, OS, IP and its screen; and the
+//! keyboard's way to make it a desktop widget.
+
+use leptos::prelude::*;
+use shared::{Position, Vm, VmState, Widget, WidgetPlace};
+
+use crate::{
+    components::vm_screen::VmScreen,
+    i18n::{Key, use_i18n},
+    state::desktop::use_personal,
+};
+
+/// The screen's width in the panel, in pixels.
+const SCREEN_WIDTH: u32 = 240;
+/// Where a widget added from here appears.
+const NEW_WIDGET_AT: Position = Position { x: 160, y: 40 };
+
+#[component]
+pub fn Details(
+    /// The selected VM, if any.
+    vm: Signal<Option<Vm>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let personal = use_personal();
+    let uuid = Memo::new(move |_| vm.with(|v| v.as_ref().map(|v| v.uuid.clone())));
+    let state =
+        Signal::derive(move || vm.with(|v| v.as_ref().map_or(VmState::Unknown, |v| v.state)));
+    let field =
+        move |get: fn(&Vm) -> String| move || vm.with(|v| v.as_ref().map(get).unwrap_or_default());
+    let add_widget = move |_| {
+        let Some(uuid) = uuid.get_untracked() else {
+            return;
+        };
+        let widget = Widget::Vm { uuid };
+        personal.widgets.update(|widgets| {
+            if !widgets.iter().any(|w| w.widget == widget) {
+                widgets.push(WidgetPlace {
+                    widget,
+                    at: NEW_WIDGET_AT,
+                });
+            }
+        });
+    };
+    view! {
+        <Show when=move || uuid.with(Option::is_some)>
+            <section class="vm-details" aria-label=move || i18n.t(Key::Details)>
+                <dl>
+                    <dt>{move || i18n.t(Key::Name)}</dt>
+                    <dd class="name">{field(|v| v.name.clone())}</dd>
+                    <dt>{move || i18n.t(Key::ColOs)}</dt>
+                    <dd class="os">{field(|v| v.os.clone().unwrap_or_else(|| "-".into()))}</dd>
+                    <dt>{move || i18n.t(Key::ColIp)}</dt>
+                    <dd class="ips">{field(|v| if v.ips.is_empty() { "-".into() } else { v.ips.join(", ") })}</dd>
+                </dl>
+                {move || uuid.get().map(|uuid| view! { <VmScreen uuid width=SCREEN_WIDTH state /> })}
+                <button class="add-widget" on:click=add_widget>{move || i18n.t(Key::AddToDesktop)}</button>
+            </section>
+        </Show>
+    }
+}

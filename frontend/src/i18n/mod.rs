@@ -1,0 +1,233 @@
+//! Every string of the interface, in English and Traditional Chinese. Each language is an
+//! exhaustive `match` over `Key` in its own file, so a key missing in one language does not
+//! compile.
+
+mod en;
+mod zh_tw;
+
+use leptos::prelude::*;
+use shared::{ErrorCode, Language, VmState};
+
+use crate::api;
+
+/// A translatable string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    LoginTitle,
+    Username,
+    Password,
+    Language,
+    LogIn,
+    LoggingIn,
+    CloseSession,
+    VmManager,
+    UserAdmin,
+    Refresh,
+    Loading,
+    LoadingVms,
+    NoVms,
+    UnreachableHosts,
+    ColId,
+    ColName,
+    ColState,
+    ColCores,
+    ColMemory,
+    ColHost,
+    ColUptime,
+    ColOwner,
+    ColOs,
+    ColIp,
+    ColRole,
+    ColQuota,
+    ServerUnreachable,
+    TestDriver,
+    Close,
+    Minimize,
+    Maximize,
+    AddUser,
+    RoleUser,
+    RoleAdmin,
+    Delete,
+    ResetPassword,
+    NewPassword,
+    Save,
+    Cancel,
+    SetQuota,
+    MaxVms,
+    MaxVcpus,
+    MaxMemoryMib,
+    MaxDiskGib,
+    ConfirmDelete,
+    Done,
+    ColLcm,
+    VmCreator,
+    Create,
+    Start,
+    Shutdown,
+    PowerOff,
+    Reboot,
+    Suspend,
+    Resume,
+    DeleteVm,
+    WithDisks,
+    ConfirmDeleteVm,
+    Template,
+    Cores,
+    MemoryMib,
+    Host,
+    Automatic,
+    CreateVm,
+    Created,
+    NoTemplates,
+    SelectVm,
+    Live,
+    Name,
+    Settings,
+    Wallpaper,
+    WallpaperUpload,
+    WallpaperUploading,
+    WallpaperMine,
+    WallpaperTooLarge,
+    WallpaperWrongType,
+    WallpaperUnreadable,
+    WallpaperUploadFailed,
+    Open,
+    Pin,
+    Unpin,
+    RemoveFromDesktop,
+    SaveAsImage,
+    NewTemplateName,
+    Snapshots,
+    TakeSnapshot,
+    Revert,
+    NoSnapshots,
+    SnapshotName,
+    StateRunning,
+    StateBlocked,
+    StatePaused,
+    StateShuttingDown,
+    StateShutoff,
+    StateCrashed,
+    StateSuspended,
+    StateUnknown,
+    VmDeleted,
+    VmOutOfReach,
+    RemoveWidget,
+    AddToDesktop,
+    OpenInManager,
+    DragToDesktop,
+    Details,
+    Screen,
+    ErrUnreachable,
+    ErrBadResponse,
+    ErrNotFound,
+    ErrBadRequest,
+    ErrUnauthorized,
+    ErrForbidden,
+    ErrBadCredentials,
+    ErrTooManyRequests,
+    ErrConflict,
+    ErrQuotaExceeded,
+    ErrInvalidState,
+    ErrNoCapacity,
+    ErrVersionConflict,
+    ErrPreconditionRequired,
+    ErrHypervisorUnavailable,
+    ErrHypervisorTimeout,
+    ErrInternal,
+    ErrPayloadTooLarge,
+    ErrUnsupportedMediaType,
+}
+
+/// The text of `key` in `lang`.
+pub fn text(lang: Language, key: Key) -> &'static str {
+    match lang {
+        Language::En => en::text(key),
+        Language::ZhTw => zh_tw::text(key),
+    }
+}
+
+/// The interface language, as a context signal.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub language: RwSignal<Language>,
+}
+
+impl I18n {
+    /// The text of `key` in the current language (reactive).
+    pub fn t(self, key: Key) -> &'static str {
+        text(self.language.get(), key)
+    }
+
+    /// A VM state's label (reactive).
+    pub fn state(self, state: VmState) -> &'static str {
+        self.t(match state {
+            VmState::Running => Key::StateRunning,
+            VmState::Blocked => Key::StateBlocked,
+            VmState::Paused => Key::StatePaused,
+            VmState::ShuttingDown => Key::StateShuttingDown,
+            VmState::Shutoff => Key::StateShutoff,
+            VmState::Crashed => Key::StateCrashed,
+            VmState::Suspended => Key::StateSuspended,
+            VmState::Unknown => Key::StateUnknown,
+        })
+    }
+
+    /// What went wrong, for the user (reactive). In English the server's own sentence, which
+    /// names the detail; in other languages the code's sentence, with the detail of a
+    /// rejected input.
+    pub fn error(self, error: &api::Error) -> String {
+        let body = match error {
+            api::Error::Unreachable => return self.t(Key::ErrUnreachable).to_owned(),
+            api::Error::BadResponse(_) => return self.t(Key::ErrBadResponse).to_owned(),
+            api::Error::Api(body) => body,
+        };
+        if self.language.get() == Language::En {
+            return body.message.clone();
+        }
+        let sentence = self.t(error_key(body.code));
+        match body.code {
+            ErrorCode::BadRequest | ErrorCode::Conflict => {
+                format!("{sentence}（{}）", body.message)
+            }
+            _ => sentence.to_owned(),
+        }
+    }
+}
+
+fn error_key(code: ErrorCode) -> Key {
+    match code {
+        ErrorCode::NotFound => Key::ErrNotFound,
+        ErrorCode::BadRequest => Key::ErrBadRequest,
+        ErrorCode::Unauthorized => Key::ErrUnauthorized,
+        ErrorCode::Forbidden => Key::ErrForbidden,
+        ErrorCode::BadCredentials => Key::ErrBadCredentials,
+        ErrorCode::TooManyRequests => Key::ErrTooManyRequests,
+        ErrorCode::Conflict => Key::ErrConflict,
+        ErrorCode::QuotaExceeded => Key::ErrQuotaExceeded,
+        ErrorCode::InvalidState => Key::ErrInvalidState,
+        ErrorCode::NoCapacity => Key::ErrNoCapacity,
+        ErrorCode::VersionConflict => Key::ErrVersionConflict,
+        ErrorCode::PreconditionRequired => Key::ErrPreconditionRequired,
+        ErrorCode::HypervisorUnavailable => Key::ErrHypervisorUnavailable,
+        ErrorCode::HypervisorTimeout => Key::ErrHypervisorTimeout,
+        ErrorCode::Internal => Key::ErrInternal,
+        ErrorCode::PayloadTooLarge => Key::ErrPayloadTooLarge,
+        ErrorCode::UnsupportedMediaType => Key::ErrUnsupportedMediaType,
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_translate_the_login_page() {
+        assert_eq!(text(Language::En, Key::LogIn), "Log in");
+        assert_eq!(text(Language::ZhTw, Key::LogIn), "登入");
+    }
+}
