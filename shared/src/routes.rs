@@ -50,6 +50,13 @@ pub const TASK: &str = "/api/v1/tasks/{task}";
 pub const TEMPLATES: &str = "/api/v1/templates";
 /// One template (admin): DELETE.
 pub const TEMPLATE: &str = "/api/v1/templates/{name}";
+/// A host's metrics history (admin): `?range=1h|1d`.
+pub const METRICS_HOST: &str = "/api/v1/metrics/hosts/{name}";
+/// A VM's metrics history (its owner, admins): `?range=1h|1d`.
+pub const METRICS_VM: &str = "/api/v1/metrics/vms/{id}";
+/// Prometheus metrics: a token from the configuration (`Authorization: Bearer`) or an admin
+/// session.
+pub const PROMETHEUS: &str = "/metrics";
 /// Live VM list changes (WebSocket).
 pub const EVENTS: &str = "/api/v1/events";
 

@@ -44,6 +44,8 @@ pub enum Event {
     Hosts { hosts: Vec<crate::HostInfo> },
     /// A task of the caller's moved on.
     Task(TaskInfo),
+    /// A sampling round's measurements that the caller may see.
+    Metrics(crate::Round),
 }
 
 #[cfg(test)]

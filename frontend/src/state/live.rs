@@ -1,10 +1,10 @@
-//! The caller's VMs and tasks as the server pushes them: one events WebSocket for the whole
+//! The caller's VMs, tasks and metrics as the server pushes them: one events WebSocket for the whole
 //! desktop (the VM Manager, VM widgets), reopened after a drop, closed at logout.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::{Event, TaskInfo, Vm, VmList};
+use shared::{Event, Round, TaskInfo, Vm, VmList};
 
 use crate::api;
 
@@ -18,6 +18,8 @@ pub struct Live {
     pub vms: RwSignal<Option<Result<VmList, api::Error>>>,
     /// The last long action's progress.
     pub task: RwSignal<Option<TaskInfo>>,
+    /// The latest sampling round (metrics the caller may see).
+    pub round: RwSignal<Option<Round>>,
     /// Whether the WebSocket is open.
     pub connected: RwSignal<bool>,
     /// A VM to select in the next VM Manager that opens (a widget's "open").
@@ -47,6 +49,7 @@ pub fn provide_live() {
     let live = Live {
         vms: RwSignal::new(None),
         task: RwSignal::new(None),
+        round: RwSignal::new(None),
         connected: RwSignal::new(false),
         select_next: RwSignal::new(None),
     };
@@ -75,6 +78,7 @@ fn connect(
         match event {
             Event::Vms(list) => live.vms.set(Some(Ok(list))),
             Event::Task(info) => live.task.set(Some(info)),
+            Event::Metrics(round) => live.round.set(Some(round)),
             // The desktop shows no host table; VM rows carry their hosts.
             Event::Hosts { .. } => {}
         }
