@@ -4,6 +4,7 @@ mod accounts;
 mod desktop;
 mod keyboard;
 mod settings;
+mod sync;
 mod vms;
 mod widgets;
 mod windows;
