@@ -59,7 +59,7 @@ pub fn demo_template() -> Value {
 }
 
 /// Creates `name` from `template` and waits until its serial log shows the guest's shell.
-async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
+pub async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
     let body = json!({"name": name, "template": template});
     let (status, vm) = alice.send(Method::POST, "/api/v1/vms", Some(body)).await;
     assert_eq!(status, 201, "{vm}");

@@ -3,6 +3,7 @@
 mod lifecycle;
 mod remote;
 mod vms;
+mod widgets;
 
 /// The local QEMU driver, under the libvirtd that the test command starts.
 pub const LOCAL_QEMU: &str = "qemu:///system";
