@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod placement;
 mod screenshot;
 mod snapshots;
+mod stats;
 mod uptime;
 pub mod xml;
 
@@ -32,6 +33,7 @@ pub use actions::ActionError;
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;
+pub use stats::{Counters, CpuTimes, DomainCounters};
 
 /// A host and the task that keeps its view current.
 struct Member {
