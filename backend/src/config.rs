@@ -73,6 +73,15 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_QUOTA_MAX_DISK_GIB")]
     pub quota_max_disk_gib: Option<u64>,
 
+    /// Seconds between two sampling rounds of host and VM statistics [default: 5].
+    #[arg(long, env = "EZILLA_METRICS_INTERVAL_SECS")]
+    pub metrics_interval_secs: Option<u64>,
+
+    /// Bearer token that may read the Prometheus metrics at /metrics (admins' sessions may
+    /// always) [default: none].
+    #[arg(long, env = "EZILLA_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
+
     /// A command to run instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -135,6 +144,8 @@ pub struct Settings {
     pub quota_max_vcpus: u32,
     pub quota_max_memory_mib: u64,
     pub quota_max_disk_gib: u64,
+    pub metrics_interval_secs: u64,
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -157,6 +168,8 @@ impl Default for Settings {
             quota_max_vcpus: 8,
             quota_max_memory_mib: 8192,
             quota_max_disk_gib: 100,
+            metrics_interval_secs: 5,
+            metrics_token: None,
         }
     }
 }
@@ -208,6 +221,7 @@ impl Settings {
             (cli.session_max_hours, &mut self.session_max_hours),
             (cli.quota_max_memory_mib, &mut self.quota_max_memory_mib),
             (cli.quota_max_disk_gib, &mut self.quota_max_disk_gib),
+            (cli.metrics_interval_secs, &mut self.metrics_interval_secs),
         ];
         for (flag, setting) in overrides {
             if let Some(v) = flag {
@@ -223,11 +237,19 @@ impl Settings {
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;
         }
+        if let Some(v) = &cli.metrics_token {
+            self.metrics_token = Some(v.clone());
+        }
     }
 
     /// How often each host is looked at.
     pub fn refresh_interval(&self) -> Duration {
         Duration::from_secs(self.refresh_secs.max(1))
+    }
+
+    /// How often hosts and VMs are sampled.
+    pub fn metrics_interval(&self) -> Duration {
+        Duration::from_secs(self.metrics_interval_secs.clamp(1, 60))
     }
 
     /// The SQLite database file.

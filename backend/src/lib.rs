@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod hypervisor;
+pub mod metrics;
 pub mod spa;
 pub mod store;
 pub mod tasks;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub screenshots: Arc<api::ScreenshotCache>,
     /// Users' uploaded wallpapers, under the data directory.
     pub wallpapers: Arc<wallpaper::Wallpapers>,
+    /// Host and VM statistics (history, live rounds) and the Prometheus figures.
+    pub monitor: Arc<metrics::Monitor>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -54,8 +57,13 @@ impl AppState {
             settings.refresh_interval(),
         )
         .await?;
+        let pool = Arc::new(pool);
+        let monitor =
+            metrics::Monitor::new(settings.metrics_interval(), settings.metrics_token.clone());
+        monitor.start(&pool, settings.libvirt_timeout());
         Ok(Self {
-            pool: Arc::new(pool),
+            pool,
+            monitor,
             auth: Arc::new(Auth {
                 store,
                 throttle: Default::default(),
@@ -73,10 +81,11 @@ impl AppState {
     }
 }
 
-/// The whole application: the API under `/api`, the SPA everywhere else.
+/// The whole application: the API under `/api`, `/metrics`, the SPA everywhere else.
 pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api", api::router(&state))
+        .merge(api::root_router(&state))
         .merge(spa::router(&state.static_dir))
         .with_state(state);
     telemetry::layers(router)

@@ -6,6 +6,7 @@ mod desktop;
 mod events;
 mod health;
 mod lifecycle;
+mod metrics;
 mod screenshot;
 mod spa;
 mod vms;

@@ -1,6 +1,7 @@
 //! `GET /api/v1/events` (WebSocket): the caller's VM list, sent at once and again whenever
 //! it changes (the hosts' views announce every change), the hosts and their capacity
-//! likewise, and the progress of the caller's tasks. Session and Origin are checked before the upgrade (see `api::router`); the socket
+//! likewise, the progress of the caller's tasks, and every sampling round's measurements the
+//! caller may see (`metrics`: hosts for admins, their own VMs). Session and Origin are checked before the upgrade (see `api::router`); the socket
 //! closes when the session ends.
 
 use std::time::Duration;
@@ -44,6 +45,7 @@ async fn upgrade(
 async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
     let mut changes = state.pool.subscribe();
     let mut tasks = state.tasks.subscribe();
+    let mut rounds = state.monitor.subscribe();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     let mut sent: Option<(Vec<Vm>, Vec<String>)> = None;
     let mut sent_hosts: Option<Vec<HostInfo>> = None;
@@ -82,6 +84,17 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
                     }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
+            round = rounds.recv() => match round {
+                Ok(round) => {
+                    let json = serde_json::to_string(&Event::Metrics(round.visible_to(&me)))
+                        .expect("events serialize");
+                    if socket.send(Message::Text(json.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             },
             _ = session_check.tick() => {

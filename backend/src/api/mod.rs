@@ -10,6 +10,7 @@ mod extract;
 mod health;
 mod hosts;
 mod images;
+mod metrics;
 mod names;
 mod screenshot;
 mod snapshots;
@@ -19,14 +20,15 @@ mod wallpaper;
 
 use axum::{
     Router,
+    extract::Request,
     http::Method,
-    middleware::{self, from_fn_with_state},
+    middleware::{self, Next, from_fn_with_state},
     routing::MethodRouter,
 };
 
 use crate::{
     AppState,
-    auth::{csrf, origin},
+    auth::{bearer, csrf, origin},
     error::ApiError,
 };
 pub use cache::ListCache;
@@ -51,6 +53,8 @@ pub struct Route {
     pub access: Access,
     /// A WebSocket upgrade: the `Origin` must be the server's own.
     pub websocket: bool,
+    /// Also open to the configured metrics token (`Authorization: Bearer`).
+    pub bearer: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -66,12 +70,18 @@ impl Route {
             path,
             access,
             websocket: false,
+            bearer: false,
             handler,
         }
     }
 
     fn websocket(mut self) -> Self {
         self.websocket = true;
+        self
+    }
+
+    fn bearer(mut self) -> Self {
+        self.bearer = true;
         self
     }
 }
@@ -90,6 +100,7 @@ pub fn routes() -> Vec<Route> {
         hosts::routes(),
         templates::routes(),
         events::routes(),
+        metrics::routes(),
         admin::routes(),
     ]
     .into_iter()
@@ -97,27 +108,53 @@ pub fn routes() -> Vec<Route> {
     .collect()
 }
 
-/// The router: each route wrapped in its access check; CSRF check for all; JSON 404 for
-/// unknown `/api/...` paths, never the SPA.
+/// The router of the routes under `/api`: each route wrapped in its access check; CSRF check
+/// for all; JSON 404 for unknown `/api/...` paths, never the SPA.
 pub fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for route in routes() {
-        let access = route.access;
-        let mut handler = route
-            .handler
-            .route_layer(from_fn_with_state(state.clone(), move |st, req, next| {
-                crate::auth::session::require(access, st, req, next)
-            }));
-        if route.websocket {
-            handler = handler.route_layer(middleware::from_fn(origin::require_same_origin));
+        if let Some(path) = route.path.strip_prefix("/api") {
+            router = router.route(path, guarded(route, state));
         }
-        let path = route
-            .path
-            .strip_prefix("/api")
-            .expect("API routes start with /api");
-        router = router.route(path, handler);
     }
     router
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn(csrf::require_json_or_header))
+}
+
+/// The router of the table's routes outside `/api` (`/metrics`), guarded the same way.
+pub fn root_router(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for route in routes() {
+        if !route.path.starts_with("/api/") {
+            router = router.route(route.path, guarded(route, state));
+        }
+    }
+    router.layer(middleware::from_fn(csrf::require_json_or_header))
+}
+
+/// A route's handler behind its access check (or its bearer token), its Origin check for
+/// WebSockets, and its request count and timing.
+fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
+    let access = route.access;
+    let token = route.bearer.then(|| state.monitor.token.clone()).flatten();
+    let mut handler = route.handler.route_layer(from_fn_with_state(
+        state.clone(),
+        move |st, req: Request, next: Next| {
+            let token = token.clone();
+            async move {
+                if bearer::matches(&req, token.as_deref()) {
+                    return next.run(req).await;
+                }
+                crate::auth::session::require(access, st, req, next).await
+            }
+        },
+    ));
+    if route.websocket {
+        handler = handler.route_layer(middleware::from_fn(origin::require_same_origin));
+    }
+    let (monitor, path) = (state.monitor.clone(), route.path);
+    handler.route_layer(middleware::from_fn(move |req, next| {
+        crate::metrics::http::track(monitor.clone(), path, req, next)
+    }))
 }

@@ -1,5 +1,6 @@
 //! Accounts and sessions: who is calling, and what they may do.
 
+pub mod bearer;
 pub mod bootstrap;
 pub mod cache;
 pub mod csrf;
