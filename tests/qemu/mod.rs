@@ -1,6 +1,7 @@
 //! Real QEMU guests (TCG) under the libvirtd that the test command starts.
 
 mod lifecycle;
+mod metrics;
 mod remote;
 mod vms;
 mod widgets;
