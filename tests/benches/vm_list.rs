@@ -4,6 +4,8 @@
 //!
 //! Run: `cargo bench -p ezilla-tests --bench vm_list`
 
+#[path = "../support/generated.rs"]
+mod generated;
 #[path = "../support/mod.rs"]
 #[allow(
     dead_code,
@@ -28,18 +30,7 @@ const VIRSH_RUNS: usize = 20;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let hosts: Vec<(String, String)> = DOMAINS
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let file = dir.path().join(format!("host{i}.xml"));
-            std::fs::write(&file, host_xml(i, *n)).unwrap();
-            (
-                format!("one{}", i + 1),
-                format!("test://{}", file.display()),
-            )
-        })
-        .collect();
+    let hosts = generated::hosts(dir.path(), &DOMAINS);
     let specs: Vec<(&str, &str)> = hosts
         .iter()
         .map(|(n, u)| (n.as_str(), u.as_str()))
@@ -138,21 +129,4 @@ fn percentile(samples: &[Duration], p: f64) -> f64 {
     ms.sort_by(f64::total_cmp);
     let rank = ((p / 100.0) * (ms.len() - 1) as f64).round() as usize;
     ms[rank]
-}
-
-/// A test-driver host with `n` running domains, owned by nobody (admins see them all).
-fn host_xml(host: usize, n: usize) -> String {
-    let mut xml = String::from(
-        "<node><cpu><mhz>2400</mhz><model>x86_64</model><active>64</active><nodes>1</nodes>\
-         <sockets>1</sockets><cores>64</cores><threads>1</threads></cpu><memory>268435456</memory>",
-    );
-    for i in 0..n {
-        let _ = write!(
-            xml,
-            "<domain type='test'><name>vm-{host}-{i:04}</name><memory unit='MiB'>64</memory>\
-             <vcpu>1</vcpu><os><type>hvm</type></os></domain>"
-        );
-    }
-    xml.push_str("</node>");
-    xml
 }
