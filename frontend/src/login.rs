@@ -6,6 +6,7 @@ use shared::{Language, LoginRequest};
 use crate::{
     i18n::{Key, use_i18n},
     state::session::use_session,
+    timing,
 };
 
 #[component]
@@ -27,6 +28,7 @@ pub fn LoginPage() -> impl IntoView {
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        timing::mark(timing::LOGIN_SUBMITTED);
         submit.dispatch(LoginRequest {
             username: username.get_untracked(),
             password: password.get_untracked(),

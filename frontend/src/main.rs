@@ -8,6 +8,7 @@ mod desktop;
 mod i18n;
 mod login;
 mod state;
+mod timing;
 
 fn main() {
     console_error_panic_hook::set_once();

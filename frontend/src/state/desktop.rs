@@ -16,6 +16,7 @@ use crate::{
         session::use_session,
         windows::{Rect, Windows},
     },
+    timing,
 };
 
 /// How long a change must settle (a drag ends) before it is saved.
@@ -99,6 +100,7 @@ pub fn sync_desktop(windows: Windows) {
             saved.remember(loaded.version, desktop);
         }
         saved.loaded.set(true);
+        request_animation_frame(|| timing::mark(timing::DESKTOP_READY));
     });
     Effect::new(move || {
         let mine = current(personal, windows);
