@@ -6,7 +6,7 @@ mod en;
 mod zh_tw;
 
 use leptos::prelude::*;
-use shared::{ErrorCode, Language, VmState};
+use shared::{ErrorCode, Language, TaskInfo, TaskState, VmState};
 
 use crate::api;
 
@@ -134,6 +134,9 @@ pub enum Key {
     ErrPreconditionRequired,
     ErrHypervisorUnavailable,
     ErrHypervisorTimeout,
+    TaskRunning,
+    TaskSucceeded,
+    TaskFailed,
     ErrInternal,
     ErrPayloadTooLarge,
     ErrUnsupportedMediaType,
@@ -191,6 +194,27 @@ impl I18n {
                 format!("{sentence}（{}）", body.message)
             }
             _ => sentence.to_owned(),
+        }
+    }
+}
+
+impl I18n {
+    /// A long action's progress in a line (reactive). In English with the server's words,
+    /// which name the step or the outcome; otherwise with the state's, and the server's
+    /// words only when it failed.
+    pub fn task(self, task: &TaskInfo) -> String {
+        let kind = match task.kind.as_str() {
+            "save_image" => self.t(Key::SaveAsImage),
+            other => other,
+        };
+        let progress = task.progress;
+        if self.language.get() == Language::En {
+            return format!("{kind}: {} ({progress}%)", task.message);
+        }
+        match task.state {
+            TaskState::Running => format!("{kind}：{}（{progress}%）", self.t(Key::TaskRunning)),
+            TaskState::Succeeded => format!("{kind}：{}", self.t(Key::TaskSucceeded)),
+            TaskState::Failed => format!("{kind}：{}（{}）", self.t(Key::TaskFailed), task.message),
         }
     }
 }

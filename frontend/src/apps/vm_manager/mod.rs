@@ -44,10 +44,9 @@ pub fn VmManager() -> impl IntoView {
                 </Show>
             </div>
             <toolbar::VmToolbar vm=selected_vm task=live.task on_changed=move || live.refresh() />
-            {move || live.task.get().map(|t| view! {
-                <p class="task" data-task-state=format!("{:?}", t.state).to_lowercase() role="status">
-                    {format!("{}: {} ({}%)", t.kind, t.message, t.progress)}
-                </p>
+            {move || live.task.get().map(|t| {
+                let state = format!("{:?}", t.state).to_lowercase();
+                view! { <p class="task" data-task-state=state role="status">{move || i18n.task(&t)}</p> }
             })}
             <details::Details vm=selected_vm />
             <snapshots::Snapshots vm=selected_vm />
