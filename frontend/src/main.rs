@@ -5,6 +5,7 @@ mod app;
 mod apps;
 mod components;
 mod desktop;
+mod graphs;
 mod i18n;
 mod login;
 mod state;

@@ -38,6 +38,10 @@ pub struct WindowPlace {
 pub enum Widget {
     /// A VM: its live screen, name, state and quick buttons.
     Vm { uuid: String },
+    /// A host's live graphs (admins).
+    HostGraph { host: String },
+    /// A VM's live graphs.
+    VmGraph { uuid: String },
 }
 
 /// A widget and where the user put it.

@@ -51,7 +51,7 @@ pub enum Range {
     #[default]
     #[serde(rename = "1h")]
     Hour,
-    /// The last day, one point per minute (the minute's mean).
+    /// The last day, one point per `History::step_secs` (the mean of each step).
     #[serde(rename = "1d")]
     Day,
 }
@@ -122,4 +122,31 @@ pub struct Round {
     pub t: u64,
     pub hosts: Vec<HostSample>,
     pub vms: Vec<VmSample>,
+}
+
+impl HostSample {
+    /// This round's value of `metric`, if it applies to hosts and was measured.
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::CpuPercent => self.cpu_percent,
+            Metric::MemoryUsedMib => self.memory_used_mib,
+            Metric::MemoryTotalMib => self.memory_total_mib,
+            _ => None,
+        }
+    }
+}
+
+impl VmSample {
+    /// This round's value of `metric`, if it was measured.
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::CpuPercent => self.cpu_percent,
+            Metric::MemoryUsedMib => self.memory_used_mib,
+            Metric::MemoryTotalMib => self.memory_total_mib,
+            Metric::DiskReadBps => self.disk_read_bps,
+            Metric::DiskWriteBps => self.disk_write_bps,
+            Metric::NetRxBps => self.net_rx_bps,
+            Metric::NetTxBps => self.net_tx_bps,
+        }
+    }
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod desktop;
 mod keyboard;
+mod monitoring;
 mod settings;
 mod sync;
 mod vms;

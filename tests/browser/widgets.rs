@@ -44,7 +44,7 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
     let row = browser.find("tr[data-vm='w1'] td.name").await;
     drag_to(&browser, &row, 1000.0, 360.0).await;
     let state = browser
-        .text_where(".vm-widget[data-vm='w1'] .state", |t| !t.is_empty())
+        .text_where(".vm-widget[data-name='w1'] .state", |t| !t.is_empty())
         .await;
     assert_eq!(state, "running");
     assert_eq!(
@@ -57,7 +57,7 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
         1,
         "the drop on the window made no widget"
     );
-    let widget = browser.find(".vm-widget[data-vm='w1']").await;
+    let widget = browser.find(".vm-widget[data-name='w1']").await;
     let (x, y, ..) = widget.rectangle().await.unwrap();
     let near = |a: f64, b: f64| (a - b).abs() <= 2.0;
     assert!(
@@ -65,34 +65,36 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
         "the widget's corner near the drop: {x},{y}"
     );
     browser
-        .image_digest(".vm-widget[data-vm='w1'] img.vm-screen")
+        .image_digest(".vm-widget[data-name='w1'] img.vm-screen")
         .await;
 
     // Moved by its title, it stays there after a reload.
     let title = browser
-        .find(".vm-widget[data-vm='w1'] .widget-title .name")
+        .find(".vm-widget[data-name='w1'] .widget-title .name")
         .await;
     drag_by(&browser, &title, 40.0, -300.0).await;
     let moved = json!({"x": x as i64 + 40, "y": y as i64 - 300});
     saved_desktop_where(&api, |d| d["widgets"][0]["at"] == moved).await;
     browser.client.refresh().await.unwrap();
-    let widget = browser.find(".vm-widget[data-vm='w1']").await;
+    let widget = browser.find(".vm-widget[data-name='w1']").await;
     browser
-        .text_where(".vm-widget[data-vm='w1'] .state", |t| t == "running")
+        .text_where(".vm-widget[data-name='w1'] .state", |t| t == "running")
         .await;
     let (x1, y1, ..) = widget.rectangle().await.unwrap();
     assert_eq!((x1, y1), (x + 40.0, y - 300.0), "where it was moved to");
 
     // Quick buttons act on the VM.
     browser
-        .click(".vm-widget[data-vm='w1'] button.shutdown")
+        .click(".vm-widget[data-name='w1'] button.shutdown")
         .await;
     browser
-        .text_where(".vm-widget[data-vm='w1'] .state", |t| t == "shut off")
+        .text_where(".vm-widget[data-name='w1'] .state", |t| t == "shut off")
         .await;
-    browser.click(".vm-widget[data-vm='w1'] button.start").await;
     browser
-        .text_where(".vm-widget[data-vm='w1'] .state", |t| t == "running")
+        .click(".vm-widget[data-name='w1'] button.start")
+        .await;
+    browser
+        .text_where(".vm-widget[data-name='w1'] .state", |t| t == "running")
         .await;
 
     // The keyboard's way: "Add to desktop" in the VM Manager's details (its window came back
@@ -104,11 +106,11 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
         .text_where(".vm-details dd.name", |t| t == "w2")
         .await;
     browser.click(".vm-details button.add-widget").await;
-    browser.find(".vm-widget[data-vm='w2']").await;
+    browser.find(".vm-widget[data-name='w2']").await;
 
     // Removing a widget leaves the VM; a deleted VM's widget says so.
     browser
-        .click(".vm-widget[data-vm='w1'] button.remove")
+        .click(".vm-widget[data-name='w1'] button.remove")
         .await;
     saved_desktop_where(&api, |d| {
         d["widgets"].as_array().is_some_and(|w| w.len() == 1)

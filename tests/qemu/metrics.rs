@@ -1,5 +1,5 @@
 //! Monitoring against real libvirt: a real QEMU (TCG) guest running a busy loop shows its CPU
-//! rise over its idle baseline, and a host whose connection is cut shows gaps in its history,
+//! rise over its idle baseline, in the API and in its chart in Chromium; and a host whose connection is cut shows gaps in its history,
 //! not repeated or made-up points.
 
 use std::{path::PathBuf, process::Command, time::Duration};
@@ -12,9 +12,13 @@ use super::{
     LOCAL_QEMU,
     lifecycle::{Cleanup, create_and_boot, demo_template},
 };
-use crate::support::{
-    eventually,
-    server::{Client, TestServer},
+use crate::{
+    browser::open_app,
+    support::{
+        browser::Browser,
+        eventually,
+        server::{Client, PASSWORD, TestServer, frontend_dist},
+    },
 };
 
 /// The values of `metric` in `path`'s hour history, oldest first, with their times.
@@ -81,9 +85,9 @@ fn type_into(name: &str, text: &str) {
 }
 
 #[tokio::test]
-async fn a_busy_loop_raises_the_vms_cpu_over_its_idle_baseline() {
+async fn a_busy_loop_raises_the_vms_cpu_in_the_api_and_in_its_chart() {
     virt::error::clear_error_callback();
-    let server = TestServer::start_with(&[("local", LOCAL_QEMU)], PathBuf::from("/x"), |s| {
+    let server = TestServer::start_with(&[("local", LOCAL_QEMU)], frontend_dist(), |s| {
         s.metrics_interval_secs = 1;
     })
     .await;
@@ -123,6 +127,40 @@ async fn a_busy_loop_raises_the_vms_cpu_over_its_idle_baseline() {
     .await;
     assert!(busy <= 101.0, "a share of its one vCPU: {busy}");
     eprintln!("idle {idle:.1} % -> busy {busy:.1} %");
+
+    // The VM's CPU chart in the VM Manager, drawn by the frontend in Chromium, shows it too.
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "alice", PASSWORD).await;
+    open_app(&browser, "vm-manager").await;
+    browser
+        .click(&format!("section.window tr[data-vm='{name}'] td.name"))
+        .await;
+    let chart = "figure[data-metric='CpuPercent'] svg.chart";
+    let drawn = browser.find(chart).await;
+    let shown = eventually(
+        "the chart to show the busy CPU",
+        Duration::from_secs(30),
+        || async {
+            let last = drawn.attr("data-last").await.ok()??;
+            let last: f64 = last.parse().ok()?;
+            (last > idle + 25.0).then_some(last)
+        },
+    )
+    .await;
+    let path = drawn
+        .find(fantoccini::Locator::Css("path.series"))
+        .await
+        .unwrap();
+    assert!(
+        path.attr("d")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains('L'),
+        "a line is drawn"
+    );
+    eprintln!("chart: {shown:.1} %");
+    browser.close().await;
 }
 
 /// A stand-in for libvirtd's socket that the test can cut: it forwards every connection to

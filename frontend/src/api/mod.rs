@@ -2,6 +2,7 @@
 
 mod admin;
 mod events;
+mod metrics;
 mod wallpaper;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -14,6 +15,7 @@ use shared::{
 
 pub use admin::*;
 pub use events::{VmEvents, subscribe};
+pub use metrics::{Subject, history};
 pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};
 
 /// Why an API call failed, in terms the user can act on.

@@ -2,6 +2,7 @@
 
 mod settings;
 mod users;
+mod visualizer;
 mod vm_creator;
 mod vm_manager;
 
@@ -14,15 +15,17 @@ use crate::i18n::Key;
 pub enum AppKind {
     VmManager,
     VmCreator,
+    Visualizer,
     Settings,
     UserAdmin,
 }
 
 impl AppKind {
     /// All apps, in launcher order.
-    pub const ALL: [AppKind; 4] = [
+    pub const ALL: [AppKind; 5] = [
         AppKind::VmManager,
         AppKind::VmCreator,
+        AppKind::Visualizer,
         AppKind::Settings,
         AppKind::UserAdmin,
     ];
@@ -43,6 +46,7 @@ impl AppKind {
         match self {
             Self::VmManager => "vm-manager",
             Self::VmCreator => "vm-creator",
+            Self::Visualizer => "cloud-visualizer",
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
         }
@@ -58,6 +62,7 @@ impl AppKind {
         match self {
             Self::VmManager => Key::VmManager,
             Self::VmCreator => Key::VmCreator,
+            Self::Visualizer => Key::CloudVisualizer,
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
         }
@@ -68,6 +73,7 @@ impl AppKind {
         match self {
             Self::VmManager => "/icons/vm-manager.svg",
             Self::VmCreator => "/icons/vm-creator.svg",
+            Self::Visualizer => "/icons/cloud-visualizer.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
         }
@@ -78,6 +84,7 @@ impl AppKind {
         match self {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
             Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
+            Self::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
         }

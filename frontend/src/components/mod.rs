@@ -1,5 +1,6 @@
 //! Pure view components: props in, markup out, no network.
 
+pub mod chart;
 pub mod clock;
 pub mod hypervisor_badge;
 pub mod menu_keys;

@@ -110,6 +110,23 @@ pub fn text(key: Key) -> &'static str {
         DragToDesktop => "Drag a row onto the desktop to make a widget.",
         Details => "Details",
         Screen => "Screen",
+        CloudVisualizer => "Cloud Visualizer",
+        MetricCpu => "CPU",
+        MetricMemoryUsed => "Memory used",
+        MetricMemoryTotal => "Memory",
+        MetricDiskRead => "Disk read",
+        MetricDiskWrite => "Disk write",
+        MetricNetRx => "Network in",
+        MetricNetTx => "Network out",
+        RangeHour => "Last hour",
+        RangeDay => "Last day",
+        Graphs => "Graphs",
+        DragGraphToDesktop => "Drag the title onto the desktop to keep these graphs there.",
+        HostOffline => "offline",
+        FreeInPool => "Free in the pool",
+        FreeVcpus => "free vCPUs",
+        FreeMemory => "free memory",
+        VmsOnHost => "VMs",
         ErrUnreachable => {
             "Cannot reach the Ezilla server. Check that it is running, then try again."
         }

@@ -1,6 +1,7 @@
-//! Carrying a VM out of the VM Manager: a VM row pressed and dragged follows the pointer as a
-//! small label; dropped on the bare desktop (not on a window or the taskbar) it becomes a VM
-//! widget there, or moves the VM's widget if it has one already.
+//! Carrying something onto the desktop: a VM row out of the VM Manager, or a graph panel's
+//! title, pressed and dragged, follows the pointer as a small label; dropped on the bare
+//! desktop (not on a window or the taskbar) it becomes a widget there, or moves the widget if
+//! it is on the desktop already.
 
 use leptos::{ev, prelude::*};
 use shared::{Position, Widget, WidgetPlace};
@@ -13,11 +14,12 @@ const DRAG_THRESHOLD: i32 = 6;
 /// Where the widget's corner lands relative to the pointer on the drop.
 const DROP_OFFSET: i32 = 16;
 
-/// The VM being carried.
+/// What is being carried.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Carried {
-    pub uuid: String,
-    pub name: String,
+    pub widget: Widget,
+    /// What the label following the pointer says.
+    pub label: String,
     /// The pointer, in viewport pixels.
     pub at: Position,
     from: Position,
@@ -35,9 +37,8 @@ pub struct Carry {
 }
 
 impl Carry {
-    /// Starts carrying the VM `uuid` (a primary-button press on its row).
-    /// Provided after `Personal`.
-    pub fn pick_up(self, uuid: String, name: String, ev: &PointerEvent) {
+    /// Starts carrying `widget` (a primary-button press on what shows it).
+    pub fn pick_up(self, widget: Widget, label: String, ev: &PointerEvent) {
         if ev.button() != 0 {
             return;
         }
@@ -46,8 +47,8 @@ impl Carry {
             y: ev.client_y(),
         };
         self.carried.set(Some(Carried {
-            uuid,
-            name,
+            widget,
+            label,
             at,
             from: at,
             moving: false,
@@ -82,7 +83,7 @@ impl Carry {
             return;
         }
         let place = WidgetPlace {
-            widget: Widget::Vm { uuid: carried.uuid },
+            widget: carried.widget,
             at: Position {
                 x: (x - DROP_OFFSET).max(0),
                 y: (y - DROP_OFFSET).max(0),
@@ -115,6 +116,7 @@ fn on_bare_desktop(x: i32, y: i32) -> bool {
     inside(".desktop") && !inside("section.window") && !inside(".taskbar")
 }
 
+/// Provided after `Personal`.
 pub fn provide_carry() {
     provide_context(Carry {
         carried: RwSignal::new(None),

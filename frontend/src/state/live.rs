@@ -1,10 +1,10 @@
-//! The caller's VMs, tasks and metrics as the server pushes them: one events WebSocket for the whole
+//! The caller's VMs, the pool's hosts, tasks and metrics as the server pushes them: one events WebSocket for the whole
 //! desktop (the VM Manager, VM widgets), reopened after a drop, closed at logout.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::{Event, Round, TaskInfo, Vm, VmList};
+use shared::{Event, HostInfo, Round, TaskInfo, Vm, VmList};
 
 use crate::api;
 
@@ -18,6 +18,8 @@ pub struct Live {
     pub vms: RwSignal<Option<Result<VmList, api::Error>>>,
     /// The last long action's progress.
     pub task: RwSignal<Option<TaskInfo>>,
+    /// The pool's hosts and their capacity; `None` until the first answer.
+    pub hosts: RwSignal<Option<Vec<HostInfo>>>,
     /// The latest sampling round (metrics the caller may see).
     pub round: RwSignal<Option<Round>>,
     /// Whether the WebSocket is open.
@@ -27,11 +29,16 @@ pub struct Live {
 }
 
 impl Live {
-    /// Asks for the list now, besides what the socket pushes.
+    /// Asks for the VMs and hosts now, besides what the socket pushes.
     pub fn refresh(self) {
         leptos::task::spawn_local(async move {
             let answer = api::list_vms().await;
             self.vms.set(Some(answer));
+        });
+        leptos::task::spawn_local(async move {
+            if let Ok(hosts) = api::list_hosts().await {
+                self.hosts.set(Some(hosts));
+            }
         });
     }
 
@@ -49,6 +56,7 @@ pub fn provide_live() {
     let live = Live {
         vms: RwSignal::new(None),
         task: RwSignal::new(None),
+        hosts: RwSignal::new(None),
         round: RwSignal::new(None),
         connected: RwSignal::new(false),
         select_next: RwSignal::new(None),
@@ -79,8 +87,7 @@ fn connect(
             Event::Vms(list) => live.vms.set(Some(Ok(list))),
             Event::Task(info) => live.task.set(Some(info)),
             Event::Metrics(round) => live.round.set(Some(round)),
-            // The desktop shows no host table; VM rows carry their hosts.
-            Event::Hosts { .. } => {}
+            Event::Hosts { hosts } => live.hosts.set(Some(hosts)),
         }
     };
     let on_close = move || {

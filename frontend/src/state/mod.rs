@@ -3,6 +3,7 @@
 pub mod carry;
 pub mod desktop;
 pub mod live;
+pub mod metrics;
 pub mod server;
 pub mod session;
 pub mod windows;

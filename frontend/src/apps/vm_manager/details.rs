@@ -1,11 +1,13 @@
-//! The selected VM at a glance, as in the original: name, OS, IP and its screen; and the
-//! keyboard's way to make it a desktop widget.
+//! The selected VM at a glance, as in the original: name, OS, IP and its screen, the
+//! keyboard's way to make it a desktop widget, and its live graphs.
 
 use leptos::prelude::*;
 use shared::{Position, Vm, VmState, Widget, WidgetPlace};
 
 use crate::{
+    api::Subject,
     components::vm_screen::VmScreen,
+    graphs::{GraphPanel, VM_PANEL},
     i18n::{Key, use_i18n},
     state::desktop::use_personal,
 };
@@ -55,6 +57,10 @@ pub fn Details(
                 {move || uuid.get().map(|uuid| view! { <VmScreen uuid width=SCREEN_WIDTH state /> })}
                 <button class="add-widget" on:click=add_widget>{move || i18n.t(Key::AddToDesktop)}</button>
             </section>
+            {move || uuid.get().map(|uuid| {
+                let name = Signal::derive(move || vm.with(|v| v.as_ref().map(|v| v.name.clone()).unwrap_or_default()));
+                view! { <GraphPanel subject=Subject::Vm(uuid) title=name metrics=&VM_PANEL /> }
+            })}
         </Show>
     }
 }

@@ -8,6 +8,7 @@ mod snapshots;
 mod toolbar;
 
 use leptos::prelude::*;
+use shared::Widget;
 
 use crate::{
     apps::AppKind,
@@ -27,7 +28,8 @@ pub fn VmManager() -> impl IntoView {
     let selected = RwSignal::new(live.select_next.try_update(Option::take).flatten());
 
     let selected_vm = Signal::derive(move || live.vm(&selected.get()?));
-    let on_press = Callback::new(move |(uuid, name, ev)| carry.pick_up(uuid, name, &ev));
+    let on_press =
+        Callback::new(move |(uuid, name, ev)| carry.pick_up(Widget::Vm { uuid }, name, &ev));
 
     view! {
         <div class="vm-manager">
