@@ -29,23 +29,8 @@ pub fn metric_key(metric: Metric) -> Key {
     }
 }
 
-/// The charts worth a glance (a widget's), and all of them (a panel's).
+/// The charts worth a glance (a widget's); a panel shows all of `Metric::HOST` or `Metric::VM`.
 pub const GLANCE: [Metric; 2] = [Metric::CpuPercent, Metric::MemoryUsedMib];
-pub const HOST_PANEL: [Metric; 3] = [
-    Metric::CpuPercent,
-    Metric::MemoryUsedMib,
-    Metric::MemoryTotalMib,
-];
-pub const VM_PANEL: [Metric; 7] = [
-    Metric::CpuPercent,
-    Metric::MemoryUsedMib,
-    Metric::MemoryTotalMib,
-    Metric::DiskReadBps,
-    Metric::DiskWriteBps,
-    Metric::NetRxBps,
-    Metric::NetTxBps,
-];
-
 /// The charts of `metrics` of `subject` over `range`.
 #[component]
 pub fn Charts(subject: Subject, metrics: &'static [Metric], range: Range) -> impl IntoView {

@@ -3,8 +3,7 @@
 //! menu opens on Shift+F10; Alt+` gives the focus to the window it brings forward; the focus
 //! is always visible.
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-
+use super::alt_backquote;
 use crate::support::{
     browser::Browser,
     eventually,
@@ -106,12 +105,7 @@ async fn the_desktop_works_from_the_keyboard() {
     }
 
     // Alt+` brings the rearmost window forward, with the focus in it.
-    let alt_backquote = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: '\u{E00A}' })
-        .then(KeyAction::Down { value: '`' })
-        .then(KeyAction::Up { value: '`' })
-        .then(KeyAction::Up { value: '\u{E00A}' });
-    browser.client.perform_actions(alt_backquote).await.unwrap();
+    alt_backquote(&browser).await;
     focus_is_on(&browser, "section.window").await;
     let window = browser.client.active_element().await.unwrap();
     assert_eq!(

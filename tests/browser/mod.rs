@@ -11,7 +11,10 @@ mod widgets;
 mod windows;
 
 use fantoccini::{
-    actions::{InputSource, MOUSE_BUTTON_LEFT, MOUSE_BUTTON_RIGHT, MouseActions, PointerAction},
+    actions::{
+        InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MOUSE_BUTTON_RIGHT, MouseActions,
+        PointerAction,
+    },
     elements::Element,
 };
 
@@ -94,4 +97,14 @@ pub async fn drag_to(browser: &Browser, el: &Element, x: f64, y: f64) {
     let (left, top, width, height) = el.rectangle().await.expect("element's place");
     let (cx, cy) = (left + width / 2.0, top + height / 2.0);
     drag_by(browser, el, (x - cx).round(), (y - cy).round()).await;
+}
+
+/// Alt+`, the window manager's shortcut, pressed and released.
+pub async fn alt_backquote(browser: &Browser) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: '\u{E00A}' })
+        .then(KeyAction::Down { value: '`' })
+        .then(KeyAction::Up { value: '`' })
+        .then(KeyAction::Up { value: '\u{E00A}' });
+    browser.client.perform_actions(keys).await.expect("Alt+`");
 }

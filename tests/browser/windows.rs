@@ -1,12 +1,9 @@
 //! The window manager: resize from edges and corners, maximise and restore (also by
 //! double-clicking the title bar), minimise to the taskbar and back, Alt+` to cycle windows.
 
-use fantoccini::{
-    actions::{InputSource, KeyAction, KeyActions},
-    elements::Element,
-};
+use fantoccini::elements::Element;
 
-use super::{double_click, drag_by, open_app};
+use super::{alt_backquote, double_click, drag_by, open_app};
 use crate::support::{
     browser::Browser,
     server::{PASSWORD, TestServer},
@@ -92,12 +89,7 @@ async fn resize_maximise_minimise_and_cycle_windows() {
         z_index(&admin).await > z_index(&manager).await,
         "the new window is in front"
     );
-    let alt_backquote = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: '\u{E00A}' })
-        .then(KeyAction::Down { value: '`' })
-        .then(KeyAction::Up { value: '`' })
-        .then(KeyAction::Up { value: '\u{E00A}' });
-    browser.client.perform_actions(alt_backquote).await.unwrap();
+    alt_backquote(&browser).await;
     assert!(
         z_index(&manager).await > z_index(&admin).await,
         "Alt+` brought the other forward"

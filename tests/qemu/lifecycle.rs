@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use ezilla::config::Settings;
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::Role;
@@ -12,7 +13,7 @@ use virt::connect::Connect;
 use super::LOCAL_QEMU;
 use crate::support::{
     eventually,
-    server::{Client, TestServer},
+    server::{Client, TestServer, frontend_dist},
 };
 
 /// The storage pool and files that the test command prepares (scripts/demo-pool.sh).
@@ -58,8 +59,41 @@ pub fn demo_template() -> Value {
     })
 }
 
+/// A server over local QEMU that serves the frontend, with user `alice`, the demo template,
+/// and alice's VM `ezilla-test-PID-SUFFIX` booted to its shell (removed when this drops).
+pub struct BootedDemo {
+    pub server: TestServer,
+    pub alice: Client,
+    pub name: String,
+    pub vm: Value,
+    _cleanup: Cleanup,
+}
+
+pub async fn boot_demo(suffix: &str, tweak: impl FnOnce(&mut Settings)) -> BootedDemo {
+    virt::error::clear_error_callback();
+    let server = TestServer::start_with(&[("local", LOCAL_QEMU)], frontend_dist(), tweak).await;
+    server.add_user("alice", Role::User);
+    let (status, body) = server
+        .admin()
+        .await
+        .send(Method::POST, "/api/v1/templates", Some(demo_template()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let name = format!("ezilla-test-{}-{suffix}", std::process::id());
+    let cleanup = Cleanup(vec![name.clone()]);
+    let alice = server.login("alice").await;
+    let vm = create_and_boot(&alice, &name, "demo").await;
+    BootedDemo {
+        server,
+        alice,
+        name,
+        vm,
+        _cleanup: cleanup,
+    }
+}
+
 /// Creates `name` from `template` and waits until its serial log shows the guest's shell.
-pub async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
+async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
     let body = json!({"name": name, "template": template});
     let (status, vm) = alice.send(Method::POST, "/api/v1/vms", Some(body)).await;
     assert_eq!(status, 201, "{vm}");

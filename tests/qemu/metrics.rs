@@ -5,19 +5,15 @@
 use std::{path::PathBuf, process::Command, time::Duration};
 
 use serde_json::Value;
-use shared::Role;
 use tokio::net::{UnixListener, UnixStream};
 
-use super::{
-    LOCAL_QEMU,
-    lifecycle::{Cleanup, create_and_boot, demo_template},
-};
+use super::{LOCAL_QEMU, lifecycle::boot_demo};
 use crate::{
     browser::open_app,
     support::{
         browser::Browser,
         eventually,
-        server::{Client, PASSWORD, TestServer, frontend_dist},
+        server::{Client, PASSWORD, TestServer},
     },
 };
 
@@ -86,40 +82,23 @@ fn type_into(name: &str, text: &str) {
 
 #[tokio::test]
 async fn a_busy_loop_raises_the_vms_cpu_in_the_api_and_in_its_chart() {
-    virt::error::clear_error_callback();
-    let server = TestServer::start_with(&[("local", LOCAL_QEMU)], frontend_dist(), |s| {
-        s.metrics_interval_secs = 1;
-    })
-    .await;
-    server.add_user("alice", Role::User);
-    let (status, body) = server
-        .admin()
-        .await
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/templates",
-            Some(demo_template()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let name = format!("ezilla-test-{}-busy", std::process::id());
-    let _cleanup = Cleanup(vec![name.clone()]);
-    let alice = server.login("alice").await;
-    let vm = create_and_boot(&alice, &name, "demo").await;
+    // Bound whole: the VM is removed when `demo` drops, at the end of the test.
+    let demo = boot_demo("busy", |s| s.metrics_interval_secs = 1).await;
+    let (server, alice, name, vm) = (&demo.server, &demo.alice, &demo.name, &demo.vm);
     let path = format!("/api/v1/metrics/vms/{}", vm["uuid"].as_str().unwrap());
 
     // At its prompt, after boot.
-    let idle = mean(&last_measured(&alice, &path, "cpu_percent", now() + 1, 5).await);
-    let memory = last_measured(&alice, &path, "memory_total_mib", 0, 1).await;
+    let idle = mean(&last_measured(alice, &path, "cpu_percent", now() + 1, 5).await);
+    let memory = last_measured(alice, &path, "memory_total_mib", 0, 1).await;
     assert_eq!(memory, [256.0], "the template's memory");
 
-    type_into(&name, "while true; do true; done\n");
+    type_into(name, "while true; do true; done\n");
     let typed = now();
     let busy = eventually(
         "the VM's CPU to rise over its idle baseline",
         Duration::from_secs(60),
         || async {
-            let recent = last_measured(&alice, &path, "cpu_percent", typed + 1, 3).await;
+            let recent = last_measured(alice, &path, "cpu_percent", typed + 1, 3).await;
             let busy = mean(&recent);
             (busy > idle + 25.0).then_some(busy)
         },

@@ -3,42 +3,19 @@
 
 use std::{process::Command, time::Duration};
 
-use shared::Role;
-
-use super::{
-    LOCAL_QEMU,
-    lifecycle::{Cleanup, create_and_boot, demo_template},
-};
+use super::{LOCAL_QEMU, lifecycle::boot_demo};
 use crate::{
     browser::open_app,
-    support::{
-        browser::Browser,
-        eventually,
-        server::{PASSWORD, TestServer, frontend_dist},
-    },
+    support::{browser::Browser, eventually, server::PASSWORD},
 };
 
 const THUMBNAIL: &str = ".vm-widget img.vm-screen";
 
 #[tokio::test]
 async fn a_widgets_thumbnail_changes_with_the_vms_screen() {
-    virt::error::clear_error_callback();
-    let server = TestServer::start_with_static(&[("local", LOCAL_QEMU)], frontend_dist()).await;
-    server.add_user("alice", Role::User);
-    let (status, body) = server
-        .admin()
-        .await
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/templates",
-            Some(demo_template()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let name = format!("ezilla-test-{}-widget", std::process::id());
-    let _cleanup = Cleanup(vec![name.clone()]);
-    let alice = server.login("alice").await;
-    create_and_boot(&alice, &name, "demo").await;
+    // Bound whole: the VM is removed when `demo` drops, at the end of the test.
+    let demo = boot_demo("widget", |_| {}).await;
+    let (server, name) = (&demo.server, &demo.name);
 
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
@@ -78,7 +55,7 @@ async fn a_widgets_thumbnail_changes_with_the_vms_screen() {
         "KEY_D",
     ];
     let typed = Command::new("virsh")
-        .args(["-c", LOCAL_QEMU, "send-key", &name])
+        .args(["-c", LOCAL_QEMU, "send-key", name])
         .args(keys)
         .status()
         .expect("virsh");

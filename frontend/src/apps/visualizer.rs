@@ -9,7 +9,7 @@ use shared::{HostInfo, Metric};
 use crate::{
     api::Subject,
     apps::AppKind,
-    graphs::{GraphPanel, HOST_PANEL},
+    graphs::GraphPanel,
     i18n::{Key, use_i18n},
     state::{live::use_live, session::use_session, windows::use_windows},
 };
@@ -101,7 +101,7 @@ fn HostCard(host: HostInfo, is_admin: bool) -> impl IntoView {
     let memory_used = used(host.free_memory_mib, host.memory_mib);
     let graphs = (is_admin && host.online).then(|| {
         let subject = Subject::Host(host.name.clone());
-        view! { <GraphPanel subject title=host.name.clone() metrics=&HOST_PANEL /> }
+        view! { <GraphPanel subject title=host.name.clone() metrics=&Metric::HOST /> }
     });
     view! {
         <section class="host-card" data-host=host.name.clone() class:offline=!host.online>

@@ -2,12 +2,12 @@
 //! keyboard's way to make it a desktop widget, and its live graphs.
 
 use leptos::prelude::*;
-use shared::{Position, Vm, VmState, Widget, WidgetPlace};
+use shared::{Metric, Position, Vm, VmState, Widget, WidgetPlace};
 
 use crate::{
     api::Subject,
     components::vm_screen::VmScreen,
-    graphs::{GraphPanel, VM_PANEL},
+    graphs::GraphPanel,
     i18n::{Key, use_i18n},
     state::desktop::use_personal,
 };
@@ -59,7 +59,7 @@ pub fn Details(
             </section>
             {move || uuid.get().map(|uuid| {
                 let name = Signal::derive(move || vm.with(|v| v.as_ref().map(|v| v.name.clone()).unwrap_or_default()));
-                view! { <GraphPanel subject=Subject::Vm(uuid) title=name metrics=&VM_PANEL /> }
+                view! { <GraphPanel subject=Subject::Vm(uuid) title=name metrics=&Metric::VM /> }
             })}
         </Show>
     }
