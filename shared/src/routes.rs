@@ -44,6 +44,10 @@ pub const VM_SNAPSHOT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}";
 pub const VM_SNAPSHOT_REVERT: &str = "/api/v1/vms/{id}/snapshots/{snapshot}/revert";
 /// Save a VM's disk as a new template (a long action: 202 and a task): POST.
 pub const VM_SAVE_IMAGE: &str = "/api/v1/vms/{id}/save-image";
+/// A VM's graphical console: a WebSocket carrying RFB (VNC) in binary frames.
+pub const VM_CONSOLE_VNC: &str = "/api/v1/vms/{id}/console/vnc";
+/// A VM's serial console: a WebSocket carrying the console's bytes both ways.
+pub const VM_CONSOLE_SERIAL: &str = "/api/v1/vms/{id}/console/serial";
 /// A task's progress and outcome.
 pub const TASK: &str = "/api/v1/tasks/{task}";
 /// The template catalogue: GET for all, POST for admins.
