@@ -14,7 +14,7 @@ log() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 
 apt_packages() {
   local wanted=(pkg-config libvirt-dev libvirt-daemon-system libvirt-clients
-    chromium chromium-driver ca-certificates curl prometheus)
+    chromium chromium-driver ca-certificates curl prometheus python3-venv)
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -58,7 +58,17 @@ wasm_opt() {
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 }
 
+websockify_peer() {
+  # The console proxy benchmark's peer, never shipped: PyPI's websockify, in a venv of its
+  # own because Debian's Python is externally managed.
+  [ -x "$TOOLS_DIR/venv/bin/websockify" ] && return
+  log "pip: websockify (benchmark peer)"
+  python3 -m venv "$TOOLS_DIR/venv"
+  "$TOOLS_DIR/venv/bin/pip" install --quiet websockify
+}
+
 apt_packages
 rust_tools
 wasm_opt
+websockify_peer
 log "all tools present"

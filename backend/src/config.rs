@@ -82,6 +82,15 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
 
+    /// Seconds a console (VNC or serial) may sit with no traffic either way before it is
+    /// closed [default: 900].
+    #[arg(long, env = "EZILLA_CONSOLE_IDLE_SECS")]
+    pub console_idle_secs: Option<u64>,
+
+    /// Consoles (VNC and serial together) one user may have open at once [default: 4].
+    #[arg(long, env = "EZILLA_CONSOLES_PER_USER")]
+    pub consoles_per_user: Option<u32>,
+
     /// A command to run instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -146,6 +155,8 @@ pub struct Settings {
     pub quota_max_disk_gib: u64,
     pub metrics_interval_secs: u64,
     pub metrics_token: Option<String>,
+    pub console_idle_secs: u64,
+    pub consoles_per_user: u32,
 }
 
 impl Default for Settings {
@@ -170,6 +181,8 @@ impl Default for Settings {
             quota_max_disk_gib: 100,
             metrics_interval_secs: 5,
             metrics_token: None,
+            console_idle_secs: 900,
+            consoles_per_user: 4,
         }
     }
 }
@@ -222,6 +235,7 @@ impl Settings {
             (cli.quota_max_memory_mib, &mut self.quota_max_memory_mib),
             (cli.quota_max_disk_gib, &mut self.quota_max_disk_gib),
             (cli.metrics_interval_secs, &mut self.metrics_interval_secs),
+            (cli.console_idle_secs, &mut self.console_idle_secs),
         ];
         for (flag, setting) in overrides {
             if let Some(v) = flag {
@@ -233,6 +247,9 @@ impl Settings {
         }
         if let Some(v) = cli.quota_max_vcpus {
             self.quota_max_vcpus = v;
+        }
+        if let Some(v) = cli.consoles_per_user {
+            self.consoles_per_user = v;
         }
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;
@@ -250,6 +267,14 @@ impl Settings {
     /// How often hosts and VMs are sampled.
     pub fn metrics_interval(&self) -> Duration {
         Duration::from_secs(self.metrics_interval_secs.clamp(1, 60))
+    }
+
+    /// The consoles' idle timeout and per-user limit.
+    pub fn consoles(&self) -> crate::api::console::Consoles {
+        crate::api::console::Consoles::new(
+            Duration::from_secs(self.console_idle_secs.max(1)),
+            self.consoles_per_user as usize,
+        )
     }
 
     /// The SQLite database file.

@@ -47,6 +47,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("no hypervisor host answered")]
     HypervisorUnavailable,
+    #[error("at most {0} consoles open per user")]
+    ConsoleLimit(usize),
     #[error("hypervisor host {host} did not answer in time")]
     HypervisorTimeout { host: String },
     #[error(transparent)]
@@ -116,6 +118,7 @@ impl ApiError {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
             Self::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            Self::ConsoleLimit(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::ConsoleLimit),
             Self::QuotaExceeded(_) => (StatusCode::FORBIDDEN, ErrorCode::QuotaExceeded),
             Self::InvalidState(_) => (StatusCode::CONFLICT, ErrorCode::InvalidState),
             Self::NoCapacity(_) => (StatusCode::CONFLICT, ErrorCode::NoCapacity),
@@ -164,6 +167,9 @@ impl ApiError {
             Self::PreconditionRequired => "Say which version this changes (If-Match).".into(),
             Self::PayloadTooLarge(why) => format!("Too large: {why}."),
             Self::UnsupportedMediaType(why) => format!("Unsupported type: {why}."),
+            Self::ConsoleLimit(max) => {
+                format!("You have {max} consoles open, as many as allowed: close one first.")
+            }
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),
         }

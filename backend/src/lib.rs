@@ -37,6 +37,8 @@ pub struct AppState {
     pub wallpapers: Arc<wallpaper::Wallpapers>,
     /// Host and VM statistics (history, live rounds) and the Prometheus figures.
     pub monitor: Arc<metrics::Monitor>,
+    /// Open consoles per user, their limit and idle timeout.
+    pub consoles: Arc<api::console::Consoles>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
 }
@@ -76,6 +78,7 @@ impl AppState {
             vm_lists: Default::default(),
             screenshots: Default::default(),
             wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
+            consoles: Arc::new(settings.consoles()),
             static_dir: settings.static_dir.clone(),
         })
     }
@@ -97,7 +100,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    // No Nagle: a console's keystrokes and small screen updates go out at once.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The upload is not of a type accepted here (an image that is not PNG, JPEG, GIF, WebP).
     UnsupportedMediaType,
+    /// The user has as many consoles open as allowed: close one first.
+    ConsoleLimit,
     /// No hypervisor host answered.
     HypervisorUnavailable,
     /// A hypervisor host did not answer in time.

@@ -139,7 +139,13 @@ async fn cross_origin_websocket_upgrades_get_403() {
         }
         let own = server.url("");
         let status = call(&alice, &server, &route.method, &path, true, &own).await;
-        assert_eq!(status, 101, "{path} from its own origin upgrades");
+        // From its own origin the upgrade passes; the test driver's VMs have no consoles.
+        let expected = if route.path == shared::routes::EVENTS {
+            101
+        } else {
+            409
+        };
+        assert_eq!(status, expected, "{path} from its own origin");
     }
 }
 

@@ -113,7 +113,7 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
 }
 
 /// Whether the session that opened the socket is still valid (not logged out or expired).
-async fn session_alive(state: &AppState, me: &CurrentUser) -> bool {
+pub(super) async fn session_alive(state: &AppState, me: &CurrentUser) -> bool {
     let (token, expiry) = (me.token.clone(), state.auth.expiry);
     let found = state
         .auth

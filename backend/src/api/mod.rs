@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod cache;
+pub mod console;
 mod desktop;
 mod events;
 mod extract;
@@ -100,6 +101,7 @@ pub fn routes() -> Vec<Route> {
         hosts::routes(),
         templates::routes(),
         events::routes(),
+        console::routes(),
         metrics::routes(),
         admin::routes(),
     ]

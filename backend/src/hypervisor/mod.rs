@@ -3,6 +3,7 @@
 //! Reads are served from each host's view, which a per-host task keeps current.
 
 mod actions;
+mod console;
 mod create;
 mod detect;
 mod domains;
@@ -30,6 +31,7 @@ use tokio::{sync::watch, task::AbortHandle};
 
 use crate::config::HostSpec;
 pub use actions::ActionError;
+pub use console::{ConsoleError, SerialConsole};
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;

@@ -151,5 +151,6 @@ pub fn text(key: Key) -> &'static str {
         ErrInternal => "Something failed inside the server.",
         ErrPayloadTooLarge => "That file is too large.",
         ErrUnsupportedMediaType => "That kind of file is not accepted.",
+        ErrConsoleLimit => "You have as many consoles open as allowed: close one first.",
     }
 }

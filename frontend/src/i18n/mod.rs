@@ -157,6 +157,7 @@ pub enum Key {
     ErrInternal,
     ErrPayloadTooLarge,
     ErrUnsupportedMediaType,
+    ErrConsoleLimit,
 }
 
 /// The text of `key` in `lang`.
@@ -255,6 +256,7 @@ fn error_key(code: ErrorCode) -> Key {
         ErrorCode::Internal => Key::ErrInternal,
         ErrorCode::PayloadTooLarge => Key::ErrPayloadTooLarge,
         ErrorCode::UnsupportedMediaType => Key::ErrUnsupportedMediaType,
+        ErrorCode::ConsoleLimit => Key::ErrConsoleLimit,
     }
 }
 

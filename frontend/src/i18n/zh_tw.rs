@@ -149,5 +149,6 @@ pub fn text(key: Key) -> &'static str {
         ErrInternal => "伺服器內部發生錯誤。",
         ErrPayloadTooLarge => "檔案太大。",
         ErrUnsupportedMediaType => "不接受這種類型的檔案。",
+        ErrConsoleLimit => "已開啟的主控台數量已達上限，請先關閉一個。",
     }
 }

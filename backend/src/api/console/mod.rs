@@ -1,0 +1,144 @@
+//! A VM's consoles as WebSockets: `GET .../console/vnc` proxies RFB to the VM's VNC server on
+//! its host's loopback; `GET .../console/serial` carries libvirt's console stream. Session,
+//! ownership and Origin are checked before the upgrade (another user's VM is 404), and so is
+//! the per-user limit (429 `console_limit`). The socket closes with a reason when the VM
+//! stops or is deleted, the session ends, the console closes, or it sits idle.
+
+mod bridge;
+mod limit;
+
+use std::time::Duration;
+
+use axum::{
+    Extension,
+    extract::{State, ws::WebSocketUpgrade},
+    http::Method,
+    response::Response,
+    routing::get,
+};
+use shared::{VmState, routes};
+use tokio::net::TcpStream;
+
+use super::{Access, Route, events::session_alive, vms::VisibleVm};
+use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::ConsoleError};
+pub use bridge::{Ended, FRAME, bridge};
+pub use limit::{Consoles, Slot};
+
+/// The subprotocol websockify speaks and noVNC asks for: binary frames.
+const BINARY: &str = "binary";
+/// How often the session behind an open console is checked.
+const SESSION_CHECK: Duration = Duration::from_secs(5);
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, routes::VM_CONSOLE_VNC, Access::User, get(vnc)).websocket(),
+        Route::new(
+            Method::GET,
+            routes::VM_CONSOLE_SERIAL,
+            Access::User,
+            get(serial),
+        )
+        .websocket(),
+    ]
+}
+
+async fn vnc(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+    VisibleVm(vm): VisibleVm,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let slot = take_slot(&state, &me)?;
+    let port = state.pool.vnc_port(&vm.uuid).await?;
+    let tcp = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("VNC of {}: {e}", vm.uuid)))?;
+    let _ = tcp.set_nodelay(true);
+    Ok(ws.protocols([BINARY]).on_upgrade(move |socket| async move {
+        let _open = (slot, state.monitor.console_opened());
+        let stop = vm_or_session_gone(&state, &me, &vm.uuid);
+        bridge(socket, tcp, state.consoles.idle, stop).await;
+    }))
+}
+
+async fn serial(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+    VisibleVm(vm): VisibleVm,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let slot = take_slot(&state, &me)?;
+    let console = state.pool.open_serial(&vm.uuid).await?;
+    Ok(ws.protocols([BINARY]).on_upgrade(move |socket| async move {
+        let _open = (slot, state.monitor.console_opened());
+        let (ours, theirs) = tokio::io::duplex(FRAME);
+        tokio::spawn(serial_pump(console, theirs));
+        let stop = vm_or_session_gone(&state, &me, &vm.uuid);
+        bridge(socket, ours, state.consoles.idle, stop).await;
+    }))
+}
+
+fn take_slot(state: &AppState, me: &CurrentUser) -> Result<Slot, ApiError> {
+    state
+        .consoles
+        .take(&me.user.username)
+        .ok_or(ApiError::ConsoleLimit(state.consoles.per_user))
+}
+
+/// Moves the serial console's chunks to and from one end of a bounded in-memory pipe until
+/// either side ends.
+async fn serial_pump(mut console: crate::hypervisor::SerialConsole, pipe: tokio::io::DuplexStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut from_browser, mut to_browser) = tokio::io::split(pipe);
+    let output = async {
+        while let Some(chunk) = console.output.recv().await {
+            if to_browser.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+    };
+    let input = async {
+        let mut buf = vec![0u8; 4096];
+        while let Ok(n @ 1..) = from_browser.read(&mut buf).await {
+            if console.input.send(buf[..n].to_vec()).await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        () = output => {},
+        () = input => {},
+    }
+}
+
+/// Completes, with the reason, when the VM stops or is deleted or the session ends.
+async fn vm_or_session_gone(state: &AppState, me: &CurrentUser, uuid: &str) -> Ended {
+    let mut changes = state.pool.subscribe();
+    let mut session_check = tokio::time::interval(SESSION_CHECK);
+    loop {
+        match state.pool.find_vm(uuid) {
+            None => return Ended::VmDeleted,
+            Some((_, vm)) if matches!(vm.state, VmState::Shutoff | VmState::Crashed) => {
+                return Ended::VmStopped;
+            }
+            Some(_) => {}
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return Ended::VmDeleted },
+            _ = session_check.tick() => if !session_alive(state, me).await {
+                return Ended::SessionEnded;
+            },
+        }
+    }
+}
+
+impl From<ConsoleError> for ApiError {
+    fn from(err: ConsoleError) -> Self {
+        match err {
+            ConsoleError::Action(e) => e.into(),
+            ConsoleError::RemoteHost | ConsoleError::NoDisplay | ConsoleError::NoSerial => {
+                Self::InvalidState(err.to_string())
+            }
+        }
+    }
+}

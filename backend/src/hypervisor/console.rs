@@ -1,0 +1,217 @@
+//! A running VM's consoles as byte streams: where its VNC server listens (read from the live
+//! domain XML) and its serial console (libvirt's console stream, `virDomainOpenConsole`),
+//! pumped on a blocking thread through bounded channels.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use virt::{
+    connect::Connect,
+    domain::{Domain, DomainState},
+    enumutil::Enum,
+    stream::Stream,
+    sys::VIR_STREAM_NONBLOCK,
+};
+
+use super::{ActionError, Pool};
+
+/// Chunks of console output or input in flight between libvirt and the WebSocket, at most.
+const CHANNEL_CHUNKS: usize = 16;
+const CHUNK: usize = 16 * 1024;
+/// How long the pump sleeps when neither side has anything, at most.
+const MAX_IDLE_POLL: Duration = Duration::from_millis(20);
+
+/// `virDomainOpenConsole`'s VIR_DOMAIN_CONSOLE_FORCE: a new console takes over from an open one.
+const CONSOLE_FORCE: u32 = 1;
+
+/// Why a console cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// The VM's host is not this machine; its VNC listens on that host's loopback only.
+    #[error("consoles of VMs on remote hosts are not supported")]
+    RemoteHost,
+    /// The running domain has no VNC server (or no port yet).
+    #[error("the VM has no VNC display")]
+    NoDisplay,
+    /// libvirt would not open the domain's console (it has none, or the driver cannot).
+    #[error("the VM's serial console cannot be opened")]
+    NoSerial,
+}
+
+/// A serial console: guest output arrives on `output` (closed when the console ends), input
+/// goes to `input`. Dropping both ends the console.
+pub struct SerialConsole {
+    pub output: mpsc::Receiver<Vec<u8>>,
+    pub input: mpsc::Sender<Vec<u8>>,
+}
+
+impl Pool {
+    /// The loopback port of the running VM's VNC server.
+    pub async fn vnc_port(&self, uuid: &str) -> Result<u16, ConsoleError> {
+        let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
+        if !is_local(&host.uri) {
+            return Err(ConsoleError::RemoteHost);
+        }
+        let id = uuid.to_owned();
+        let xml = host
+            .call(move |_, conn| {
+                let dom = conn.lookup_domain_by_uuid_string(&id)?;
+                is_running(&dom)?.then(|| dom.xml_desc(0)).transpose()
+            })
+            .await
+            .map_err(ActionError::Host)?
+            .ok_or(ActionError::InvalidState)?;
+        vnc_port_of(&xml).ok_or(ConsoleError::NoDisplay)
+    }
+
+    /// Opens the running VM's serial console on a connection of its own, taking it over from
+    /// any other client that has it open.
+    pub async fn open_serial(&self, uuid: &str) -> Result<SerialConsole, ConsoleError> {
+        let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
+        let (uri, id) = (host.uri.clone(), uuid.to_owned());
+        let (opened_tx, opened_rx) = tokio::sync::oneshot::channel();
+        let (output_tx, output) = mpsc::channel(CHANNEL_CHUNKS);
+        let (input, input_rx) = mpsc::channel(CHANNEL_CHUNKS);
+        std::thread::Builder::new()
+            .name("serial-console".into())
+            .spawn(move || {
+                let opened = open_console(&uri, &id);
+                let ok = opened.as_ref().ok().map(|(_, s)| s.clone());
+                let _ = opened_tx.send(opened.map(drop));
+                if let Some(stream) = ok {
+                    pump(stream, output_tx, input_rx);
+                }
+            })
+            .map_err(|e| ActionError::Host(super::HostError::Panicked(e.to_string())))?;
+        match tokio::time::timeout(self.timeout, opened_rx).await {
+            Ok(Ok(Ok(()))) => Ok(SerialConsole { output, input }),
+            Ok(Ok(Err(err))) => Err(err),
+            Ok(Err(_)) | Err(_) => {
+                Err(ActionError::Host(super::HostError::Timeout(self.timeout)).into())
+            }
+        }
+    }
+}
+
+/// A fresh connection and a non-blocking stream on the domain's console.
+fn open_console(uri: &str, uuid: &str) -> Result<(Connect, Stream), ConsoleError> {
+    let host_error = |e: virt::error::Error| ActionError::Host(e.into());
+    let conn = Connect::open(Some(uri)).map_err(host_error)?;
+    let dom = conn
+        .lookup_domain_by_uuid_string(uuid)
+        .map_err(|_| ActionError::NotFound)?;
+    if !is_running(&dom).map_err(host_error)? {
+        return Err(ActionError::InvalidState.into());
+    }
+    let stream = Stream::new(&conn, VIR_STREAM_NONBLOCK).map_err(host_error)?;
+    dom.open_console(None, &stream, CONSOLE_FORCE)
+        .map_err(|err| {
+            tracing::warn!(%uuid, error = %err, "cannot open the serial console");
+            ConsoleError::NoSerial
+        })?;
+    Ok((conn, stream))
+}
+
+/// Moves bytes between the stream and the channels until the console ends (end of stream, an
+/// error, or the other side dropping its channels). Reads from the guest only while the
+/// output channel has room, so a slow browser slows the console, never the server's memory.
+fn pump(stream: Stream, output: mpsc::Sender<Vec<u8>>, mut input: mpsc::Receiver<Vec<u8>>) {
+    let mut buf = vec![0u8; CHUNK];
+    let mut pending: Option<Vec<u8>> = None;
+    let mut poll = Duration::from_millis(1);
+    loop {
+        let mut busy = false;
+        if pending.is_none() {
+            match input.try_recv() {
+                Ok(bytes) => pending = Some(bytes),
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+                Err(mpsc::error::TryRecvError::Empty) => {}
+            }
+        }
+        if let Some(bytes) = pending.take() {
+            match stream.send(&bytes) {
+                Ok(-2) => pending = Some(bytes),
+                Ok(n) if (n as usize) < bytes.len() => {
+                    pending = Some(bytes[n as usize..].to_vec());
+                    busy = true;
+                }
+                Ok(_) => busy = true,
+                Err(_) => break,
+            }
+        }
+        match output.try_reserve() {
+            Ok(permit) => match stream.recv(&mut buf) {
+                Ok(-2) => {}
+                Ok(n) if n > 0 => {
+                    permit.send(buf[..n as usize].to_vec());
+                    busy = true;
+                }
+                Ok(_) | Err(_) => break,
+            },
+            Err(mpsc::error::TrySendError::Closed(_)) => break,
+            Err(mpsc::error::TrySendError::Full(_)) => {}
+        }
+        poll = if busy {
+            Duration::from_millis(1)
+        } else {
+            (poll * 2).min(MAX_IDLE_POLL)
+        };
+        if !busy {
+            std::thread::sleep(poll);
+        }
+    }
+    let _ = stream.abort();
+}
+
+fn is_running(dom: &Domain) -> Result<bool, virt::error::Error> {
+    Ok(matches!(
+        dom.state()?.0,
+        Enum::Known(DomainState::Running | DomainState::Paused)
+    ))
+}
+
+/// Whether the URI names this machine (no host part): only then is the VM's loopback ours.
+fn is_local(uri: &str) -> bool {
+    uri.split_once("://")
+        .is_some_and(|(_, rest)| rest.starts_with('/'))
+}
+
+/// The port of the domain's VNC server, from its live XML.
+fn vnc_port_of(domain_xml: &str) -> Option<u16> {
+    let doc = roxmltree::Document::parse(domain_xml).ok()?;
+    let graphics = doc
+        .descendants()
+        .find(|n| n.has_tag_name("graphics") && n.attribute("type") == Some("vnc"))?;
+    graphics
+        .attribute("port")?
+        .parse()
+        .ok()
+        .filter(|&port: &u16| port > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vnc_port_comes_from_the_live_xml() {
+        let xml = "<domain><devices><graphics type='spice' port='5900'/>\
+                   <graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'/></devices></domain>";
+        assert_eq!(vnc_port_of(xml), Some(5901));
+        assert_eq!(
+            vnc_port_of("<domain><devices><graphics type='vnc' port='-1'/></devices></domain>"),
+            None
+        );
+        assert_eq!(vnc_port_of("<domain/>"), None);
+    }
+
+    #[test]
+    fn only_uris_without_a_host_are_local() {
+        assert!(is_local("qemu:///system"));
+        assert!(is_local("test:///default"));
+        assert!(!is_local("qemu+ssh://root@one2/system"));
+        assert!(!is_local("qemu+tcp://one2/system"));
+    }
+}

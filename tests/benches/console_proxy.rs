@@ -1,0 +1,254 @@
+//! Benchmark: the console proxy's core (`ezilla::api::console::bridge`, the WebSocket-to-TCP
+//! bridge both console routes use) against raw loopback TCP and against websockify, in the
+//! same run, over a local TCP server standing in for VNC. Throughput: the server sends
+//! `BULK` bytes, the client reads them all. Latency: `PINGS` round trips of a 64-byte message
+//! through an echo server; "added" is the proxy's percentile less raw TCP's. All traffic is on
+//! 127.0.0.1; fixed byte counts and iterations, so it stops by itself (about half a minute).
+//!
+//! Run: `cargo bench -p ezilla-tests --bench console_proxy` (websockify from
+//! `scripts/install.sh`, in /opt/ezilla-tools/venv; `EZILLA_WEBSOCKIFY` names another).
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Router,
+    extract::{Path, WebSocketUpgrade},
+    response::Response,
+    routing::get,
+    serve::ListenerExt,
+};
+use ezilla::api::console::{Ended, bridge};
+use futures_util::{SinkExt, StreamExt};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+const BULK: usize = 512 << 20;
+const PINGS: usize = 5_000;
+const PING: [u8; 64] = [7; 64];
+/// The targets.
+const MIN_SHARE_OF_TCP: f64 = 0.90;
+const MIN_MULTIPLE_OF_WEBSOCKIFY: f64 = 3.0;
+const MAX_ADDED_P99: Duration = Duration::from_millis(1);
+
+#[tokio::main]
+async fn main() {
+    let source = serve_tcp(|mut conn| async move {
+        let chunk = vec![0x5a; 64 * 1024];
+        let mut left = BULK;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if conn.write_all(&chunk[..n]).await.is_err() {
+                return;
+            }
+            left -= n;
+        }
+    })
+    .await;
+    let echo = serve_tcp(|conn| async move {
+        let _ = conn.set_nodelay(true);
+        let (mut r, mut w) = conn.into_split();
+        let _ = tokio::io::copy(&mut r, &mut w).await;
+    })
+    .await;
+    let ours = serve_proxy().await;
+    let (_websockify, wsfy_source) = websockify(source);
+    let (_websockify2, wsfy_echo) = websockify(echo);
+
+    let raw_mbs = tcp_throughput(source).await;
+    let ours_mbs = ws_throughput(&format!("ws://{ours}/{source}")).await;
+    let wsfy_mbs = ws_throughput(&format!("ws://{wsfy_source}/")).await;
+    let raw_rtt = tcp_round_trips(echo).await;
+    let ours_rtt = ws_round_trips(&format!("ws://{ours}/{echo}")).await;
+    let wsfy_rtt = ws_round_trips(&format!("ws://{wsfy_echo}/")).await;
+
+    println!("throughput, {} MiB server-to-browser:", BULK >> 20);
+    println!("  raw TCP      {raw_mbs:8.0} MB/s");
+    println!("  ezilla       {ours_mbs:8.0} MB/s");
+    println!("  websockify   {wsfy_mbs:8.0} MB/s");
+    let share = ours_mbs / raw_mbs;
+    let multiple = ours_mbs / wsfy_mbs;
+    println!(
+        "  ezilla: {:.0} % of raw TCP, {multiple:.1}x websockify",
+        share * 100.0
+    );
+    println!("round trip of 64 bytes, {PINGS} times (p50 / p99):");
+    for (name, rtt) in [
+        ("raw TCP", &raw_rtt),
+        ("ezilla", &ours_rtt),
+        ("websockify", &wsfy_rtt),
+    ] {
+        println!("  {name:12} {:?} / {:?}", pct(rtt, 50), pct(rtt, 99));
+    }
+    let added = |rtt: &[Duration], p| pct(rtt, p).saturating_sub(pct(&raw_rtt, p));
+    println!(
+        "  added by ezilla: p50 {:?}, p99 {:?}; by websockify: p50 {:?}, p99 {:?}",
+        added(&ours_rtt, 50),
+        added(&ours_rtt, 99),
+        added(&wsfy_rtt, 50),
+        added(&wsfy_rtt, 99)
+    );
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!(
+        "targets: >= {:.0} % of TCP {}; >= {MIN_MULTIPLE_OF_WEBSOCKIFY}x websockify {}; p99 added <= {MAX_ADDED_P99:?} {}",
+        MIN_SHARE_OF_TCP * 100.0,
+        verdict(share >= MIN_SHARE_OF_TCP),
+        verdict(multiple >= MIN_MULTIPLE_OF_WEBSOCKIFY),
+        verdict(added(&ours_rtt, 99) <= MAX_ADDED_P99),
+    );
+}
+
+/// A TCP server on a loopback port that hands each connection to `serve`.
+async fn serve_tcp<F, Fut>(serve: F) -> u16
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            tokio::spawn(serve(conn));
+        }
+    });
+    port
+}
+
+/// The product's bridge behind a bare WebSocket route: `/PORT` bridges to 127.0.0.1:PORT, as
+/// the VNC route does once it has found the VM's port.
+async fn serve_proxy() -> std::net::SocketAddr {
+    async fn upgrade(Path(port): Path<u16>, ws: WebSocketUpgrade) -> Response {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        tcp.set_nodelay(true).unwrap();
+        ws.protocols(["binary"])
+            .on_upgrade(move |socket| async move {
+                bridge(
+                    socket,
+                    tcp,
+                    Duration::from_secs(60),
+                    std::future::pending::<Ended>(),
+                )
+                .await;
+            })
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().route("/{port}", get(upgrade));
+    // As `ezilla::serve` does.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// websockify from the loopback port it listens on to `target`; killed when dropped.
+fn websockify(target: u16) -> (Killed, std::net::SocketAddr) {
+    let program = std::env::var("EZILLA_WEBSOCKIFY")
+        .unwrap_or_else(|_| "/opt/ezilla-tools/venv/bin/websockify".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&program)
+        .args([format!("127.0.0.1:{port}"), format!("127.0.0.1:{target}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program}: {e} (run scripts/install.sh)"));
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "websockify did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Killed(child), addr)
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn ws_connect(
+    url: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>> {
+    let mut request = url.into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("sec-websocket-protocol", "binary".parse().unwrap());
+    let (socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
+        .await
+        .unwrap();
+    socket
+}
+
+/// MB/s (10^6 bytes) reading `BULK` bytes straight from the source.
+async fn tcp_throughput(port: u16) -> f64 {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let (start, mut got) = (Instant::now(), 0);
+    while got < BULK {
+        got += conn.read(&mut buf).await.unwrap();
+    }
+    got as f64 / start.elapsed().as_secs_f64() / 1e6
+}
+
+/// MB/s reading `BULK` bytes of binary frames through a WebSocket proxy.
+async fn ws_throughput(url: &str) -> f64 {
+    let mut socket = ws_connect(url).await;
+    let (start, mut got) = (Instant::now(), 0);
+    while got < BULK {
+        if let Message::Binary(bytes) = socket.next().await.expect("frames").unwrap() {
+            got += bytes.len();
+        }
+    }
+    got as f64 / start.elapsed().as_secs_f64() / 1e6
+}
+
+async fn tcp_round_trips(port: u16) -> Vec<Duration> {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    conn.set_nodelay(true).unwrap();
+    let mut buf = [0u8; PING.len()];
+    let mut times = Vec::with_capacity(PINGS);
+    for _ in 0..PINGS {
+        let start = Instant::now();
+        conn.write_all(&PING).await.unwrap();
+        conn.read_exact(&mut buf).await.unwrap();
+        times.push(start.elapsed());
+    }
+    times
+}
+
+async fn ws_round_trips(url: &str) -> Vec<Duration> {
+    let mut socket = ws_connect(url).await;
+    let mut times = Vec::with_capacity(PINGS);
+    for _ in 0..PINGS {
+        let start = Instant::now();
+        socket.send(Message::binary(&PING[..])).await.unwrap();
+        let mut got = 0;
+        while got < PING.len() {
+            if let Message::Binary(bytes) = socket.next().await.expect("echo").unwrap() {
+                got += bytes.len();
+            }
+        }
+        times.push(start.elapsed());
+    }
+    times
+}
+
+/// The `p`th percentile.
+fn pct(times: &[Duration], p: usize) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}

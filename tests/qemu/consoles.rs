@@ -1,0 +1,189 @@
+//! The consoles of a real QEMU guest over WebSockets: VNC speaks RFB far enough to learn the
+//! screen's size, the serial console shows the shell and runs a command; another user's
+//! console is 404, a cross-origin upgrade 403, one over the per-user limit 429; powering the
+//! VM off closes the open consoles with the reason.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use reqwest::Method;
+use serde_json::json;
+use shared::{Role, routes};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{Error, Message, client::IntoClientRequest, http::StatusCode},
+};
+
+use super::lifecycle::boot_demo;
+use crate::support::server::TestServer;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens `route` of `uuid` as the holder of session `token`, from `origin`.
+async fn open(
+    server: &TestServer,
+    route: &str,
+    uuid: &str,
+    token: &str,
+    origin: &str,
+) -> Result<Socket, Error> {
+    let url = format!("ws://{}{}", server.addr, routes::fill(route, &[uuid]));
+    let mut request = url.into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("origin", origin.parse().unwrap());
+    headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
+    headers.insert("sec-websocket-protocol", "binary".parse().unwrap());
+    let (socket, response) = tokio_tungstenite::connect_async(request).await?;
+    let protocol = response.headers().get("sec-websocket-protocol");
+    assert_eq!(protocol.unwrap(), "binary", "websockify's subprotocol");
+    Ok(socket)
+}
+
+/// The status and JSON body of a refused upgrade.
+fn refused_with(result: Result<Socket, Error>) -> (StatusCode, serde_json::Value) {
+    match result {
+        Err(Error::Http(response)) => {
+            let body = response.body().as_deref().unwrap_or_default();
+            (
+                response.status(),
+                serde_json::from_slice(body).unwrap_or_default(),
+            )
+        }
+        Err(other) => panic!("refused without an HTTP answer: {other}"),
+        Ok(_) => panic!("opened"),
+    }
+}
+
+/// Reads binary frames into `buf` until it holds `n` bytes; returns those bytes.
+async fn read_exact(socket: &mut Socket, buf: &mut Vec<u8>, n: usize) -> Vec<u8> {
+    while buf.len() < n {
+        let frame = tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("the VNC server answers")
+            .expect("socket open")
+            .expect("frame");
+        match frame {
+            Message::Binary(bytes) => buf.extend_from_slice(&bytes),
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+    buf.drain(..n).collect()
+}
+
+/// RFB 3.8 with security None up to ServerInit: the screen's width and height.
+async fn vnc_screen_size(socket: &mut Socket) -> (u16, u16) {
+    let mut buf = Vec::new();
+    assert_eq!(read_exact(socket, &mut buf, 12).await, b"RFB 003.008\n");
+    socket
+        .send(Message::binary(&b"RFB 003.008\n"[..]))
+        .await
+        .unwrap();
+    let count = read_exact(socket, &mut buf, 1).await[0] as usize;
+    let types = read_exact(socket, &mut buf, count).await;
+    assert!(types.contains(&1), "security None offered: {types:?}");
+    socket.send(Message::binary(vec![1u8])).await.unwrap();
+    assert_eq!(
+        read_exact(socket, &mut buf, 4).await,
+        [0, 0, 0, 0],
+        "security OK"
+    );
+    socket.send(Message::binary(vec![1u8])).await.unwrap(); // ClientInit, shared
+    let init = read_exact(socket, &mut buf, 24).await;
+    let name_len = u32::from_be_bytes(init[20..24].try_into().unwrap()) as usize;
+    read_exact(socket, &mut buf, name_len).await;
+    (
+        u16::from_be_bytes([init[0], init[1]]),
+        u16::from_be_bytes([init[2], init[3]]),
+    )
+}
+
+/// Reads from the serial console until its text contains `wanted`.
+async fn serial_until(socket: &mut Socket, wanted: &str) -> String {
+    let mut text = String::new();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while !text.contains(wanted) {
+            match socket.next().await {
+                Some(Ok(Message::Binary(bytes))) => text.push_str(&String::from_utf8_lossy(&bytes)),
+                other => panic!("serial console ended: {other:?} after {text:?}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {wanted:?} on the serial console: {text:?}"));
+    text
+}
+
+/// The close frame's reason, once the server closes the socket.
+async fn close_reason(socket: &mut Socket) -> String {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
+                Some(Ok(_)) => {}
+                other => panic!("closed without a reason: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the console closes")
+}
+
+#[tokio::test]
+async fn vnc_and_serial_consoles_of_a_running_guest() {
+    let demo = boot_demo("consoles", |s| s.consoles_per_user = 2).await;
+    let server = &demo.server;
+    let uuid = demo.vm["uuid"].as_str().unwrap();
+    let (_, token) = server.login_with_token("alice").await;
+    let own = server.url("");
+
+    let mut vnc = open(server, routes::VM_CONSOLE_VNC, uuid, &token, &own)
+        .await
+        .unwrap();
+    let (width, height) = vnc_screen_size(&mut vnc).await;
+    assert!(width >= 640 && height >= 400, "{width}x{height}");
+
+    let mut serial = open(server, routes::VM_CONSOLE_SERIAL, uuid, &token, &own)
+        .await
+        .unwrap();
+    serial.send(Message::binary(&b"\n"[..])).await.unwrap();
+    serial_until(&mut serial, "root@ezilla-demo").await;
+    // The answer, not the echo of the command line: only the shell computes 42.
+    serial
+        .send(Message::binary(&b"echo hello-serial-$((40+2))\n"[..]))
+        .await
+        .unwrap();
+    serial_until(&mut serial, "hello-serial-42").await;
+
+    // Two open: a third is refused before upgrading, with the code the desktop translates.
+    let third = open(server, routes::VM_CONSOLE_VNC, uuid, &token, &own).await;
+    let (status, body) = refused_with(third);
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "console_limit", "{body}");
+
+    server.add_user("bob", Role::User);
+    let (_, bob) = server.login_with_token("bob").await;
+    for route in [routes::VM_CONSOLE_VNC, routes::VM_CONSOLE_SERIAL] {
+        let theirs = open(server, route, uuid, &bob, &own).await;
+        assert_eq!(
+            refused_with(theirs).0,
+            StatusCode::NOT_FOUND,
+            "bob on {route}"
+        );
+        let cross = open(server, route, uuid, &token, "http://evil.test").await;
+        assert_eq!(
+            refused_with(cross).0,
+            StatusCode::FORBIDDEN,
+            "{route} cross-origin"
+        );
+    }
+
+    let path = routes::fill(routes::VM_ACTION, &[uuid]);
+    let (status, body) = demo
+        .alice
+        .send(Method::POST, &path, Some(json!({"action": "poweroff"})))
+        .await;
+    assert!(status < 300, "{status} {body}");
+    assert_eq!(close_reason(&mut vnc).await, "the VM stopped");
+    assert_eq!(close_reason(&mut serial).await, "the VM stopped");
+}
