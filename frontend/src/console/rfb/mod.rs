@@ -27,6 +27,13 @@
 //! [`Limits`], lengths in the stream are never trusted for allocation (data is only kept once
 //! it has arrived), and zlib output is capped at what the rectangle can need.
 
+//! # Tests
+//!
+//! Each decoder's file tests it on hand-made vectors, every one also fed a byte at a time;
+//! `fuzz` runs bounded proptest fuzzing; `replay` decodes sessions recorded from a real QEMU
+//! booting the demo guest (`tests/fixtures/rfb/`, one per encoding, made by `record.py`
+//! there) and checks that all encodings draw the same screen.
+
 mod client;
 mod copyrect;
 mod cursor;
@@ -43,6 +50,8 @@ mod zrle;
 
 #[cfg(test)]
 mod fuzz;
+#[cfg(test)]
+mod replay;
 #[cfg(test)]
 mod testing;
 
