@@ -30,6 +30,9 @@ pub struct WindowPlace {
     pub maximized: bool,
     #[serde(default)]
     pub minimized: bool,
+    /// The VM a console window is of (UUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vm: Option<String>,
 }
 
 /// What a desktop widget shows.

@@ -1,6 +1,7 @@
 //! The only code that talks to the network. Every call returns `Result<T, api::Error>`.
 
 mod admin;
+mod console;
 mod events;
 mod metrics;
 mod wallpaper;
@@ -14,6 +15,7 @@ use shared::{
 };
 
 pub use admin::*;
+pub use console::{ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
 pub use metrics::{Subject, history};
 pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};

@@ -1,5 +1,6 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
+mod serial_console;
 mod settings;
 mod users;
 mod visualizer;
@@ -18,10 +19,12 @@ pub enum AppKind {
     Visualizer,
     Settings,
     UserAdmin,
+    /// A VM's serial console (opened for a VM, not from the launcher).
+    SerialConsole,
 }
 
 impl AppKind {
-    /// All apps, in launcher order.
+    /// The apps of the launcher and the desktop icons, in launcher order.
     pub const ALL: [AppKind; 5] = [
         AppKind::VmManager,
         AppKind::VmCreator,
@@ -49,12 +52,16 @@ impl AppKind {
             Self::Visualizer => "cloud-visualizer",
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
+            Self::SerialConsole => "serial-console",
         }
     }
 
     /// The app with this slug.
     pub fn from_slug(slug: &str) -> Option<AppKind> {
-        Self::ALL.into_iter().find(|app| app.slug() == slug)
+        Self::ALL
+            .into_iter()
+            .chain([Self::SerialConsole])
+            .find(|app| app.slug() == slug)
     }
 
     /// The app's name, as a translation key.
@@ -65,6 +72,7 @@ impl AppKind {
             Self::Visualizer => Key::CloudVisualizer,
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
+            Self::SerialConsole => Key::SerialConsole,
         }
     }
 
@@ -76,17 +84,21 @@ impl AppKind {
             Self::Visualizer => "/icons/cloud-visualizer.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
+            Self::SerialConsole => "/icons/vm-manager.svg",
         }
     }
 
-    /// The app's content, placed inside a window.
-    pub fn view(self) -> AnyView {
+    /// The app's content, placed inside a window (about `vm`, for a console).
+    pub fn view(self, vm: Option<String>) -> AnyView {
         match self {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
             Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
             Self::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
+            Self::SerialConsole => {
+                view! { <serial_console::SerialConsole uuid=vm.unwrap_or_default() /> }.into_any()
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ use web_sys::PointerEvent;
 
 use crate::{
     i18n::{Key, use_i18n},
-    state::windows::{MIN_H, MIN_W, Rect, Window, use_windows},
+    state::{
+        live::use_live,
+        windows::{MIN_H, MIN_W, Rect, Window, use_windows},
+    },
 };
 
 /// Which sides a drag moves: all four (the title bar) or the edges being resized.
@@ -150,7 +153,16 @@ pub fn WindowFrame(
 ) -> impl IntoView {
     let windows = use_windows();
     let i18n = use_i18n();
+    let live = use_live();
     let drag = RwSignal::new(None::<Drag>);
+    // The app's name, and the VM's for a window about one.
+    let title = Signal::derive(move || {
+        let app = i18n.t(window.app.title());
+        match window.vm.get_value().and_then(|uuid| live.vm(&uuid)) {
+            Some(vm) => format!("{app} · {}", vm.name),
+            None => app.to_owned(),
+        }
+    });
 
     let start = move |edges: Edges, ev: PointerEvent| {
         if ev.button() != 0 || window.maximized.get_untracked() {
@@ -190,7 +202,7 @@ pub fn WindowFrame(
             data-window-id=window.id
             tabindex="-1"
             role="dialog"
-            aria-label=move || i18n.t(window.app.title())
+            aria-label=title
             style:left=move || px(|r| r.x, "0")
             style:top=move || px(|r| r.y, "0")
             style:width=move || px(|r| r.w, "100%")
@@ -207,7 +219,7 @@ pub fn WindowFrame(
                 on:pointercancel=stop
                 on:dblclick=move |_| windows.toggle_maximize(window.id)
             >
-                <span class="title">{move || i18n.t(window.app.title())}</span>
+                <span class="title">{title}</span>
                 <span class="window-buttons" on:pointerdown=|ev| ev.stop_propagation() on:dblclick=|ev| ev.stop_propagation()>
                     <button class="minimize" aria-label=move || i18n.t(Key::Minimize)
                         on:click=move |_| windows.minimize(window.id)>"–"</button>
@@ -217,7 +229,7 @@ pub fn WindowFrame(
                         on:click=move |_| windows.close(window.id)>"×"</button>
                 </span>
             </header>
-            <div class="window-body">{window.app.view()}</div>
+            <div class="window-body">{window.app.view(window.vm.get_value())}</div>
             {HANDLES.map(|(side, edges)| view! {
                 <div
                     class=format!("resize {side}")

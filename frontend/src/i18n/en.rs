@@ -127,6 +127,11 @@ pub fn text(key: Key) -> &'static str {
         FreeVcpus => "free vCPUs",
         FreeMemory => "free memory",
         VmsOnHost => "VMs",
+        SerialConsole => "Serial console",
+        ConsoleConnected => "Connected: keys typed here go to the VM.",
+        ConsoleClosed => "Disconnected",
+        Reconnect => "Reconnect",
+        Console => "Console",
         ErrUnreachable => {
             "Cannot reach the Ezilla server. Check that it is running, then try again."
         }

@@ -93,7 +93,8 @@ pub fn sync_desktop(windows: Windows) {
                         w: place.width as i32,
                         h: place.height as i32,
                     };
-                    windows.open_at(app, rect, place.minimized, place.maximized);
+                    let vm = place.vm.clone();
+                    windows.open_at(app, vm, rect, place.minimized, place.maximized);
                 }
             }
             show(personal, &desktop);
@@ -171,6 +172,7 @@ fn window_places(windows: Windows) -> Vec<WindowPlace> {
                     height: r.h.max(0) as u32,
                     maximized: w.maximized.get(),
                     minimized: w.minimized.get(),
+                    vm: w.vm.get_value(),
                 }
             })
             .collect()

@@ -30,6 +30,8 @@ pub struct Window {
     pub z: RwSignal<u32>,
     pub minimized: RwSignal<bool>,
     pub maximized: RwSignal<bool>,
+    /// The VM the window is of (a console's), by UUID.
+    pub vm: StoredValue<Option<String>>,
 }
 
 /// The open windows.
@@ -46,6 +48,15 @@ pub struct Windows {
 impl Windows {
     /// Opens a new window of `app`, in front, cascaded from the last one.
     pub fn open(self, app: AppKind) {
+        self.open_cascaded(app, None);
+    }
+
+    /// Opens a new window of `app` about the VM `uuid` (a console), in front.
+    pub fn open_for_vm(self, app: AppKind, uuid: String) {
+        self.open_cascaded(app, Some(uuid));
+    }
+
+    fn open_cascaded(self, app: AppKind, vm: Option<String>) {
         let offset = 32 * (self.list.with_untracked(Vec::len) as i32 % 8);
         let rect = Rect {
             x: 120 + offset,
@@ -53,11 +64,19 @@ impl Windows {
             w: 760,
             h: 480,
         };
-        self.open_at(app, rect, false, false);
+        self.open_at(app, vm, rect, false, false);
     }
 
-    /// Opens a window of `app` at `rect`, in front (restoring a saved desktop).
-    pub fn open_at(self, app: AppKind, rect: Rect, minimized: bool, maximized: bool) {
+    /// Opens a window of `app` (about `vm`, for a console) at `rect`, in front (restoring a
+    /// saved desktop).
+    pub fn open_at(
+        self,
+        app: AppKind,
+        vm: Option<String>,
+        rect: Rect,
+        minimized: bool,
+        maximized: bool,
+    ) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let z = self.raise_z();
@@ -68,6 +87,7 @@ impl Windows {
             z: RwSignal::new(z),
             minimized: RwSignal::new(minimized),
             maximized: RwSignal::new(maximized),
+            vm: StoredValue::new(vm),
         });
         self.list.update(|list| list.push(window));
     }

@@ -1,12 +1,14 @@
-//! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume,
-//! Delete (with or without its disks), Save as image. Shows the outcome.
+//! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume, its
+//! serial console, Delete (with or without its disks), Save as image. Shows the outcome.
 
 use leptos::prelude::*;
 use shared::{TaskInfo, Vm, VmAction, VmState};
 
 use crate::{
     api,
+    apps::AppKind,
     i18n::{Key, use_i18n},
+    state::windows::use_windows,
 };
 
 const BUTTONS: [(VmAction, Key, &str); 6] = [
@@ -28,6 +30,7 @@ pub fn VmToolbar(
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let windows = use_windows();
     let error = RwSignal::new(None::<String>);
     let with_disks = RwSignal::new(true);
     let busy = RwSignal::new(false);
@@ -51,6 +54,11 @@ pub fn VmToolbar(
                     }
                 }>{move || i18n.t(key)}</button>
             }).collect_view()}
+            <button class="serial-console" disabled=disabled on:click=move |_| {
+                if let Some(vm) = vm.get_untracked() {
+                    windows.open_for_vm(AppKind::SerialConsole, vm.uuid);
+                }
+            }>{move || i18n.t(Key::SerialConsole)}</button>
             <button class="delete" disabled=disabled on:click=move |_| {
                 let Some(vm) = vm.get_untracked() else { return };
                 if window().confirm_with_message(i18n.t(Key::ConfirmDeleteVm)).unwrap_or(false) {

@@ -1,5 +1,5 @@
 //! A VM widget: the VM's live screen, name and state, with quick buttons (start, shut down,
-//! open in the VM Manager, pin to the taskbar). A deleted VM's widget says so.
+//! its console, open in the VM Manager, pin to the taskbar). A deleted VM's widget says so.
 
 use leptos::prelude::*;
 use shared::{VmAction, VmState, Widget};
@@ -102,6 +102,10 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
             windows.open(AppKind::VmManager);
         }
     };
+    let open_console = {
+        let uuid = uuid.clone();
+        move |_| windows.open_for_vm(AppKind::SerialConsole, uuid.clone())
+    };
     let favourite = format!("vm:{uuid}");
     let pinned = Signal::derive({
         let favourite = favourite.clone();
@@ -140,6 +144,7 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
                             <button class="shutdown" disabled=move || !running() on:click=move |_| shutdown(VmAction::Shutdown)>
                                 {move || i18n.t(Key::Shutdown)}
                             </button>
+                            <button class="console" on:click=open_console.clone()>{move || i18n.t(Key::Console)}</button>
                             <button class="open" title=move || i18n.t(Key::OpenInManager) on:click=open.clone()>{move || i18n.t(Key::Open)}</button>
                             <button class="pin" aria-pressed=move || pinned.get().to_string() on:click=toggle_pin.clone()>
                                 {move || i18n.t(if pinned.get() { Key::Unpin } else { Key::Pin })}
