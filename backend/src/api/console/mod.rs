@@ -26,6 +26,8 @@ pub use limit::{Consoles, Slot};
 
 /// The subprotocol websockify speaks and noVNC asks for: binary frames.
 const BINARY: &str = "binary";
+/// Bytes in flight between the serial console's pump and its socket, at most.
+const SERIAL_PIPE: usize = 16 * 1024;
 /// How often the session behind an open console is checked.
 const SESSION_CHECK: Duration = Duration::from_secs(5);
 
@@ -54,7 +56,7 @@ async fn vnc(
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("VNC of {}: {e}", vm.uuid)))?;
     let _ = tcp.set_nodelay(true);
-    Ok(ws.protocols([BINARY]).on_upgrade(move |socket| async move {
+    Ok(configured(ws).on_upgrade(move |socket| async move {
         let _open = (slot, state.monitor.console_opened());
         let stop = vm_or_session_gone(&state, &me, &vm.uuid);
         bridge(socket, tcp, state.consoles.idle, stop).await;
@@ -69,13 +71,18 @@ async fn serial(
 ) -> Result<Response, ApiError> {
     let slot = take_slot(&state, &me)?;
     let console = state.pool.open_serial(&vm.uuid).await?;
-    Ok(ws.protocols([BINARY]).on_upgrade(move |socket| async move {
+    Ok(configured(ws).on_upgrade(move |socket| async move {
         let _open = (slot, state.monitor.console_opened());
-        let (ours, theirs) = tokio::io::duplex(FRAME);
+        let (ours, theirs) = tokio::io::duplex(SERIAL_PIPE);
         tokio::spawn(serial_pump(console, theirs));
         let stop = vm_or_session_gone(&state, &me, &vm.uuid);
         bridge(socket, ours, state.consoles.idle, stop).await;
     }))
+}
+
+/// websockify's subprotocol, and no message from the browser larger than a frame.
+fn configured(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.protocols([BINARY]).max_message_size(FRAME)
 }
 
 fn take_slot(state: &AppState, me: &CurrentUser) -> Result<Slot, ApiError> {
