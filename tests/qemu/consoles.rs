@@ -1,9 +1,13 @@
 //! The consoles of a real QEMU guest over WebSockets: VNC speaks RFB far enough to learn the
 //! screen's size, the serial console shows the shell and runs a command; another user's
 //! console is 404, a cross-origin upgrade 403, one over the per-user limit 429; powering the
-//! VM off closes the open consoles with the reason.
+//! VM off closes the open consoles with the reason. On a `qemu+ssh` host, VNC goes through
+//! an SSH tunnel (the loopback sshd of the test command).
 
-use std::time::Duration;
+use std::{
+    process::{Child, Command},
+    time::Duration,
+};
 
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
@@ -16,7 +20,7 @@ use tokio_tungstenite::{
 };
 
 use super::lifecycle::boot_demo;
-use crate::support::server::TestServer;
+use crate::support::{eventually, server::TestServer};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -186,4 +190,89 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
     assert!(status < 300, "{status} {body}");
     assert_eq!(close_reason(&mut vnc).await, "the VM stopped");
     assert_eq!(close_reason(&mut serial).await, "the VM stopped");
+}
+
+/// The loopback sshd's keys, which the test command makes (scripts/sshd-loopback.sh).
+const SSH_DIR: &str = "/var/lib/ezilla-test/ssh";
+
+/// A private sshd on a port of its own with the test command's keys that, unlike the shared
+/// one (which forbids all forwarding), lets `ssh -W` reach the loopback, as a stock sshd
+/// does. Stopped when dropped.
+struct ForwardingSshd {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl ForwardingSshd {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let config = dir.path().join("sshd.config");
+        let text = format!(
+            "ListenAddress 127.0.0.1\nPort {port}\nHostKey {SSH_DIR}/ssh_host_ed25519_key\n\
+             PidFile {pid}\nAuthorizedKeysFile {SSH_DIR}/authorized_keys\n\
+             PermitRootLogin prohibit-password\nAuthenticationMethods publickey\n\
+             PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
+             AllowTcpForwarding local\nPermitOpen 127.0.0.1:*\nX11Forwarding no\n\
+             AllowAgentForwarding no\nPermitTunnel no\nUseDNS no\n",
+            pid = dir.path().join("sshd.pid").display(),
+        );
+        std::fs::write(&config, text).unwrap();
+        let child = Command::new("/usr/sbin/sshd")
+            .arg("-D")
+            .arg("-f")
+            .arg(&config)
+            .arg("-E")
+            .arg(dir.path().join("sshd.log"))
+            .spawn()
+            .expect("sshd (the test command installs openssh-server)");
+        eventually(
+            "the private sshd listens",
+            Duration::from_secs(20),
+            || async { TcpStream::connect(("127.0.0.1", port)).await.ok().map(drop) },
+        )
+        .await;
+        Self {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+
+    fn uri(&self) -> String {
+        format!(
+            "qemu+ssh://root@127.0.0.1:{}/system?keyfile={SSH_DIR}/id_ed25519&no_verify=1&no_tty=1",
+            self.port
+        )
+    }
+}
+
+impl Drop for ForwardingSshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn vnc_console_of_a_guest_on_a_qemu_ssh_host_goes_through_ssh() {
+    let sshd = ForwardingSshd::start().await;
+    let uri = sshd.uri();
+    let demo = boot_demo("console-ssh", |s| s.hosts[0].uri = uri).await;
+    let (_, hosts) = demo.server.admin().await.get("/api/v1/hosts").await;
+    let host_uri = hosts[0]["uri"].as_str().unwrap();
+    assert!(host_uri.starts_with("qemu+ssh://"), "{hosts}");
+    let uuid = demo.vm["uuid"].as_str().unwrap();
+    let (_, token) = demo.server.login_with_token("alice").await;
+    let own = demo.server.url("");
+    let mut vnc = open(&demo.server, routes::VM_CONSOLE_VNC, uuid, &token, &own)
+        .await
+        .unwrap();
+    let (width, height) = vnc_screen_size(&mut vnc).await;
+    assert!(width >= 640 && height >= 400, "{width}x{height}");
 }

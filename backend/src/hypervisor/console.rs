@@ -1,10 +1,14 @@
-//! A running VM's consoles as byte streams: where its VNC server listens (read from the live
-//! domain XML) and its serial console (libvirt's console stream, `virDomainOpenConsole`),
+//! A running VM's consoles as byte streams: its VNC server (its port read from the live
+//! domain XML; on a remote host through SSH) and its serial console (libvirt's console stream, `virDomainOpenConsole`),
 //! pumped on a blocking thread through bounded channels.
 
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpStream,
+    sync::mpsc,
+};
 use virt::{
     connect::Connect,
     domain::{Domain, DomainState},
@@ -13,7 +17,7 @@ use virt::{
     sys::VIR_STREAM_NONBLOCK,
 };
 
-use super::{ActionError, Pool};
+use super::{ActionError, Pool, tunnel::SshTarget};
 
 /// Chunks of console output or input in flight between libvirt and the WebSocket, at most.
 const CHANNEL_CHUNKS: usize = 16;
@@ -29,9 +33,13 @@ const CONSOLE_FORCE: u32 = 1;
 pub enum ConsoleError {
     #[error(transparent)]
     Action(#[from] ActionError),
-    /// The VM's host is not this machine; its VNC listens on that host's loopback only.
-    #[error("consoles of VMs on remote hosts are not supported")]
+    /// The VM's host is reached by neither a local URI nor SSH; its VNC listens on that
+    /// host's loopback only.
+    #[error("consoles of VMs on hosts reached other than by SSH are not supported")]
     RemoteHost,
+    /// The VNC server (or the SSH tunnel to it) could not be reached.
+    #[error("cannot reach the VM's VNC server: {0}")]
+    Unreachable(std::io::Error),
     /// The running domain has no VNC server (or no port yet).
     #[error("the VM has no VNC display")]
     NoDisplay,
@@ -39,6 +47,11 @@ pub enum ConsoleError {
     #[error("the VM's serial console cannot be opened")]
     NoSerial,
 }
+
+/// A byte stream both ways (TCP, an SSH tunnel).
+pub trait ByteStream: AsyncRead + AsyncWrite + Send + Unpin {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> ByteStream for T {}
 
 /// A serial console: guest output arrives on `output` (closed when the console ends), input
 /// goes to `input`. Dropping both ends the console.
@@ -48,12 +61,14 @@ pub struct SerialConsole {
 }
 
 impl Pool {
-    /// The loopback port of the running VM's VNC server.
-    pub async fn vnc_port(&self, uuid: &str) -> Result<u16, ConsoleError> {
+    /// A byte stream to the running VM's VNC server, whose port is read from the live domain
+    /// XML: over loopback TCP on this machine, through `ssh -W` to a `qemu+ssh` host.
+    pub async fn connect_vnc(&self, uuid: &str) -> Result<Box<dyn ByteStream>, ConsoleError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
-        if !is_local(&host.uri) {
-            return Err(ConsoleError::RemoteHost);
-        }
+        let tunnel = match is_local(&host.uri) {
+            true => None,
+            false => Some(SshTarget::of_uri(&host.uri).ok_or(ConsoleError::RemoteHost)?),
+        };
         let id = uuid.to_owned();
         let xml = host
             .call(move |_, conn| {
@@ -63,7 +78,20 @@ impl Pool {
             .await
             .map_err(ActionError::Host)?
             .ok_or(ActionError::InvalidState)?;
-        vnc_port_of(&xml).ok_or(ConsoleError::NoDisplay)
+        let port = vnc_port_of(&xml).ok_or(ConsoleError::NoDisplay)?;
+        match tunnel {
+            None => {
+                let tcp = TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .map_err(ConsoleError::Unreachable)?;
+                // No Nagle: keystrokes and small updates go out at once.
+                let _ = tcp.set_nodelay(true);
+                Ok(Box::new(tcp))
+            }
+            Some(ssh) => Ok(Box::new(
+                ssh.connect(port).map_err(ConsoleError::Unreachable)?,
+            )),
+        }
     }
 
     /// Opens the running VM's serial console on a connection of its own, taking it over from

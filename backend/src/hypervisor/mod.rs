@@ -15,6 +15,7 @@ pub mod placement;
 mod screenshot;
 mod snapshots;
 mod stats;
+mod tunnel;
 mod uptime;
 pub mod xml;
 
@@ -31,7 +32,7 @@ use tokio::{sync::watch, task::AbortHandle};
 
 use crate::config::HostSpec;
 pub use actions::ActionError;
-pub use console::{ConsoleError, SerialConsole};
+pub use console::{ByteStream, ConsoleError, SerialConsole};
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;

@@ -17,7 +17,6 @@ use axum::{
     routing::get,
 };
 use shared::{VmState, routes};
-use tokio::net::TcpStream;
 
 use super::{Access, Route, events::session_alive, vms::VisibleVm};
 use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::ConsoleError};
@@ -51,15 +50,11 @@ async fn vnc(
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let slot = take_slot(&state, &me)?;
-    let port = state.pool.vnc_port(&vm.uuid).await?;
-    let tcp = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("VNC of {}: {e}", vm.uuid)))?;
-    let _ = tcp.set_nodelay(true);
+    let vnc = state.pool.connect_vnc(&vm.uuid).await?;
     Ok(configured(ws).on_upgrade(move |socket| async move {
         let _open = (slot, state.monitor.console_opened());
         let stop = vm_or_session_gone(&state, &me, &vm.uuid);
-        bridge(socket, tcp, state.consoles.idle, stop).await;
+        bridge(socket, vnc, state.consoles.idle, stop).await;
     }))
 }
 
@@ -143,6 +138,7 @@ impl From<ConsoleError> for ApiError {
     fn from(err: ConsoleError) -> Self {
         match err {
             ConsoleError::Action(e) => e.into(),
+            ConsoleError::Unreachable(_) => Self::Internal(err.into()),
             ConsoleError::RemoteHost | ConsoleError::NoDisplay | ConsoleError::NoSerial => {
                 Self::InvalidState(err.to_string())
             }
