@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authz;
+mod console_bridge;
 mod desktop;
 mod events;
 mod health;
