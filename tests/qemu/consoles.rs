@@ -1,8 +1,9 @@
 //! The consoles of a real QEMU guest over WebSockets: VNC speaks RFB far enough to learn the
-//! screen's size, the serial console shows the shell and runs a command; another user's
-//! console is 404, a cross-origin upgrade 403, one over the per-user limit 429; powering the
-//! VM off closes the open consoles with the reason. On a `qemu+ssh` host, VNC goes through
-//! an SSH tunnel (the loopback sshd of the test command).
+//! screen's size; the serial console shows the shell and runs a command, and a second one
+//! takes over from the first; another user's console is 404, a cross-origin upgrade 403, one
+//! over the per-user limit 429; powering the VM off closes the open consoles with the reason.
+//! On a `qemu+ssh` host, VNC goes through an SSH tunnel (a private sshd with the test
+//! command's keys).
 
 use std::{
     process::{Child, Command},
@@ -135,7 +136,7 @@ async fn close_reason(socket: &mut Socket) -> String {
 
 #[tokio::test]
 async fn vnc_and_serial_consoles_of_a_running_guest() {
-    let demo = boot_demo("consoles", |s| s.consoles_per_user = 2).await;
+    let demo = boot_demo("consoles", |s| s.consoles_per_user = 3).await;
     let server = &demo.server;
     let uuid = demo.vm["uuid"].as_str().unwrap();
     let (_, token) = server.login_with_token("alice").await;
@@ -159,9 +160,29 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
         .unwrap();
     serial_until(&mut serial, "hello-serial-42").await;
 
-    // Two open: a third is refused before upgrading, with the code the desktop translates.
-    let third = open(server, routes::VM_CONSOLE_VNC, uuid, &token, &own).await;
-    let (status, body) = refused_with(third);
+    // A second serial console takes over: the first closes, the second types into the shell.
+    let mut taken = serial;
+    let mut serial = open(server, routes::VM_CONSOLE_SERIAL, uuid, &token, &own)
+        .await
+        .unwrap();
+    assert_eq!(close_reason(&mut taken).await, "the console closed");
+    serial
+        .send(Message::binary(&b"echo hello-again-$((40+3))\n"[..]))
+        .await
+        .unwrap();
+    serial_until(&mut serial, "hello-again-43").await;
+
+    // The closed one's place is free again: a third console opens (once the server has let
+    // go of the closed one), and a fourth is refused before upgrading, with the code the
+    // desktop translates.
+    let _third = eventually("a third console", Duration::from_secs(10), || async {
+        open(server, routes::VM_CONSOLE_VNC, uuid, &token, &own)
+            .await
+            .ok()
+    })
+    .await;
+    let fourth = open(server, routes::VM_CONSOLE_VNC, uuid, &token, &own).await;
+    let (status, body) = refused_with(fourth);
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["code"], "console_limit", "{body}");
 
