@@ -12,7 +12,8 @@
 //!   it knows) and [`vnc::VncVersion`] (the version strings). Its decoders, DES and
 //!   connection are private to the crate and read from an async stream it owns, so they
 //!   cannot serve a sans-IO design: nothing else of it is used.
-//! - From the `des` crate (RustCrypto): the DES block cipher of VNC authentication.
+//! - From the `des` crate (RustCrypto): the DES block cipher of VNC authentication (vnc-rs's
+//!   own DES is private to it; a cipher is better taken from a reviewed crate than retyped).
 //! - From the `flate2` crate (pure-Rust `miniz_oxide` backend): zlib inflation for ZRLE and
 //!   Tight.
 //! - Ours: everything else — the state machine and partial-input handling, the handshake,
@@ -26,12 +27,12 @@
 //! Every rectangle is checked against the framebuffer, the framebuffer against
 //! [`Limits`], lengths in the stream are never trusted for allocation (data is only kept once
 //! it has arrived), and zlib output is capped at what the rectangle can need.
-
+//!
 //! # Tests
 //!
 //! Each decoder's file tests it on hand-made vectors, every one also fed a byte at a time;
 //! `fuzz` runs bounded proptest fuzzing; `replay` decodes sessions recorded from a real QEMU
-//! booting the demo guest (`tests/fixtures/rfb/`, one per encoding, made by `record.py`
+//! running the demo guest (`tests/fixtures/rfb/`, one per encoding, made by `record.py`
 //! there) and checks that all encodings draw the same screen.
 
 mod client;
