@@ -4,14 +4,6 @@ mod api;
 mod app;
 mod apps;
 mod components;
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        unused_imports,
-        reason = "the console windows that use it come next"
-    )
-)]
 mod console;
 mod desktop;
 mod graphs;

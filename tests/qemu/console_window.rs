@@ -1,5 +1,6 @@
-//! The serial console in a desktop window (real QEMU, real Chromium): opened from the VM
-//! Manager, it shows the guest's shell, takes typed keys and pasted text as keystrokes.
+//! Consoles in desktop windows (real QEMU, real Chromium): the serial console, opened from the VM
+//! Manager, it shows the guest's shell, takes typed keys and pasted text as keystrokes; the
+//! VNC console's canvas matches the VM's screenshot and takes keys and pastes too.
 
 use std::time::Duration;
 
@@ -70,6 +71,127 @@ async fn the_serial_console_window_talks_to_the_guest() {
     terminal_where(&browser, "the guest's answer to pasted text", |t| {
         t.lines().any(|l| l.trim() == "pasted-10")
     })
+    .await;
+    browser.close().await;
+}
+
+/// How far the console's canvas is from the server's screenshot of the VM: the mean absolute
+/// difference per colour channel (0-255), or `None` until both are there and the same size.
+async fn canvas_vs_screenshot(browser: &Browser, uuid: &str) -> Option<f64> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const canvas = document.querySelector('.vnc-console canvas');
+        fetch(`/api/v1/vms/${arguments[0]}/screenshot?width=${canvas.width}`)
+            .then(r => (r.ok ? r.blob() : Promise.reject(r.status)))
+            .then(createImageBitmap)
+            .then(bitmap => {
+                if (bitmap.width !== canvas.width || bitmap.height !== canvas.height) return done(null);
+                const shot = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+                shot.drawImage(bitmap, 0, 0);
+                const a = shot.getImageData(0, 0, bitmap.width, bitmap.height).data;
+                const b = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let sum = 0, n = 0;
+                for (let i = 0; i < a.length; i += 4) {
+                    sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+                    n += 3;
+                }
+                done(sum / n);
+            })
+            .catch(() => done(null));
+    "#;
+    let value = browser
+        .client
+        .execute_async(script, vec![json!(uuid)])
+        .await
+        .ok()?;
+    value.as_f64()
+}
+
+/// A digest of the console canvas's pixels.
+async fn canvas_digest(browser: &Browser) -> u64 {
+    let script = r#"
+        const canvas = document.querySelector('.vnc-console canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let hash = 2166136261;
+        for (let i = 0; i < data.length; i++) hash = Math.imul(hash ^ data[i], 16777619) >>> 0;
+        return hash;
+    "#;
+    let value = browser.client.execute(script, vec![]).await.unwrap();
+    value.as_u64().unwrap()
+}
+
+/// The canvas matches the VM's screenshot within a small tolerance (waiting for updates).
+async fn canvas_matches(browser: &Browser, uuid: &str, what: &str) -> f64 {
+    eventually(what, Duration::from_secs(30), || async {
+        canvas_vs_screenshot(browser, uuid)
+            .await
+            .filter(|d| *d < 4.0)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_vnc_console_window_shows_the_screen_and_takes_keys_and_pastes() {
+    let demo = boot_demo("vnc", |_| {}).await;
+    let uuid = demo.vm["uuid"].as_str().unwrap().to_owned();
+    let browser = Browser::start().await;
+    browser
+        .login(&demo.server.url("/"), "alice", PASSWORD)
+        .await;
+    open_app(&browser, "vm-manager").await;
+    browser
+        .click(&format!(
+            "section.window tr[data-vm='{}'] td.name",
+            demo.name
+        ))
+        .await;
+    browser.click(".vm-actions button.vnc-console").await;
+    browser
+        .find(".vnc-console .console-status[data-link='open']")
+        .await;
+    let first = canvas_matches(&browser, &uuid, "the canvas to show the VM's screen").await;
+    eprintln!("canvas vs screenshot: {first:.2} per channel");
+
+    // Typed keys change the guest's screen, and the canvas follows.
+    let before = canvas_digest(&browser).await;
+    let screen = browser.find(".vnc-console .screen").await;
+    screen.click().await.unwrap();
+    screen.send_keys("echo hello-vnc\u{E007}").await.unwrap();
+    let after = canvas_matches(&browser, &uuid, "the canvas to show the typed line").await;
+    eprintln!("after typing: {after:.2} per channel");
+    assert_ne!(
+        canvas_digest(&browser).await,
+        before,
+        "the typed line shows"
+    );
+
+    // Pasted text is typed into the guest (Shift included): it writes to the serial port,
+    // whose log the host keeps.
+    let paste = r#"
+        const data = new DataTransfer();
+        data.setData('text', arguments[1]);
+        arguments[0].dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    "#;
+    browser
+        .client
+        .execute(
+            paste,
+            vec![
+                serde_json::to_value(&screen).unwrap(),
+                json!("echo \"pasted $((2*21))\" > /dev/ttyS0\n"),
+            ],
+        )
+        .await
+        .unwrap();
+    let log = format!("/var/log/libvirt/qemu/{}-serial.log", demo.name);
+    eventually(
+        "the pasted command's output on the serial port",
+        Duration::from_secs(30),
+        || async {
+            let text = std::fs::read_to_string(&log).ok()?;
+            text.contains("pasted 42").then_some(())
+        },
+    )
     .await;
     browser.close().await;
 }

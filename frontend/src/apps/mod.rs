@@ -6,6 +6,7 @@ mod users;
 mod visualizer;
 mod vm_creator;
 mod vm_manager;
+mod vnc_console;
 
 use leptos::prelude::*;
 
@@ -21,6 +22,8 @@ pub enum AppKind {
     UserAdmin,
     /// A VM's serial console (opened for a VM, not from the launcher).
     SerialConsole,
+    /// A VM's graphical (VNC) console (opened for a VM).
+    VncConsole,
 }
 
 impl AppKind {
@@ -53,6 +56,7 @@ impl AppKind {
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
             Self::SerialConsole => "serial-console",
+            Self::VncConsole => "vnc-console",
         }
     }
 
@@ -60,7 +64,7 @@ impl AppKind {
     pub fn from_slug(slug: &str) -> Option<AppKind> {
         Self::ALL
             .into_iter()
-            .chain([Self::SerialConsole])
+            .chain([Self::SerialConsole, Self::VncConsole])
             .find(|app| app.slug() == slug)
     }
 
@@ -73,6 +77,7 @@ impl AppKind {
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
             Self::SerialConsole => Key::SerialConsole,
+            Self::VncConsole => Key::VncConsole,
         }
     }
 
@@ -84,7 +89,7 @@ impl AppKind {
             Self::Visualizer => "/icons/cloud-visualizer.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
-            Self::SerialConsole => "/icons/vm-manager.svg",
+            Self::SerialConsole | Self::VncConsole => "/icons/vm-manager.svg",
         }
     }
 
@@ -98,6 +103,9 @@ impl AppKind {
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
             Self::SerialConsole => {
                 view! { <serial_console::SerialConsole uuid=vm.unwrap_or_default() /> }.into_any()
+            }
+            Self::VncConsole => {
+                view! { <vnc_console::VncConsole uuid=vm.unwrap_or_default() /> }.into_any()
             }
         }
     }

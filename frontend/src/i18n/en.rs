@@ -132,6 +132,11 @@ pub fn text(key: Key) -> &'static str {
         ConsoleClosed => "Disconnected",
         Reconnect => "Reconnect",
         Console => "Console",
+        CtrlAltDel => "Ctrl-Alt-Del",
+        ScaleToWindow => "Scale to window",
+        FullScreen => "Full screen",
+        ViewOnly => "View only",
+        VncConsole => "Console (VNC)",
         ErrUnreachable => {
             "Cannot reach the Ezilla server. Check that it is running, then try again."
         }

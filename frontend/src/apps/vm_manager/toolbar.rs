@@ -1,5 +1,6 @@
 //! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume, its
-//! serial console, Delete (with or without its disks), Save as image. Shows the outcome.
+//! console (VNC) and serial console, Delete (with or without its disks), Save as image. Shows
+//! the outcome.
 
 use leptos::prelude::*;
 use shared::{TaskInfo, Vm, VmAction, VmState};
@@ -54,6 +55,11 @@ pub fn VmToolbar(
                     }
                 }>{move || i18n.t(key)}</button>
             }).collect_view()}
+            <button class="vnc-console" disabled=disabled on:click=move |_| {
+                if let Some(vm) = vm.get_untracked() {
+                    windows.open_for_vm(AppKind::VncConsole, vm.uuid);
+                }
+            }>{move || i18n.t(Key::Console)}</button>
             <button class="serial-console" disabled=disabled on:click=move |_| {
                 if let Some(vm) = vm.get_untracked() {
                     windows.open_for_vm(AppKind::SerialConsole, vm.uuid);

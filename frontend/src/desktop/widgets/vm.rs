@@ -104,7 +104,7 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
     };
     let open_console = {
         let uuid = uuid.clone();
-        move |_| windows.open_for_vm(AppKind::SerialConsole, uuid.clone())
+        move |_| windows.open_for_vm(AppKind::VncConsole, uuid.clone())
     };
     let favourite = format!("vm:{uuid}");
     let pinned = Signal::derive({

@@ -1,0 +1,283 @@
+//! The VNC console: the VM's screen on a canvas, through the server's VNC WebSocket and our
+//! RFB client (`crate::console::rfb`). Keys go as QEMU extended key events (scancodes, so the
+//! guest's layout decides) and are all released when the console loses the focus; the mouse
+//! with its buttons and wheel; text pasted here is typed into the guest as keystrokes; text
+//! the guest's clipboard offers goes to the browser's. A toolbar: Ctrl-Alt-Del, scale to the
+//! window or 1:1, full screen, view only, reconnect.
+
+mod canvas;
+mod keys;
+
+use leptos::{ev, html::Canvas, prelude::*};
+use shared::routes;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
+
+use crate::{
+    api::{self, ConsoleSocket},
+    console::rfb::{Client, Limits, Op},
+    i18n::{Key, use_i18n},
+};
+use keys::{keysym, typed, xt_scancode};
+
+/// Keys for Ctrl-Alt-Del: (keysym, scancode).
+const CTRL_ALT_DEL: [(u32, u16); 3] = [(0xffe3, 0x1d), (0xffe9, 0x38), (0xffff, 0xe053)];
+const SHIFT: (u32, u16) = (0xffe1, 0x2a);
+
+/// Where the connection is.
+#[derive(Debug, Clone, PartialEq)]
+enum Link {
+    Connecting,
+    Open,
+    /// Closed, with the reason (empty when there was none).
+    Closed(String),
+}
+
+/// The connection: our RFB client and its socket.
+#[derive(Clone, Copy)]
+struct Session {
+    client: StoredValue<Option<Client>, LocalStorage>,
+    socket: StoredValue<Option<ConsoleSocket>, LocalStorage>,
+    /// Keys down now: released when the focus goes.
+    pressed: StoredValue<Vec<(u32, Option<u16>)>>,
+}
+
+impl Session {
+    /// Does `act` on the client, then sends what it has to send.
+    fn with_client(self, act: impl FnOnce(&mut Client)) {
+        let output = self
+            .client
+            .try_update_value(|c| {
+                c.as_mut().map(|c| {
+                    act(c);
+                    c.take_output()
+                })
+            })
+            .flatten();
+        if let Some(bytes) = output.filter(|b| !b.is_empty()) {
+            self.socket
+                .with_value(|s| s.as_ref().map(|s| s.send(&bytes)));
+        }
+    }
+
+    fn key(self, keysym: u32, scancode: Option<u16>, down: bool) {
+        self.pressed.update_value(|p| {
+            p.retain(|k| k.0 != keysym);
+            if down {
+                p.push((keysym, scancode));
+            }
+        });
+        self.with_client(|c| c.key(keysym, scancode, down));
+    }
+
+    fn release_all(self) {
+        for (keysym, scancode) in self.pressed.get_value() {
+            self.key(keysym, scancode, false);
+        }
+    }
+
+    /// Types `text` as keystrokes on a US layout (what a keyboard would send).
+    fn type_text(self, text: &str) {
+        for (keysym, scancode, shifted) in text.chars().filter_map(typed) {
+            if shifted {
+                self.key(SHIFT.0, Some(SHIFT.1), true);
+            }
+            self.key(keysym, Some(scancode), true);
+            self.key(keysym, Some(scancode), false);
+            if shifted {
+                self.key(SHIFT.0, Some(SHIFT.1), false);
+            }
+        }
+    }
+}
+
+/// The framebuffer position and RFB button mask of a pointer event on the canvas.
+fn pointer_at(canvas: &HtmlCanvasElement, ev: &PointerEvent) -> (u16, u16, u8) {
+    let scale = |offset: i32, shown: i32, real: u32| {
+        (f64::from(offset) * f64::from(real) / f64::from(shown.max(1)))
+            .clamp(0.0, f64::from(u16::MAX)) as u16
+    };
+    let x = scale(ev.offset_x(), canvas.client_width(), canvas.width());
+    let y = scale(ev.offset_y(), canvas.client_height(), canvas.height());
+    // DOM: 1 left, 2 right, 4 middle. RFB: 1 left, 2 middle, 4 right.
+    let dom = ev.buttons();
+    let buttons = (dom & 1) | ((dom & 4) >> 1) | ((dom & 2) << 1);
+    (x, y, buttons as u8)
+}
+
+#[component]
+pub fn VncConsole(uuid: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let link = RwSignal::new(Link::Connecting);
+    let scaled = RwSignal::new(true);
+    let view_only = RwSignal::new(false);
+    // The framebuffer's size, as the server last set it.
+    let size = RwSignal::new((0u16, 0u16));
+    let session = Session {
+        client: StoredValue::new_local(None),
+        socket: StoredValue::new_local(None),
+        pressed: StoredValue::new(Vec::new()),
+    };
+    let path = routes::fill(routes::VM_CONSOLE_VNC, &[&uuid]);
+
+    let on_ops = move |ops: Vec<Op>| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        for op in ops {
+            match op {
+                Op::CutText(text) => {
+                    let _ = window().navigator().clipboard().write_text(&text);
+                }
+                Op::DesktopName(_) | Op::Leds { .. } | Op::Bell | Op::Cursor { .. } => {}
+                draw => canvas::draw(&canvas, draw),
+            }
+        }
+    };
+    let connect = move || {
+        session.socket.set_value(None);
+        session
+            .client
+            .set_value(Some(Client::new(None, Limits::default())));
+        link.set(Link::Connecting);
+        let on_bytes = move |bytes: Vec<u8>| {
+            let fed = session
+                .client
+                .try_update_value(|c| {
+                    c.as_mut()
+                        .map(|c| c.feed(&bytes).map(|ops| (ops, c.is_ready(), c.size())))
+                })
+                .flatten();
+            match fed {
+                Some(Ok((ops, ready, now))) => {
+                    on_ops(ops);
+                    if ready && link.get_untracked() != Link::Open {
+                        link.set(Link::Open);
+                    }
+                    if size.get_untracked() != now {
+                        size.set(now);
+                    }
+                    session.with_client(|_| {});
+                }
+                Some(Err(error)) => {
+                    link.set(Link::Closed(error.to_string()));
+                    session.socket.set_value(None);
+                }
+                None => {}
+            }
+        };
+        let on_close = move |reason: String| {
+            link.try_set(Link::Closed(reason));
+        };
+        match api::open_console(&path, on_bytes, on_close) {
+            Ok(socket) => session.socket.set_value(Some(socket)),
+            Err(_) => link.set(Link::Closed(String::new())),
+        }
+    };
+    connect();
+    on_cleanup(move || session.socket.set_value(None));
+
+    let on_key = move |ev: ev::KeyboardEvent, down: bool| {
+        ev.stop_propagation();
+        if view_only.get_untracked() {
+            return;
+        }
+        // Ctrl+V is the browser's paste: typed into the guest by `on_paste`.
+        if ev.ctrl_key() && ev.key().eq_ignore_ascii_case("v") {
+            return;
+        }
+        ev.prevent_default();
+        if let Some(sym) = keysym(&ev.key()) {
+            session.key(sym, xt_scancode(&ev.code()), down);
+        }
+    };
+    let on_paste = move |ev: ev::ClipboardEvent| {
+        if view_only.get_untracked() {
+            return;
+        }
+        if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) {
+            ev.prevent_default();
+            // Offered to the guest's clipboard too, for guests that read it.
+            session.with_client(|c| c.cut_text(&text));
+            session.type_text(&text);
+        }
+    };
+    let on_pointer = move |ev: PointerEvent| {
+        if view_only.get_untracked() {
+            return;
+        }
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            let (x, y, buttons) = pointer_at(&canvas, &ev);
+            session.with_client(|c| c.pointer(x, y, buttons));
+        }
+    };
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        if view_only.get_untracked() {
+            return;
+        }
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        let (x, y, buttons) = pointer_at(&canvas, ev.unchecked_ref());
+        let wheel = if ev.delta_y() < 0.0 { 8 } else { 16 };
+        session.with_client(|c| {
+            c.pointer(x, y, buttons | wheel);
+            c.pointer(x, y, buttons);
+        });
+    };
+    let ctrl_alt_del = move |_| {
+        for (sym, code) in CTRL_ALT_DEL {
+            session.key(sym, Some(code), true);
+        }
+        for (sym, code) in CTRL_ALT_DEL.into_iter().rev() {
+            session.key(sym, Some(code), false);
+        }
+    };
+    let full_screen = move |_| {
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            let _ = canvas.request_fullscreen();
+        }
+    };
+    let status = move || match link.get() {
+        Link::Connecting => i18n.t(Key::Loading).to_owned(),
+        Link::Open => {
+            let (w, h) = size.get();
+            format!("{} ({w}×{h})", i18n.t(Key::ConsoleConnected))
+        }
+        Link::Closed(reason) if reason.is_empty() => i18n.t(Key::ConsoleClosed).to_owned(),
+        Link::Closed(reason) => format!("{} ({reason})", i18n.t(Key::ConsoleClosed)),
+    };
+    let link_name = move || match link.get() {
+        Link::Connecting => "connecting",
+        Link::Open => "open",
+        Link::Closed(_) => "closed",
+    };
+    view! {
+        <div class="vnc-console">
+            <div class="console-bar" role="toolbar">
+                <button class="ctrl-alt-del" on:click=ctrl_alt_del>{move || i18n.t(Key::CtrlAltDel)}</button>
+                <button class="scale" aria-pressed=move || scaled.get().to_string()
+                    on:click=move |_| scaled.update(|s| *s = !*s)>{move || i18n.t(Key::ScaleToWindow)}</button>
+                <button class="full-screen" on:click=full_screen>{move || i18n.t(Key::FullScreen)}</button>
+                <button class="view-only" aria-pressed=move || view_only.get().to_string()
+                    on:click=move |_| view_only.update(|v| *v = !*v)>{move || i18n.t(Key::ViewOnly)}</button>
+                <button class="reconnect" disabled=move || !matches!(link.get(), Link::Closed(_))
+                    on:click=move |_| connect()>{move || i18n.t(Key::Reconnect)}</button>
+                <span class="console-status" role="status" data-link=link_name>{status}</span>
+            </div>
+            <div class="screen" class:scaled=move || scaled.get() tabindex="0" data-keys-to-vm=""
+                aria-label=move || i18n.t(Key::Console)
+                on:keydown=move |ev| on_key(ev, true)
+                on:keyup=move |ev| on_key(ev, false)
+                on:blur=move |_| session.release_all()
+                on:paste=on_paste
+            >
+                <canvas node_ref=canvas_ref width="640" height="400"
+                    on:pointermove=on_pointer on:pointerdown=on_pointer on:pointerup=on_pointer
+                    on:contextmenu=|ev| ev.prevent_default() on:wheel=on_wheel></canvas>
+            </div>
+        </div>
+    }
+}
