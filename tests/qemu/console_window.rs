@@ -6,13 +6,44 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::lifecycle::boot_demo;
+use fantoccini::elements::Element;
+
+use super::lifecycle::{BootedDemo, boot_demo};
 use crate::{
     browser::open_app,
     support::{browser::Browser, eventually, server::PASSWORD},
 };
 
 const TERMINAL: &str = "section.window[data-window='serial-console'] pre.terminal";
+
+/// Logs alice in, selects the demo VM in the VM Manager and opens its console by the toolbar
+/// button of class `button`.
+async fn open_console(demo: &BootedDemo, button: &str) -> Browser {
+    let browser = Browser::start().await;
+    browser
+        .login(&demo.server.url("/"), "alice", PASSWORD)
+        .await;
+    open_app(&browser, "vm-manager").await;
+    let row = format!("section.window tr[data-vm='{}'] td.name", demo.name);
+    browser.click(&row).await;
+    browser.click(&format!(".vm-actions button.{button}")).await;
+    browser
+}
+
+/// Pastes `text` into `target`, as the browser does on Ctrl+V.
+async fn paste(browser: &Browser, target: &Element, text: &str) {
+    let script = r#"
+        const data = new DataTransfer();
+        data.setData('text', arguments[1]);
+        arguments[0].dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    "#;
+    let target = serde_json::to_value(target).unwrap();
+    browser
+        .client
+        .execute(script, vec![target, json!(text)])
+        .await
+        .unwrap();
+}
 
 /// Waits until the terminal's text satisfies `ok`.
 async fn terminal_where(browser: &Browser, what: &str, ok: impl Fn(&str) -> bool) {
@@ -26,18 +57,7 @@ async fn terminal_where(browser: &Browser, what: &str, ok: impl Fn(&str) -> bool
 #[tokio::test]
 async fn the_serial_console_window_talks_to_the_guest() {
     let demo = boot_demo("serial", |_| {}).await;
-    let browser = Browser::start().await;
-    browser
-        .login(&demo.server.url("/"), "alice", PASSWORD)
-        .await;
-    open_app(&browser, "vm-manager").await;
-    browser
-        .click(&format!(
-            "section.window tr[data-vm='{}'] td.name",
-            demo.name
-        ))
-        .await;
-    browser.click(".vm-actions button.serial-console").await;
+    let browser = open_console(&demo, "serial-console").await;
     let terminal = browser.find(TERMINAL).await;
     terminal.click().await.unwrap();
 
@@ -52,22 +72,7 @@ async fn the_serial_console_window_talks_to_the_guest() {
     .await;
 
     // Pasted text arrives as keystrokes.
-    let paste = r#"
-        const data = new DataTransfer();
-        data.setData('text', arguments[1]);
-        arguments[0].dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-    "#;
-    browser
-        .client
-        .execute(
-            paste,
-            vec![
-                serde_json::to_value(&terminal).unwrap(),
-                json!("echo pasted-$((5+5))\n"),
-            ],
-        )
-        .await
-        .unwrap();
+    paste(&browser, &terminal, "echo pasted-$((5+5))\n").await;
     terminal_where(&browser, "the guest's answer to pasted text", |t| {
         t.lines().any(|l| l.trim() == "pasted-10")
     })
@@ -134,18 +139,7 @@ async fn canvas_matches(browser: &Browser, uuid: &str, what: &str) -> f64 {
 async fn the_vnc_console_window_shows_the_screen_and_takes_keys_and_pastes() {
     let demo = boot_demo("vnc", |_| {}).await;
     let uuid = demo.vm["uuid"].as_str().unwrap().to_owned();
-    let browser = Browser::start().await;
-    browser
-        .login(&demo.server.url("/"), "alice", PASSWORD)
-        .await;
-    open_app(&browser, "vm-manager").await;
-    browser
-        .click(&format!(
-            "section.window tr[data-vm='{}'] td.name",
-            demo.name
-        ))
-        .await;
-    browser.click(".vm-actions button.vnc-console").await;
+    let browser = open_console(&demo, "vnc-console").await;
     browser
         .find(".vnc-console .console-status[data-link='open']")
         .await;
@@ -167,22 +161,12 @@ async fn the_vnc_console_window_shows_the_screen_and_takes_keys_and_pastes() {
 
     // Pasted text is typed into the guest (Shift included): it writes to the serial port,
     // whose log the host keeps.
-    let paste = r#"
-        const data = new DataTransfer();
-        data.setData('text', arguments[1]);
-        arguments[0].dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-    "#;
-    browser
-        .client
-        .execute(
-            paste,
-            vec![
-                serde_json::to_value(&screen).unwrap(),
-                json!("echo \"pasted $((2*21))\" > /dev/ttyS0\n"),
-            ],
-        )
-        .await
-        .unwrap();
+    paste(
+        &browser,
+        &screen,
+        "echo \"pasted $((2*21))\" > /dev/ttyS0\n",
+    )
+    .await;
     let log = format!("/var/log/libvirt/qemu/{}-serial.log", demo.name);
     eventually(
         "the pasted command's output on the serial port",
