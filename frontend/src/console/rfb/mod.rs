@@ -49,7 +49,7 @@ mod tight;
 mod update;
 mod zrle;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
 #[cfg(test)]
 mod replay;
