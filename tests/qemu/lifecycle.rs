@@ -93,9 +93,18 @@ pub async fn boot_demo(suffix: &str, tweak: impl FnOnce(&mut Settings)) -> Boote
 }
 
 /// Creates `name` from `template` and waits until its serial log shows the guest's shell.
+/// A server that has just started may not have reached libvirtd yet (503, nothing made):
+/// the create is tried again until the host answers.
 async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
     let body = json!({"name": name, "template": template});
-    let (status, vm) = alice.send(Method::POST, "/api/v1/vms", Some(body)).await;
+    let (status, vm) = eventually("the host to take the VM", Duration::from_secs(90), || {
+        let body = body.clone();
+        async move {
+            let (status, vm) = alice.send(Method::POST, "/api/v1/vms", Some(body)).await;
+            (status != 503).then_some((status, vm))
+        }
+    })
+    .await;
     assert_eq!(status, 201, "{vm}");
     assert_eq!(vm["state"], "running");
     let log = format!("/var/log/libvirt/qemu/{name}-serial.log");
