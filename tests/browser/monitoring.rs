@@ -2,6 +2,8 @@
 //! for admins (axes, values on hover), a graph dragged onto the desktop stays there as a
 //! widget, a tile opens its VM; users see the pool's free capacity and no host graphs.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use shared::Role;
 
@@ -44,19 +46,29 @@ async fn the_cloud_visualizer_shows_the_pool_and_its_graphs_go_onto_the_desktop(
         .await
         .unwrap();
     assert!(ticks.len() >= 5, "y and x labels");
-    let (_, _, width, height) = chart.rectangle().await.unwrap();
-    let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-        element: chart.clone(),
-        duration: None,
-        x: width / 2.0 - 4.0,
-        y: -height / 4.0,
-    });
-    browser.client.perform_actions(hover).await.unwrap();
-    let value = browser
-        .text_where(&format!("{HOST_MEMORY_CHART} .chart-value"), |t| {
-            !t.is_empty()
-        })
-        .await;
+    // The pointer is moved again on each try: a layout that shifts under it (a late tile, a
+    // scrollbar) ends the hover, as it would for a user, who would move the mouse again.
+    let tries = AtomicU32::new(0);
+    let value = eventually("a value under the pointer", PATIENCE, || async {
+        let chart = browser.find(HOST_MEMORY_CHART).await;
+        let (_, _, width, height) = chart.rectangle().await.ok()?;
+        let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element: chart.clone(),
+            duration: None,
+            x: width / 2.0 - 4.0 - (tries.fetch_add(1, Ordering::Relaxed) % 3) as f64,
+            y: -height / 4.0,
+        });
+        browser.client.perform_actions(hover).await.ok()?;
+        let value = chart
+            .find(fantoccini::Locator::Css(".chart-value"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (!value.is_empty()).then_some(value)
+    })
+    .await;
     assert!(
         value.starts_with(&format!("{memory:.0} MiB · ")),
         "the host's {memory} MiB with its unit and time: {value}"

@@ -46,91 +46,121 @@ pub fn Visualizer() -> impl IntoView {
                 {move || format!("{} MiB", free().1)} " " {move || i18n.t(Key::FreeMemory)}
             </p>
             <div class="host-cards">
+                // Keyed by name alone: a card, its graphs and the pointer over them stay put
+                // while the host's numbers change under them.
                 <For
-                    each=move || live.hosts.get().unwrap_or_default()
-                    key=|host| (host.name.clone(), host.online, host.vm_count, host.free_memory_mib)
-                    let:host
+                    each=move || live.hosts.with(|h| h.iter().flatten().map(|h| h.name.clone()).collect::<Vec<_>>())
+                    key=String::clone
+                    let:name
                 >
-                    <HostCard host is_admin />
+                    <HostCard name is_admin />
                 </For>
             </div>
         </div>
     }
 }
 
+/// Percent in use; free can exceed total on an overcommitted host's vCPUs.
+fn used(free: u64, total: u64) -> u64 {
+    (free * 100)
+        .checked_div(total)
+        .map_or(0, |free| 100u64.saturating_sub(free))
+}
+
 #[component]
-fn HostCard(host: HostInfo, is_admin: bool) -> impl IntoView {
+fn HostCard(name: String, is_admin: bool) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let windows = use_windows();
-    let name = host.name.clone();
-    let vms = move || {
-        let loads = live.round.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.vms
-                        .iter()
-                        .map(|s| (s.uuid.clone(), s.value(Metric::CpuPercent)))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        });
-        live.vms.with(|list| match list {
-            Some(Ok(list)) => list
-                .vms
-                .iter()
-                .filter(|vm| vm.host == name)
-                .map(|vm| {
-                    let load = loads
-                        .iter()
-                        .find(|(uuid, _)| *uuid == vm.uuid)
-                        .and_then(|(_, l)| *l);
-                    (vm.uuid.clone(), vm.name.clone(), load)
-                })
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
+    let host = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            live.hosts
+                .with(|h| h.iter().flatten().find(|h| h.name == name).cloned())
         })
     };
-    // Percent in use; free can exceed total on an overcommitted host's vCPUs.
-    let used = |free: u64, total: u64| {
-        (free * 100)
-            .checked_div(total)
-            .map_or(0, |free| 100u64.saturating_sub(free))
+    let online = move || host.with(|h| h.as_ref().is_some_and(|h| h.online));
+    let field = move |f: fn(&HostInfo) -> u64| host.with(|h| h.as_ref().map_or(0, f));
+    let cpu_used = move || used(field(|h| h.free_vcpus.into()), field(|h| h.cpus.into()));
+    let memory_used = move || used(field(|h| h.free_memory_mib), field(|h| h.memory_mib));
+    let tiles = {
+        let name = name.clone();
+        move || {
+            live.vms.with(|list| match list {
+                Some(Ok(list)) => list
+                    .vms
+                    .iter()
+                    .filter(|vm| vm.host == name)
+                    .map(|vm| (vm.uuid.clone(), vm.name.clone()))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+        }
     };
-    let cpu_used = used(u64::from(host.free_vcpus), u64::from(host.cpus));
-    let memory_used = used(host.free_memory_mib, host.memory_mib);
-    let graphs = (is_admin && host.online).then(|| {
-        let subject = Subject::Host(host.name.clone());
-        view! { <GraphPanel subject title=host.name.clone() metrics=&Metric::HOST /> }
-    });
+    let subject = Subject::Host(name.clone());
+    let title = name.clone();
+    let data_host = name.clone();
     view! {
-        <section class="host-card" data-host=host.name.clone() class:offline=!host.online>
+        <section class="host-card" data-host=data_host class:offline=move || !online()>
             <h3>
-                {host.name.clone()}
-                {(!host.online).then(|| view! { <span class="badge offline">{move || i18n.t(Key::HostOffline)}</span> })}
+                {name}
+                <Show when=move || !online()>
+                    <span class="badge offline">{move || i18n.t(Key::HostOffline)}</span>
+                </Show>
             </h3>
             <div class="capacity">
                 <label>{move || i18n.t(Key::MetricCpu)} <meter min="0" max="100" value=cpu_used></meter></label>
                 <label>{move || i18n.t(Key::MetricMemoryTotal)} <meter min="0" max="100" value=memory_used></meter></label>
             </div>
             <ul class="vm-tiles" aria-label=move || i18n.t(Key::VmsOnHost)>
-                {move || vms().into_iter().map(|(uuid, name, load)| {
-                    let title = load.map(|l| format!("{name}: {l:.0} %")).unwrap_or_else(|| name.clone());
-                    view! {
-                        <li>
-                            <button class=format!("vm-tile {}", load_class(load)) data-vm=name.clone() title=title
-                                on:click=move |_| {
-                                    live.select_next.set(Some(uuid.clone()));
-                                    windows.open(AppKind::VmManager);
-                                }>
-                                {name.clone()}
-                            </button>
-                        </li>
-                    }
-                }).collect_view()}
+                <For each=tiles key=|(uuid, name)| (uuid.clone(), name.clone()) let:((uuid, name))>
+                    <VmTile uuid name />
+                </For>
             </ul>
-            {graphs}
+            <Show when=move || is_admin && online()>
+                <GraphPanel subject=subject.clone() title=title.clone() metrics=&Metric::HOST />
+            </Show>
         </section>
+    }
+}
+
+/// One VM on its host, coloured by its CPU load in the last round; a click opens it.
+#[component]
+fn VmTile(uuid: String, name: String) -> impl IntoView {
+    let live = use_live();
+    let windows = use_windows();
+    let load = {
+        let uuid = uuid.clone();
+        Memo::new(move |_| {
+            live.round.with(|r| {
+                r.as_ref()?
+                    .vms
+                    .iter()
+                    .find(|s| s.uuid == uuid)?
+                    .value(Metric::CpuPercent)
+            })
+        })
+    };
+    let title = {
+        let name = name.clone();
+        move || {
+            load.get()
+                .map_or_else(|| name.clone(), |l| format!("{name}: {l:.0} %"))
+        }
+    };
+    view! {
+        <li>
+            <button
+                class=move || format!("vm-tile {}", load_class(load.get()))
+                data-vm=name.clone()
+                title=title
+                on:click=move |_| {
+                    live.select_next.set(Some(uuid.clone()));
+                    windows.open(AppKind::VmManager);
+                }
+            >
+                {name.clone()}
+            </button>
+        </li>
     }
 }
 
