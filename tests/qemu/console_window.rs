@@ -1,5 +1,5 @@
 //! Consoles in desktop windows (real QEMU, real Chromium): the serial console, opened from the VM
-//! Manager, it shows the guest's shell, takes typed keys and pasted text as keystrokes; the
+//! Manager, it shows the guest's boot log and shell, takes typed keys and pasted text as keystrokes; the
 //! VNC console's canvas matches the VM's screenshot and takes keys and pastes too.
 
 use std::time::Duration;
@@ -59,6 +59,11 @@ async fn the_serial_console_window_talks_to_the_guest() {
     let demo = boot_demo("serial", |_| {}).await;
     let browser = open_console(&demo, "serial-console").await;
     let terminal = browser.find(TERMINAL).await;
+    // It opens on the guest's boot log, written before the window was opened.
+    terminal_where(&browser, "the boot log", |t| {
+        t.contains("Ezilla demo guest ready")
+    })
+    .await;
     terminal.click().await.unwrap();
 
     // Typed keys reach the guest's shell, and its answer shows.

@@ -3,7 +3,7 @@
 //! takes over from the first; another user's console is 404, a cross-origin upgrade 403, one
 //! over the per-user limit 429; powering the VM off closes the open consoles with the reason.
 //! On a `qemu+ssh` host, VNC goes through an SSH tunnel (a private sshd with the test
-//! command's keys).
+//! command's keys). A serial console opens with the guest's boot log.
 
 use std::{
     process::{Child, Command},
@@ -151,6 +151,8 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
     let mut serial = open(server, routes::VM_CONSOLE_SERIAL, uuid, &token, &own)
         .await
         .unwrap();
+    // What the guest wrote before anyone looked: its boot log, replayed on opening.
+    serial_until(&mut serial, "Ezilla demo guest ready").await;
     serial.send(Message::binary(&b"\n"[..])).await.unwrap();
     serial_until(&mut serial, "root@ezilla-demo").await;
     // The answer, not the echo of the command line: only the shell computes 42.
@@ -296,4 +298,9 @@ async fn vnc_console_of_a_guest_on_a_qemu_ssh_host_goes_through_ssh() {
         .unwrap();
     let (width, height) = vnc_screen_size(&mut vnc).await;
     assert!(width >= 640 && height >= 400, "{width}x{height}");
+    // The serial console replays the boot log, read from that host over the same SSH.
+    let mut serial = open(&demo.server, routes::VM_CONSOLE_SERIAL, uuid, &token, &own)
+        .await
+        .unwrap();
+    serial_until(&mut serial, "Ezilla demo guest ready").await;
 }

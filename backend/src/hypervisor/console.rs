@@ -25,6 +25,11 @@ const CHUNK: usize = 16 * 1024;
 /// How long the pump sleeps when neither side has anything, at most.
 const MAX_IDLE_POLL: Duration = Duration::from_millis(20);
 
+/// How much of the serial log a new console replays: enough for a boot's last screens.
+const BACKLOG: usize = 64 * 1024;
+/// How long a new console waits for its backlog before going on without it.
+const BACKLOG_WAIT: Duration = Duration::from_secs(3);
+
 /// `virDomainOpenConsole`'s VIR_DOMAIN_CONSOLE_FORCE: a new console takes over from an open one.
 const CONSOLE_FORCE: u32 = 1;
 
@@ -53,9 +58,11 @@ pub trait ByteStream: AsyncRead + AsyncWrite + Send + Unpin {}
 
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> ByteStream for T {}
 
-/// A serial console: guest output arrives on `output` (closed when the console ends), input
-/// goes to `input`. Dropping both ends the console.
+/// A serial console: what the guest wrote before it was opened (the tail of its serial log,
+/// such as its boot messages) in `backlog`, then guest output arriving on `output` (closed
+/// when the console ends); input goes to `input`. Dropping both ends the console.
 pub struct SerialConsole {
+    pub backlog: Vec<u8>,
     pub output: mpsc::Receiver<Vec<u8>>,
     pub input: mpsc::Sender<Vec<u8>>,
 }
@@ -99,6 +106,7 @@ impl Pool {
     pub async fn open_serial(&self, uuid: &str) -> Result<SerialConsole, ConsoleError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
         let (uri, id) = (host.uri.clone(), uuid.to_owned());
+        let (ssh, local) = (SshTarget::of_uri(&uri), is_local(&uri));
         let (opened_tx, opened_rx) = tokio::sync::oneshot::channel();
         let (output_tx, output) = mpsc::channel(CHANNEL_CHUNKS);
         let (input, input_rx) = mpsc::channel(CHANNEL_CHUNKS);
@@ -106,15 +114,25 @@ impl Pool {
             .name("serial-console".into())
             .spawn(move || {
                 let opened = open_console(&uri, &id);
-                let ok = opened.as_ref().ok().map(|(_, s)| s.clone());
-                let _ = opened_tx.send(opened.map(drop));
+                let ok = opened.as_ref().ok().map(|(_, s, _)| s.clone());
+                let _ = opened_tx.send(opened.map(|(_, _, log)| log));
                 if let Some(stream) = ok {
                     pump(stream, output_tx, input_rx);
                 }
             })
             .map_err(|e| ActionError::Host(super::HostError::Panicked(e.to_string())))?;
         match tokio::time::timeout(self.timeout, opened_rx).await {
-            Ok(Ok(Ok(()))) => Ok(SerialConsole { output, input }),
+            Ok(Ok(Ok(log))) => {
+                let backlog = match log {
+                    Some(path) => read_log_tail(&path, local, ssh.as_ref()).await,
+                    None => Vec::new(),
+                };
+                Ok(SerialConsole {
+                    backlog,
+                    output,
+                    input,
+                })
+            }
             Ok(Ok(Err(err))) => Err(err),
             Ok(Err(_)) | Err(_) => {
                 Err(ActionError::Host(super::HostError::Timeout(self.timeout)).into())
@@ -123,8 +141,40 @@ impl Pool {
     }
 }
 
-/// A fresh connection and a non-blocking stream on the domain's console.
-fn open_console(uri: &str, uuid: &str) -> Result<(Connect, Stream), ConsoleError> {
+/// The tail of a serial log, on this machine or over SSH; empty if it cannot be read in time
+/// (the console works without it).
+async fn read_log_tail(path: &str, local: bool, ssh: Option<&SshTarget>) -> Vec<u8> {
+    let read = async {
+        match (local, ssh) {
+            (true, _) => local_tail(path).await,
+            (false, Some(ssh)) => ssh.read_tail(path, BACKLOG).await,
+            (false, None) => Ok(Vec::new()),
+        }
+    };
+    match tokio::time::timeout(BACKLOG_WAIT, read).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(err)) => {
+            tracing::debug!(%path, error = %err, "no serial log to replay");
+            Vec::new()
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn local_tail(path: &str) -> std::io::Result<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::open(path).await?;
+    let len = file.metadata().await?.len();
+    file.seek(std::io::SeekFrom::Start(len.saturating_sub(BACKLOG as u64)))
+        .await?;
+    let mut tail = Vec::with_capacity(BACKLOG);
+    file.take(BACKLOG as u64).read_to_end(&mut tail).await?;
+    Ok(tail)
+}
+
+/// A fresh connection, a non-blocking stream on the domain's console, and the file its serial
+/// output is logged to, if any.
+fn open_console(uri: &str, uuid: &str) -> Result<(Connect, Stream, Option<String>), ConsoleError> {
     let host_error = |e: virt::error::Error| ActionError::Host(e.into());
     let conn = Connect::open(Some(uri)).map_err(host_error)?;
     let dom = conn
@@ -139,7 +189,8 @@ fn open_console(uri: &str, uuid: &str) -> Result<(Connect, Stream), ConsoleError
             tracing::warn!(%uuid, error = %err, "cannot open the serial console");
             ConsoleError::NoSerial
         })?;
-    Ok((conn, stream))
+    let log = dom.xml_desc(0).ok().and_then(|xml| serial_log_of(&xml));
+    Ok((conn, stream, log))
 }
 
 /// Moves bytes between the stream and the channels until the console ends (end of stream, an
@@ -219,6 +270,14 @@ fn vnc_port_of(domain_xml: &str) -> Option<u16> {
         .filter(|&port: &u16| port > 0)
 }
 
+/// The file the domain's first serial port is logged to, from its live XML.
+fn serial_log_of(domain_xml: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(domain_xml).ok()?;
+    let serial = doc.descendants().find(|n| n.has_tag_name("serial"))?;
+    let log = serial.children().find(|n| n.has_tag_name("log"))?;
+    log.attribute("file").map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +292,21 @@ mod tests {
             None
         );
         assert_eq!(vnc_port_of("<domain/>"), None);
+    }
+
+    #[test]
+    fn the_serial_log_comes_from_the_live_xml() {
+        let xml = "<domain><devices><serial type='pty'><source path='/dev/pts/3'/>\
+                   <log file='/var/log/libvirt/qemu/a-serial.log' append='off'/>\
+                   <target port='0'/></serial></devices></domain>";
+        assert_eq!(
+            serial_log_of(xml).as_deref(),
+            Some("/var/log/libvirt/qemu/a-serial.log")
+        );
+        assert_eq!(
+            serial_log_of("<domain><devices><serial type='pty'/></devices></domain>"),
+            None
+        );
     }
 
     #[test]

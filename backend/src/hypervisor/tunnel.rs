@@ -1,5 +1,6 @@
 //! A port on a remote host's loopback (its VNC server), reached through SSH with the
-//! credentials its `qemu+ssh://` URI names (`ssh -W`), so VNC is never opened to the network.
+//! credentials its `qemu+ssh://` URI names (`ssh -W`), so VNC is never opened to the network;
+//! and the tail of a file there (a VM's serial log), read by `tail` over the same SSH.
 
 use std::{
     pin::Pin,
@@ -56,11 +57,10 @@ impl SshTarget {
         })
     }
 
-    /// `ssh -W 127.0.0.1:PORT` to the target, never prompting.
-    fn command(&self, port: u16) -> Command {
+    /// `ssh` to the target, never prompting, running `remote` (arguments after the host).
+    fn command(&self, options: &[&str], remote: &[&str]) -> Command {
         let mut ssh = Command::new("ssh");
-        ssh.args(["-T", "-o", "BatchMode=yes", "-W"])
-            .arg(format!("127.0.0.1:{port}"));
+        ssh.args(["-T", "-o", "BatchMode=yes"]).args(options);
         if let Some(p) = self.port {
             ssh.arg("-p").arg(p.to_string());
         }
@@ -76,14 +76,29 @@ impl SshTarget {
         if self.no_verify {
             ssh.args(["-o", "StrictHostKeyChecking=no"]);
         }
-        ssh.arg("--").arg(&self.host);
+        ssh.arg("--").arg(&self.host).args(remote);
         ssh
+    }
+
+    /// The last `bytes` bytes of a file on the target (empty if it has none), read by `tail`.
+    pub async fn read_tail(&self, path: &str, bytes: usize) -> std::io::Result<Vec<u8>> {
+        let quoted = format!("'{}'", path.replace('\'', r"'\''"));
+        let count = bytes.to_string();
+        let output = self
+            .command(&[], &["tail", "-c", &count, "--", &quoted])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .output()
+            .await?;
+        Ok(output.stdout)
     }
 
     /// A byte stream to the target's loopback `port`; the ssh process ends when it drops.
     pub fn connect(&self, port: u16) -> std::io::Result<SshStream> {
+        let to = format!("127.0.0.1:{port}");
         let mut child = self
-            .command(port)
+            .command(&["-W", &to], &[])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

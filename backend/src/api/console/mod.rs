@@ -93,6 +93,9 @@ async fn serial_pump(mut console: crate::hypervisor::SerialConsole, pipe: tokio:
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (mut from_browser, mut to_browser) = tokio::io::split(pipe);
     let output = async {
+        if to_browser.write_all(&console.backlog).await.is_err() {
+            return;
+        }
         while let Some(chunk) = console.output.recv().await {
             if to_browser.write_all(&chunk).await.is_err() {
                 break;
