@@ -4,7 +4,6 @@ mod api;
 mod app;
 mod apps;
 mod components;
-mod console;
 mod desktop;
 mod graphs;
 mod i18n;

@@ -73,10 +73,10 @@ pub(super) fn replay(recording: &[u8], piece: usize) -> Screen {
 mod tests {
     use super::*;
 
-    const RAW: &[u8] = include_bytes!("../../../../tests/fixtures/rfb/qemu-boot-raw.bin");
-    const HEXTILE: &[u8] = include_bytes!("../../../../tests/fixtures/rfb/qemu-boot-hextile.bin");
-    const ZRLE: &[u8] = include_bytes!("../../../../tests/fixtures/rfb/qemu-boot-zrle.bin");
-    const TIGHT: &[u8] = include_bytes!("../../../../tests/fixtures/rfb/qemu-boot-tight.bin");
+    const RAW: &[u8] = include_bytes!("../../../tests/fixtures/rfb/qemu-boot-raw.bin");
+    const HEXTILE: &[u8] = include_bytes!("../../../tests/fixtures/rfb/qemu-boot-hextile.bin");
+    const ZRLE: &[u8] = include_bytes!("../../../tests/fixtures/rfb/qemu-boot-zrle.bin");
+    const TIGHT: &[u8] = include_bytes!("../../../tests/fixtures/rfb/qemu-boot-tight.bin");
 
     /// Pixels that differ (the text cursor blinks, so a few may).
     fn differing(a: &Screen, b: &Screen) -> usize {

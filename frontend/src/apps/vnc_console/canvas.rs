@@ -6,7 +6,7 @@ use web_sys::{
     Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap, ImageData,
 };
 
-use crate::console::rfb::{Op, Rect};
+use rfb::{Op, Rect};
 
 /// Draws `op` on `canvas`. Ops that are not drawing (the name, LEDs, the bell, cut text) are
 /// for the caller.
