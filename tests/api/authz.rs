@@ -6,7 +6,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use shared::Role;
 
-use crate::support::server::{Client, TestServer, fixture_host};
+use crate::support::{
+    browser::PATIENCE,
+    server::{Client, TestServer, fixture_host},
+};
 
 const ALICE_VM: &str = "a11ce000-0000-4000-8000-000000000001";
 const BOB_VM: &str = "b0b00000-0000-4000-8000-000000000002";
@@ -147,6 +150,47 @@ async fn cross_origin_websocket_upgrades_get_403() {
         };
         assert_eq!(status, expected, "{path} from its own origin");
     }
+}
+
+/// A console route asked without the upgrade (what the browser does when its socket was
+/// refused) answers the same checks, without opening anything.
+#[tokio::test]
+async fn a_console_asked_without_the_upgrade_says_why_it_would_not_open() {
+    use shared::routes::{VM_CONSOLE_SERIAL, VM_CONSOLE_VNC};
+    let server = server().await;
+    let alice = server.login("alice").await;
+    let ask = |path: &str, header: bool| {
+        let mut request = alice.http.get(server.url(path));
+        if header {
+            request = request.header(shared::auth::CSRF_HEADER, "1");
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap_or_default();
+            (status, body["code"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let serial = concrete(VM_CONSOLE_SERIAL, ALICE_VM);
+    let vnc = concrete(VM_CONSOLE_VNC, ALICE_VM);
+    assert_eq!(ask(&serial, true).await, (204, String::new()));
+    // The test driver's VMs have no VNC display.
+    assert_eq!(ask(&vnc, true).await, (409, "invalid_state".into()));
+    // Neither its own Origin nor the custom header: a page of another site.
+    assert_eq!(ask(&serial, false).await.0, 403);
+    for path in [VM_CONSOLE_SERIAL, VM_CONSOLE_VNC] {
+        let bobs = concrete(path, BOB_VM);
+        assert_eq!(ask(&bobs, true).await, (404, "not_found".into()));
+    }
+    let action = concrete(shared::routes::VM_ACTION, ALICE_VM);
+    let (status, _) = alice
+        .send(Method::POST, &action, Some(json!({"action": "poweroff"})))
+        .await;
+    assert_eq!(status, 204);
+    crate::support::eventually("a stopped VM's console refused", PATIENCE, || async {
+        (ask(&serial, true).await == (409, "invalid_state".into())).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The desktop in real headless Chromium.
 
 mod accounts;
+mod consoles;
 mod desktop;
 mod keyboard;
 mod monitoring;

@@ -1,4 +1,6 @@
 //! Cross-site WebSocket hijacking defence: an upgrade must come from the server's own origin.
+//! A plain request to a WebSocket route (a console's "would it open?") may instead carry the
+//! custom header that no other site can add without a CORS preflight we never grant.
 
 use axum::http::{HeaderMap, header};
 
@@ -23,7 +25,9 @@ pub async fn require_same_origin(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if is_same_origin(req.headers()) {
+    let upgrade = req.headers().contains_key(header::UPGRADE);
+    let own_page = !upgrade && req.headers().contains_key(shared::auth::CSRF_HEADER);
+    if own_page || is_same_origin(req.headers()) {
         next.run(req).await
     } else {
         crate::error::ApiError::Forbidden("a WebSocket must be opened from Ezilla's own pages")

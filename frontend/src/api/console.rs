@@ -1,17 +1,32 @@
 //! A console's WebSocket: binary frames both ways, on the page's own origin (the browser sends
-//! the session cookie and the Origin the server checks).
+//! the session cookie and the Origin the server checks). A socket refused before it opened
+//! asks the server why (the same route without the upgrade answers the same checks).
 
+use std::{cell::Cell, rc::Rc};
+
+use gloo_net::http::Request;
 use js_sys::{ArrayBuffer, Uint8Array};
+use shared::auth::CSRF_HEADER;
 use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::Error;
+use super::{Error, no_content};
+
+/// How a console's socket ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Closed {
+    /// It was open: the server's close reason (empty when it gave none).
+    Ended(String),
+    /// It never opened: why the server refused it, when it could say.
+    Refused(Option<Error>),
+}
 
 /// An open console; dropping it closes the socket.
 pub struct ConsoleSocket {
     socket: WebSocket,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_open: Closure<dyn FnMut(Event)>,
 }
 
 impl ConsoleSocket {
@@ -25,16 +40,17 @@ impl Drop for ConsoleSocket {
     fn drop(&mut self) {
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
+        self.socket.set_onopen(None);
         let _ = self.socket.close();
     }
 }
 
 /// Opens the console WebSocket at `path`: `on_bytes` gets what the console sends, `on_close`
-/// the server's close reason (empty when it gave none) when the socket ends.
+/// how it ended.
 pub fn open_console(
     path: &str,
     on_bytes: impl Fn(Vec<u8>) + 'static,
-    on_close: impl Fn(String) + 'static,
+    on_close: impl Fn(Closed) + 'static,
 ) -> Result<ConsoleSocket, Error> {
     let location = web_sys::window().ok_or(Error::Unreachable)?.location();
     let scheme = match location.protocol().as_deref() {
@@ -52,13 +68,38 @@ pub fn open_console(
             on_bytes(text.into_bytes());
         }
     });
-    let on_close =
-        Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| on_close(event.reason()));
+    let opened = Rc::new(Cell::new(false));
+    let on_open = Closure::<dyn FnMut(Event)>::new({
+        let opened = opened.clone();
+        move |_| opened.set(true)
+    });
+    let on_close = Rc::new(on_close);
+    let path = path.to_owned();
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+        if opened.get() {
+            return on_close(Closed::Ended(event.reason()));
+        }
+        let (on_close, path) = (on_close.clone(), path.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            on_close(Closed::Refused(why_refused(&path).await));
+        });
+    });
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     Ok(ConsoleSocket {
         socket,
         _on_message: on_message,
         _on_close: on_close,
+        _on_open: on_open,
     })
+}
+
+/// The server's answer to "would this console open?": its error, or none if it would.
+async fn why_refused(path: &str) -> Option<Error> {
+    let response = Request::get(path).header(CSRF_HEADER, "1").send().await;
+    match response {
+        Ok(response) => no_content(response).await.err(),
+        Err(_) => Some(Error::Unreachable),
+    }
 }

@@ -15,7 +15,7 @@ use shared::{
 };
 
 pub use admin::*;
-pub use console::{ConsoleSocket, open_console};
+pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
 pub use metrics::{Subject, history};
 pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};

@@ -130,6 +130,7 @@ pub fn text(key: Key) -> &'static str {
         SerialConsole => "Serial console",
         ConsoleConnected => "Connected: keys typed here go to the VM.",
         ConsoleClosed => "Disconnected",
+        ConsoleRefused => "Cannot open the console",
         Reconnect => "Reconnect",
         Console => "Console",
         CtrlAltDel => "Ctrl-Alt-Del",

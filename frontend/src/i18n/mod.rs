@@ -138,6 +138,7 @@ pub enum Key {
     SerialConsole,
     ConsoleConnected,
     ConsoleClosed,
+    ConsoleRefused,
     Reconnect,
     Console,
     CtrlAltDel,
@@ -202,6 +203,19 @@ impl I18n {
             VmState::Suspended => Key::StateSuspended,
             VmState::Unknown => Key::StateUnknown,
         })
+    }
+
+    /// How a console ended, for its status line: "Disconnected", with the server's reason
+    /// when it gave one, or why it would not open.
+    pub fn closed(self, closed: &api::Closed) -> String {
+        match closed {
+            api::Closed::Ended(reason) if reason.is_empty() => self.t(Key::ConsoleClosed).into(),
+            api::Closed::Ended(reason) => format!("{} ({reason})", self.t(Key::ConsoleClosed)),
+            api::Closed::Refused(None) => self.t(Key::ConsoleRefused).into(),
+            api::Closed::Refused(Some(error)) => {
+                format!("{}: {}", self.t(Key::ConsoleRefused), self.error(error))
+            }
+        }
     }
 
     /// What went wrong, for the user (reactive). In English the server's own sentence, which

@@ -130,6 +130,7 @@ pub fn text(key: Key) -> &'static str {
         SerialConsole => "序列主控台",
         ConsoleConnected => "已連線：在此輸入的按鍵會送到虛擬機。",
         ConsoleClosed => "已中斷連線",
+        ConsoleRefused => "無法開啟主控台",
         Reconnect => "重新連線",
         Console => "主控台",
         CtrlAltDel => "Ctrl-Alt-Del",

@@ -1,7 +1,8 @@
 //! A VM's consoles as WebSockets: `GET .../console/vnc` proxies RFB to the VM's VNC server on
 //! its host's loopback; `GET .../console/serial` carries libvirt's console stream. Session,
 //! ownership and Origin are checked before the upgrade (another user's VM is 404), and so is
-//! the per-user limit (429 `console_limit`). The socket closes with a reason when the VM
+//! the per-user limit (429 `console_limit`); a plain GET answers the same checks without
+//! opening anything (204 when a console would open). The socket closes with a reason when the VM
 //! stops or is deleted, the session ends, the console closes, or it sits idle.
 
 mod bridge;
@@ -11,15 +12,23 @@ use std::time::Duration;
 
 use axum::{
     Extension,
-    extract::{State, ws::WebSocketUpgrade},
-    http::Method,
-    response::Response,
+    extract::{
+        State,
+        ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection},
+    },
+    http::{Method, StatusCode},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use shared::{VmState, routes};
 
 use super::{Access, Route, events::session_alive, vms::VisibleVm};
-use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::ConsoleError};
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    error::ApiError,
+    hypervisor::{ByteStream, ConsoleError},
+};
 pub use bridge::{Ended, FRAME, bridge};
 pub use limit::{Consoles, Slot};
 
@@ -47,44 +56,77 @@ async fn vnc(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     VisibleVm(vm): VisibleVm,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let slot = take_slot(&state, &me)?;
+    let (ws, slot) = admit(&state, &me, &vm.uuid, ws)?;
     let vnc = state.pool.connect_vnc(&vm.uuid).await?;
-    Ok(configured(ws).on_upgrade(move |socket| async move {
-        let _open = (slot, state.monitor.console_opened());
-        let stop = vm_or_session_gone(&state, &me, &vm.uuid);
-        bridge(socket, vnc, state.consoles.idle, stop).await;
-    }))
+    let Some(ws) = ws else {
+        return Ok(would_open());
+    };
+    Ok(upgrade(ws, state, me, vm.uuid, slot, vnc))
 }
 
 async fn serial(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     VisibleVm(vm): VisibleVm,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let slot = take_slot(&state, &me)?;
+    let (ws, slot) = admit(&state, &me, &vm.uuid, ws)?;
+    // Opening it to ask would take the console over from whoever has it.
+    let Some(ws) = ws else {
+        return Ok(would_open());
+    };
     let console = state.pool.open_serial(&vm.uuid).await?;
-    Ok(configured(ws).on_upgrade(move |socket| async move {
-        let _open = (slot, state.monitor.console_opened());
-        let (ours, theirs) = tokio::io::duplex(SERIAL_PIPE);
-        tokio::spawn(serial_pump(console, theirs));
-        let stop = vm_or_session_gone(&state, &me, &vm.uuid);
-        bridge(socket, ours, state.consoles.idle, stop).await;
-    }))
+    let (ours, theirs) = tokio::io::duplex(SERIAL_PIPE);
+    tokio::spawn(serial_pump(console, theirs));
+    Ok(upgrade(ws, state, me, vm.uuid, slot, ours))
 }
 
-/// websockify's subprotocol, and no message from the browser larger than a frame.
-fn configured(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    ws.protocols([BINARY]).max_message_size(FRAME)
-}
-
-fn take_slot(state: &AppState, me: &CurrentUser) -> Result<Slot, ApiError> {
-    state
+/// The checks every console passes before it opens: a slot under the per-user limit and a
+/// running VM. A plain GET (no upgrade, so `None`) asks only whether a console would open, so
+/// a browser whose socket was refused can learn why: the same error, or 204.
+fn admit(
+    state: &AppState,
+    me: &CurrentUser,
+    uuid: &str,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<(Option<WebSocketUpgrade>, Slot), ApiError> {
+    let slot = state
         .consoles
         .take(&me.user.username)
-        .ok_or(ApiError::ConsoleLimit(state.consoles.per_user))
+        .ok_or(ApiError::ConsoleLimit(state.consoles.per_user))?;
+    let running = state
+        .pool
+        .find_vm(uuid)
+        .is_some_and(|(_, vm)| matches!(vm.state, VmState::Running | VmState::Paused));
+    if !running {
+        return Err(ApiError::InvalidState("the VM is not running".into()));
+    }
+    Ok((ws.ok(), slot))
+}
+
+/// The answer to a plain GET that passed every check.
+fn would_open() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Upgrades to the console's socket and bridges it to `stream` until either ends or the VM
+/// or the session goes.
+fn upgrade(
+    ws: WebSocketUpgrade,
+    state: AppState,
+    me: CurrentUser,
+    uuid: String,
+    slot: Slot,
+    stream: impl ByteStream + 'static,
+) -> Response {
+    let ws = ws.protocols([BINARY]).max_message_size(FRAME);
+    ws.on_upgrade(move |socket| async move {
+        let _open = (slot, state.monitor.console_opened());
+        let stop = vm_or_session_gone(&state, &me, &uuid);
+        bridge(socket, stream, state.consoles.idle, stop).await;
+    })
 }
 
 /// Moves the serial console's chunks to and from one end of a bounded in-memory pipe until

@@ -9,7 +9,7 @@ use leptos::{ev, prelude::*};
 use shared::routes;
 
 use crate::{
-    api::{self, ConsoleSocket},
+    api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
 };
 use keys::{key_bytes, paste_bytes};
@@ -22,8 +22,7 @@ const SCROLLBACK: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 enum Link {
     Open,
-    /// Closed, with the server's reason (empty when it gave none).
-    Closed(String),
+    Closed(Closed),
 }
 
 /// The screen as drawn: the rows' text and the cursor.
@@ -56,15 +55,15 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
                 screen.try_set(drawn);
             }
         };
-        let on_close = move |reason: String| {
-            link.try_set(Link::Closed(reason));
+        let on_close = move |closed: Closed| {
+            link.try_set(Link::Closed(closed));
         };
         match api::open_console(&path, on_bytes, on_close) {
             Ok(open) => {
                 link.set(Link::Open);
                 socket.set_value(Some(open));
             }
-            Err(_) => link.set(Link::Closed(String::new())),
+            Err(_) => link.set(Link::Closed(Closed::Refused(None))),
         }
     };
     connect();
@@ -86,8 +85,7 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
     };
     let status = move || match link.get() {
         Link::Open => i18n.t(Key::ConsoleConnected).to_owned(),
-        Link::Closed(reason) if reason.is_empty() => i18n.t(Key::ConsoleClosed).to_owned(),
-        Link::Closed(reason) => format!("{} ({reason})", i18n.t(Key::ConsoleClosed)),
+        Link::Closed(closed) => i18n.closed(&closed),
     };
     view! {
         <div class="serial-console">

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
 
 use crate::{
-    api::{self, ConsoleSocket},
+    api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
 };
 use keys::{keysym, typed, xt_scancode};
@@ -29,8 +29,7 @@ const SHIFT: (u32, u16) = (0xffe1, 0x2a);
 enum Link {
     Connecting,
     Open,
-    /// Closed, with the reason (empty when there was none).
-    Closed(String),
+    Closed(Closed),
 }
 
 /// The connection: our RFB client and its socket.
@@ -161,18 +160,18 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
                     session.with_client(|_| {});
                 }
                 Some(Err(error)) => {
-                    link.set(Link::Closed(error.to_string()));
+                    link.set(Link::Closed(Closed::Ended(error.to_string())));
                     session.socket.set_value(None);
                 }
                 None => {}
             }
         };
-        let on_close = move |reason: String| {
-            link.try_set(Link::Closed(reason));
+        let on_close = move |closed: Closed| {
+            link.try_set(Link::Closed(closed));
         };
         match api::open_console(&path, on_bytes, on_close) {
             Ok(socket) => session.socket.set_value(Some(socket)),
-            Err(_) => link.set(Link::Closed(String::new())),
+            Err(_) => link.set(Link::Closed(Closed::Refused(None))),
         }
     };
     connect();
@@ -246,8 +245,7 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
             let (w, h) = size.get();
             format!("{} ({w}×{h})", i18n.t(Key::ConsoleConnected))
         }
-        Link::Closed(reason) if reason.is_empty() => i18n.t(Key::ConsoleClosed).to_owned(),
-        Link::Closed(reason) => format!("{} ({reason})", i18n.t(Key::ConsoleClosed)),
+        Link::Closed(closed) => i18n.closed(&closed),
     };
     let link_name = move || match link.get() {
         Link::Connecting => "connecting",

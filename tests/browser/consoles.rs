@@ -1,0 +1,45 @@
+//! Console windows that cannot open say why: a console window of another user's VM (say,
+//! restored from a desktop saved before the VM changed hands) is refused, and its status
+//! line reads the server's reason, in both kinds of console.
+
+use serde_json::json;
+use shared::Role;
+
+use crate::support::{
+    browser::Browser,
+    server::{PASSWORD, TestServer, fixture_host, frontend_dist},
+};
+
+const BOB_VM: &str = "b0b00000-0000-4000-8000-000000000002";
+
+#[tokio::test]
+async fn another_users_console_is_refused_with_the_reason() {
+    let host = fixture_host("owned-host.xml");
+    let server = TestServer::start_with_static(&[("one1", host.as_str())], frontend_dist()).await;
+    server.add_user("alice", Role::User);
+    server.add_user("bob", Role::User);
+    let alice = server.login("alice").await;
+    let window = |app: &str, x: i32| json!({"app": app, "at": {"x": x, "y": 40}, "width": 480, "height": 320, "vm": BOB_VM});
+    let (_, mut saved) = alice.get("/api/v1/me/desktop").await;
+    saved["desktop"]["windows"] = json!([window("vnc-console", 20), window("serial-console", 520)]);
+    let response = alice
+        .http
+        .put(server.url("/api/v1/me/desktop"))
+        .header("if-match", format!("\"{}\"", saved["version"]))
+        .json(&saved["desktop"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "alice", PASSWORD).await;
+    for app in ["vnc-console", "serial-console"] {
+        let status = format!("section.window[data-window='{app}'] .console-status");
+        let text = browser
+            .text_where(&status, |t| t.starts_with("Cannot open the console"))
+            .await;
+        assert_eq!(text, "Cannot open the console: Not found.", "{app}");
+    }
+    browser.close().await;
+}
