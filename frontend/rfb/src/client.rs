@@ -55,6 +55,8 @@ pub struct Client {
     input: Vec<u8>,
     output: Encoder,
     decoders: Decoders,
+    /// FramebufferUpdates decoded to the end.
+    updates: u64,
 }
 
 impl Client {
@@ -66,6 +68,7 @@ impl Client {
             input: Vec::new(),
             output: Encoder::default(),
             decoders: Decoders::default(),
+            updates: 0,
         }
     }
 
@@ -98,6 +101,11 @@ impl Client {
     /// Whether the handshake is over (input is only sent from then on).
     pub fn is_ready(&self) -> bool {
         !matches!(self.state, State::Handshake(_))
+    }
+
+    /// How many FramebufferUpdates have been decoded to their end (a frame rate's numerator).
+    pub fn updates(&self) -> u64 {
+        self.updates
     }
 
     /// The framebuffer's size (0 × 0 before the handshake ends).
@@ -166,6 +174,7 @@ impl Client {
             }
             State::Update(update) => {
                 if update.step(r, &mut self.decoders, &self.limits, ops)? {
+                    self.updates += 1;
                     self.state = State::Idle;
                     self.output.update_request(true, self.whole_screen());
                 }

@@ -43,10 +43,16 @@ fn a_handshake_split_anywhere_gives_the_same() {
 }
 
 #[test]
-fn answers_each_update_with_an_incremental_request() {
+fn answers_each_update_with_an_incremental_request_and_counts_it() {
     let mut client = ready_client();
     client.feed(&update(&[])).unwrap();
     assert_eq!(client.take_output(), [3, 1, 0, 0, 0, 0, 0, 100, 0, 48]);
+    // a second update cut short is not counted until it ends
+    let second = update(&[rect_header(0, 0, 1, 1, 0)]);
+    client.feed(&second).unwrap();
+    assert_eq!(client.updates(), 1);
+    client.feed(&[1, 2, 3, 4]).unwrap();
+    assert_eq!(client.updates(), 2);
 }
 
 #[test]
