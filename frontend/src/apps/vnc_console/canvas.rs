@@ -1,4 +1,6 @@
-//! Applies the RFB client's drawing operations to a canvas.
+//! Applies the RFB client's drawing operations to a canvas. The decode benchmark compiles this
+//! file unchanged (`tests/decode-bench/`), so it uses only `rfb`, `web-sys`, `js-sys` and
+//! `wasm-bindgen(-futures)`, nothing of the app's.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{Clamped, JsCast};
@@ -76,7 +78,7 @@ fn draw_jpeg(ctx: CanvasRenderingContext2d, rect: Rect, bytes: &[u8]) {
     let Ok(decoding) = window.create_image_bitmap_with_blob(&blob) else {
         return;
     };
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         let Ok(bitmap) = wasm_bindgen_futures::JsFuture::from(decoding).await else {
             return;
         };
