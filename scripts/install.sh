@@ -6,6 +6,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130 # keep equal to the `wasm-bindgen = "=X"` pin in Cargo.toml
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+NOVNC_VERSION=1.7.0
 TOOLS_DIR=${EZILLA_TOOLS_DIR:-/opt/ezilla-tools}
 
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -67,8 +68,18 @@ websockify_peer() {
   "$TOOLS_DIR/venv/bin/pip" install --quiet websockify
 }
 
+novnc_peer() {
+  # The decode benchmark's peer, never shipped: npm's noVNC, whose ES modules the benchmark
+  # page loads as they are.
+  grep -qs "\"version\": \"$NOVNC_VERSION\"" "$TOOLS_DIR/node_modules/@novnc/novnc/package.json" && return
+  log "npm: @novnc/novnc@$NOVNC_VERSION (benchmark peer)"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "@novnc/novnc@$NOVNC_VERSION"
+}
+
 apt_packages
 rust_tools
 wasm_opt
 websockify_peer
+novnc_peer
 log "all tools present"
