@@ -22,7 +22,7 @@ step "clippy (host)"
 cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
 
 step "clippy (wasm32)"
-cargo clippy -p frontend -p shared -p rfb --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p frontend -p shared -p rfb -p decode-bench --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 step "frontend release build (trunk)"
 trunk build --release
