@@ -1,39 +1,19 @@
 //! The console proxies' bridge (`ezilla::api::console::bridge`) between a WebSocket and a TCP
-//! peer standing in for a VNC server, no VM needed: bytes both ways, and the close reasons
-//! for an idle console and for a peer that hangs up.
+//! peer standing in for a VNC server, no VM needed: bytes both ways, a big update whole and
+//! in order, and the close reasons for an idle console and for a peer that hangs up.
 
 use std::time::Duration;
 
-use axum::{
-    Router,
-    extract::{Path, WebSocketUpgrade},
-    response::Response,
-    routing::get,
-};
-use ezilla::api::console::{Ended, bridge};
 use futures_util::{SinkExt, StreamExt};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
+    net::TcpListener,
 };
 use tokio_tungstenite::tungstenite::Message;
 
-const IDLE: Duration = Duration::from_millis(500);
+use crate::support::console_proxy;
 
-/// A WebSocket server whose `/PORT` bridges to 127.0.0.1:PORT with a short idle timeout.
-async fn proxy() -> std::net::SocketAddr {
-    async fn upgrade(Path(port): Path<u16>, ws: WebSocketUpgrade) -> Response {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        ws.on_upgrade(move |socket| async move {
-            bridge(socket, tcp, IDLE, std::future::pending::<Ended>()).await;
-        })
-    }
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = Router::new().route("/{port}", get(upgrade));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
+const IDLE: Duration = Duration::from_millis(500);
 
 /// The close reason the server sends, within `limit`.
 async fn close_reason<S>(socket: &mut S, limit: Duration) -> String
@@ -57,7 +37,7 @@ where
 async fn bytes_go_both_ways_and_an_idle_console_closes() {
     let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = peer.local_addr().unwrap().port();
-    let proxy = proxy().await;
+    let proxy = console_proxy::start(IDLE).await;
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{proxy}/{port}"))
         .await
         .unwrap();
@@ -73,9 +53,29 @@ async fn bytes_go_both_ways_and_an_idle_console_closes() {
     vnc.read_exact(&mut got).await.unwrap();
     assert_eq!(&got, b"hello");
 
+    // A big update arrives whole and in order, however it is framed.
+    let update: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let (sent, received) = tokio::join!(vnc.write_all(&update), async {
+        let mut received = Vec::new();
+        while received.len() < update.len() {
+            match socket.next().await.unwrap().unwrap() {
+                Message::Binary(bytes) => received.extend_from_slice(&bytes),
+                other => panic!("{other:?}"),
+            }
+        }
+        received
+    });
+    sent.unwrap();
+    assert!(received == update, "the update arrives as sent");
+
     let started = tokio::time::Instant::now();
     assert_eq!(close_reason(&mut socket, IDLE * 10).await, "idle timeout");
-    assert!(started.elapsed() >= IDLE, "not before the idle timeout");
+    // Measured from the last bytes the test saw, a little after the proxy moved them.
+    let slack = Duration::from_millis(50);
+    assert!(
+        started.elapsed() + slack >= IDLE,
+        "not before the idle timeout"
+    );
     let mut rest = Vec::new();
     vnc.read_to_end(&mut rest).await.unwrap();
     assert!(rest.is_empty(), "the peer's connection is closed too");
@@ -85,7 +85,7 @@ async fn bytes_go_both_ways_and_an_idle_console_closes() {
 async fn a_peer_that_hangs_up_closes_the_console() {
     let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = peer.local_addr().unwrap().port();
-    let proxy = proxy().await;
+    let proxy = console_proxy::start(IDLE * 20).await;
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{proxy}/{port}"))
         .await
         .unwrap();

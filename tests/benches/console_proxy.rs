@@ -1,6 +1,7 @@
 //! Benchmark: the console proxy's core (`ezilla::api::console::bridge`, the WebSocket-to-TCP
-//! bridge both console routes use) against raw loopback TCP and against websockify, in the
-//! same run, over a local TCP server standing in for VNC. Throughput: the server sends
+//! bridge both console routes use, served as `tests/support/console_proxy.rs` serves it)
+//! against raw loopback TCP and against websockify, in the same run, over a local TCP server
+//! standing in for VNC. Throughput: the server sends
 //! `BULK` bytes, the client reads them all. Latency: `PINGS` round trips of a 64-byte message
 //! through an echo server; "added" is the proxy's percentile less raw TCP's. All traffic is on
 //! 127.0.0.1; fixed byte counts and iterations, so it stops by itself (about half a minute).
@@ -8,24 +9,26 @@
 //! Run: `cargo bench -p ezilla-tests --bench console_proxy` (websockify from
 //! `scripts/install.sh`, in /opt/ezilla-tools/venv; `EZILLA_WEBSOCKIFY` names another).
 
+#[path = "../support/mod.rs"]
+#[allow(
+    dead_code,
+    reason = "the integration tests' helpers, of which this uses one"
+)]
+mod support;
+
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
-use axum::{
-    Router,
-    extract::{Path, WebSocketUpgrade},
-    response::Response,
-    routing::get,
-    serve::ListenerExt,
-};
-use ezilla::api::console::{Ended, bridge};
+use support::console_proxy;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
 };
 
+/// Longer than the benchmark: no console goes idle in it.
+const IDLE: Duration = Duration::from_secs(600);
 const BULK: usize = 512 << 20;
 const PINGS: usize = 5_000;
 const PING: [u8; 64] = [7; 64];
@@ -54,7 +57,7 @@ async fn main() {
         let _ = tokio::io::copy(&mut r, &mut w).await;
     })
     .await;
-    let ours = serve_proxy().await;
+    let ours = console_proxy::start(IDLE).await;
     let (_websockify, wsfy_source) = websockify(source);
     let (_websockify2, wsfy_echo) = websockify(echo);
 
@@ -115,34 +118,6 @@ where
         }
     });
     port
-}
-
-/// The product's bridge behind a bare WebSocket route: `/PORT` bridges to 127.0.0.1:PORT, as
-/// the VNC route does once it has found the VM's port.
-async fn serve_proxy() -> std::net::SocketAddr {
-    async fn upgrade(Path(port): Path<u16>, ws: WebSocketUpgrade) -> Response {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        tcp.set_nodelay(true).unwrap();
-        ws.protocols(["binary"])
-            .on_upgrade(move |socket| async move {
-                bridge(
-                    socket,
-                    tcp,
-                    Duration::from_secs(60),
-                    std::future::pending::<Ended>(),
-                )
-                .await;
-            })
-    }
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = Router::new().route("/{port}", get(upgrade));
-    // As `ezilla::serve` does.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
 }
 
 /// websockify from the loopback port it listens on to `target`; killed when dropped.

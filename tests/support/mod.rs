@@ -1,6 +1,7 @@
 //! Test helpers: a real backend on port 0, a real Chromium, and waiting on conditions.
 
 pub mod browser;
+pub mod console_proxy;
 pub mod server;
 
 use std::{future::Future, time::Duration};
