@@ -11,27 +11,9 @@ use tokio::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::console_proxy;
+use crate::support::console_proxy::{self, close_reason};
 
 const IDLE: Duration = Duration::from_millis(500);
-
-/// The close reason the server sends, within `limit`.
-async fn close_reason<S>(socket: &mut S, limit: Duration) -> String
-where
-    S: StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    tokio::time::timeout(limit, async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
-                Some(Ok(_)) => {}
-                other => panic!("closed without a reason: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("the server closes the socket")
-}
 
 #[tokio::test]
 async fn bytes_go_both_ways_and_an_idle_console_closes() {

@@ -21,7 +21,10 @@ use tokio_tungstenite::{
 };
 
 use super::lifecycle::boot_demo;
-use crate::support::{eventually, server::TestServer};
+use crate::support::{console_proxy::close_reason, eventually, server::TestServer};
+
+/// How long a console may take to close once its VM stops or another takes over.
+const CLOSE_WAIT: Duration = Duration::from_secs(30);
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -119,21 +122,6 @@ async fn serial_until(socket: &mut Socket, wanted: &str) -> String {
     text
 }
 
-/// The close frame's reason, once the server closes the socket.
-async fn close_reason(socket: &mut Socket) -> String {
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
-                Some(Ok(_)) => {}
-                other => panic!("closed without a reason: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("the console closes")
-}
-
 #[tokio::test]
 async fn vnc_and_serial_consoles_of_a_running_guest() {
     let demo = boot_demo("consoles", |s| s.consoles_per_user = 3).await;
@@ -167,7 +155,10 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
     let mut serial = open(server, routes::VM_CONSOLE_SERIAL, uuid, &token, &own)
         .await
         .unwrap();
-    assert_eq!(close_reason(&mut taken).await, "the console closed");
+    assert_eq!(
+        close_reason(&mut taken, CLOSE_WAIT).await,
+        "the console closed"
+    );
     serial
         .send(Message::binary(&b"echo hello-again-$((40+3))\n"[..]))
         .await
@@ -211,8 +202,11 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
         .send(Method::POST, &path, Some(json!({"action": "poweroff"})))
         .await;
     assert!(status < 300, "{status} {body}");
-    assert_eq!(close_reason(&mut vnc).await, "the VM stopped");
-    assert_eq!(close_reason(&mut serial).await, "the VM stopped");
+    assert_eq!(close_reason(&mut vnc, CLOSE_WAIT).await, "the VM stopped");
+    assert_eq!(
+        close_reason(&mut serial, CLOSE_WAIT).await,
+        "the VM stopped"
+    );
 }
 
 /// The loopback sshd's keys, which the test command makes (scripts/sshd-loopback.sh).

@@ -1,7 +1,8 @@
 //! The product's console bridge (`ezilla::api::console::bridge`, which both console routes
 //! use) behind a bare WebSocket route, no VM, session or database: `/PORT` bridges to
 //! 127.0.0.1:PORT, as the VNC route does once it has found the VM's port. Served as
-//! `ezilla::serve` serves (connections without Nagle's delay).
+//! `ezilla::serve` serves (connections without Nagle's delay). And what any console test
+//! reads last: the close frame's reason.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -13,7 +14,9 @@ use axum::{
     serve::ListenerExt,
 };
 use ezilla::api::console::{Ended, bridge};
+use futures_util::StreamExt;
 use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 /// Starts the proxy with the given idle timeout; returns its address.
 pub async fn start(idle: Duration) -> SocketAddr {
@@ -39,4 +42,23 @@ pub async fn start(idle: Duration) -> SocketAddr {
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
+}
+
+/// The reason in the close frame the server sends, within `limit`; other messages before it
+/// are skipped.
+pub async fn close_reason<S>(socket: &mut S, limit: Duration) -> String
+where
+    S: StreamExt<Item = Result<Message, Error>> + Unpin,
+{
+    tokio::time::timeout(limit, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
+                Some(Ok(_)) => {}
+                other => panic!("closed without a reason: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the server closes the socket")
 }
