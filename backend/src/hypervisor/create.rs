@@ -4,7 +4,7 @@
 
 use std::{
     sync::Arc,
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use shared::{HypervisorKind, Template, Vm};
@@ -97,6 +97,12 @@ impl Pool {
     }
 }
 
+/// How long building a VM (its disk, its definition, its first start) may take. Starting
+/// QEMU can take long on a busy host (or one whose libvirtd is still probing QEMU after a
+/// restart): an answer cut short at the usual call timeout would say "no host is answering"
+/// while the VM goes on being made.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
+
 async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
     let domain_type = match HypervisorKind::of_uri(&host.uri) {
         HypervisorKind::Test => "test",
@@ -104,7 +110,9 @@ async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
     };
     let (host_name, name) = (host.name.clone(), new.name.clone());
     let built = host
-        .call(move |_, conn| Ok(build(conn, &new, domain_type)))
+        .call_with_timeout(BUILD_TIMEOUT, move |_, conn| {
+            Ok(build(conn, &new, domain_type))
+        })
         .await?;
     built.map_err(|err| match err {
         Built::DiskExists => CreateError::NameTaken(name),
