@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::Role;
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+use tokio_tungstenite::tungstenite::Message;
 
 use crate::support::server::{TestServer, fixture_host};
 
@@ -18,13 +18,10 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
     server.add_user("alice", Role::User);
     let (alice, token) = server.login_with_token("alice").await;
 
-    let mut request = format!("ws://{}/api/v1/events", server.addr)
-        .into_client_request()
+    let (mut socket, _) = server
+        .websocket(shared::routes::EVENTS, &token, &server.url(""), None)
+        .await
         .unwrap();
-    let headers = request.headers_mut();
-    headers.insert("origin", server.url("").parse().unwrap());
-    headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
 
     let hosts = next_event(&mut socket).await;
     assert_eq!(hosts["type"], "hosts", "{hosts}");

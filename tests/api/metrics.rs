@@ -7,7 +7,6 @@ use std::{io::Write as _, path::PathBuf, process::Command, time::Duration};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use shared::Role;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::support::{
     eventually,
@@ -139,13 +138,10 @@ async fn users_read_their_own_vms_only_and_no_hosts() {
 /// Opens the events WebSocket as `username` and returns its first `metrics` event.
 async fn first_round(server: &TestServer, username: &str) -> Value {
     let (_, token) = server.login_with_token(username).await;
-    let mut request = format!("ws://{}/api/v1/events", server.addr)
-        .into_client_request()
+    let (mut socket, _) = server
+        .websocket(shared::routes::EVENTS, &token, &server.url(""), None)
+        .await
         .unwrap();
-    let headers = request.headers_mut();
-    headers.insert("origin", server.url("").parse().unwrap());
-    headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     tokio::time::timeout(Duration::from_secs(15), async {
         loop {
             let message = socket.next().await.expect("open").expect("a message");

@@ -15,18 +15,17 @@ use reqwest::Method;
 use serde_json::json;
 use shared::{Role, routes};
 use tokio::net::TcpStream;
-use tokio_tungstenite::{
-    MaybeTlsStream, WebSocketStream,
-    tungstenite::{Error, Message, client::IntoClientRequest, http::StatusCode},
-};
+use tokio_tungstenite::tungstenite::{Error, Message, http::StatusCode};
 
 use super::lifecycle::boot_demo;
-use crate::support::{console_proxy::close_reason, eventually, server::TestServer};
+use crate::support::{
+    console_proxy::close_reason,
+    eventually,
+    server::{Socket, TestServer},
+};
 
 /// How long a console may take to close once its VM stops or another takes over.
 const CLOSE_WAIT: Duration = Duration::from_secs(30);
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens `route` of `uuid` as the holder of session `token`, from `origin`.
 async fn open(
@@ -36,13 +35,10 @@ async fn open(
     token: &str,
     origin: &str,
 ) -> Result<Socket, Error> {
-    let url = format!("ws://{}{}", server.addr, routes::fill(route, &[uuid]));
-    let mut request = url.into_client_request().unwrap();
-    let headers = request.headers_mut();
-    headers.insert("origin", origin.parse().unwrap());
-    headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
-    headers.insert("sec-websocket-protocol", "binary".parse().unwrap());
-    let (socket, response) = tokio_tungstenite::connect_async(request).await?;
+    let path = routes::fill(route, &[uuid]);
+    let (socket, response) = server
+        .websocket(&path, token, origin, Some("binary"))
+        .await?;
     let protocol = response.headers().get("sec-websocket-protocol");
     assert_eq!(protocol.unwrap(), "binary", "websockify's subprotocol");
     Ok(socket)

@@ -10,7 +10,16 @@ use ezilla::{
 use serde_json::{Value, json};
 use shared::{Language, Quota, Role, User};
 use tempfile::TempDir;
-use tokio::{sync::oneshot, task::JoinHandle};
+use tokio::{net::TcpStream, sync::oneshot, task::JoinHandle};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{
+        Error as WsError, client::IntoClientRequest, handshake::client::Response as WsResponse,
+    },
+};
+
+/// A test's end of a WebSocket.
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// The password every test user gets.
 pub const PASSWORD: &str = "correct horse battery";
@@ -168,6 +177,27 @@ impl TestServer {
             .expect("a session cookie")
             .to_owned();
         (client, token)
+    }
+
+    /// Opens the WebSocket at `path` with the session `token`, sent from `origin`, asking for
+    /// `protocol` if given.
+    pub async fn websocket(
+        &self,
+        path: &str,
+        token: &str,
+        origin: &str,
+        protocol: Option<&str>,
+    ) -> Result<(Socket, WsResponse), WsError> {
+        let mut request = format!("ws://{}{path}", self.addr)
+            .into_client_request()
+            .unwrap();
+        let headers = request.headers_mut();
+        headers.insert("origin", origin.parse().unwrap());
+        headers.insert("cookie", format!("ezilla_session={token}").parse().unwrap());
+        if let Some(protocol) = protocol {
+            headers.insert("sec-websocket-protocol", protocol.parse().unwrap());
+        }
+        tokio_tungstenite::connect_async(request).await
     }
 
     /// A client logged in as the built-in test admin `root`.
