@@ -64,15 +64,31 @@ async fn bytes_go_both_ways_and_an_idle_console_closes() {
 }
 
 #[tokio::test]
-async fn a_peer_that_hangs_up_closes_the_console() {
+async fn a_peer_that_hangs_up_closes_the_console_after_its_last_bytes() {
     let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = peer.local_addr().unwrap().port();
     let proxy = console_proxy::start(IDLE * 20).await;
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{proxy}/{port}"))
         .await
         .unwrap();
-    let (vnc, _) = peer.accept().await.unwrap();
-    drop(vnc);
+    let (mut vnc, _) = peer.accept().await.unwrap();
+    // Its last words, many frames' worth, then it hangs up: they arrive at once, not after
+    // the wait for the reason (3 s), which then comes.
+    let last = 16 << 20;
+    tokio::spawn(async move {
+        vnc.write_all(&vec![7u8; last]).await.unwrap();
+    });
+    let mut got = 0;
+    tokio::time::timeout(Duration::from_secs(2), async {
+        while got < last {
+            match socket.next().await.unwrap().unwrap() {
+                Message::Binary(bytes) => got += bytes.len(),
+                other => panic!("{other:?} after {got} bytes"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("only {got} of {last} bytes at once"));
     let reason = close_reason(&mut socket, Duration::from_secs(10)).await;
     assert_eq!(reason, "the console closed");
 }

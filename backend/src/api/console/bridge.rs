@@ -8,6 +8,7 @@ use std::{
 };
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use bytes::{BufMut, BytesMut};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -90,24 +91,32 @@ pub async fn bridge(
         Ended::Browser
     };
     let downstream = async {
-        let mut buf = vec![0u8; FRAME];
+        // Each frame is read into a buffer of its own that then becomes the frame's payload,
+        // without a copy.
+        let mut buf = BytesMut::new();
         loop {
             // Frames already waiting are queued behind one another and flushed together,
             // `BATCH` at most: fewer writes under load, no wait when there is one.
             let mut queued = 0;
-            let mut read = stream_in.read(&mut buf).await;
+            buf.reserve(FRAME);
+            let mut read = stream_in.read_buf(&mut (&mut buf).limit(FRAME)).await;
             loop {
-                let n = match read {
-                    Ok(0) | Err(_) => return Ended::StreamClosed,
-                    Ok(n) => n,
-                };
+                if matches!(read, Ok(0) | Err(_)) {
+                    // What is queued goes out now, not after the wait for the reason below.
+                    let _ = ws_out.flush().await;
+                    return Ended::StreamClosed;
+                }
                 moved();
-                let frame = Message::Binary(buf[..n].to_vec().into());
+                let frame = Message::Binary(buf.split().freeze());
                 if ws_out.feed(frame).await.is_err() {
                     return Ended::Browser;
                 }
                 queued += 1;
-                match stream_in.read(&mut buf).now_or_never() {
+                buf.reserve(FRAME);
+                match stream_in
+                    .read_buf(&mut (&mut buf).limit(FRAME))
+                    .now_or_never()
+                {
                     Some(next) if queued < BATCH => read = next,
                     Some(next) => {
                         if ws_out.flush().await.is_err() {
