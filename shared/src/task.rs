@@ -12,6 +12,17 @@ pub enum TaskState {
     Failed,
 }
 
+impl TaskState {
+    /// A name for pages to select on (`data-task-state`), in lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+}
+
 /// A long action and how far it got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskInfo {

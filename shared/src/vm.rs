@@ -16,6 +16,22 @@ pub enum VmState {
     Unknown,
 }
 
+impl VmState {
+    /// A name for pages to select on (`data-state`), in lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Blocked => "blocked",
+            Self::Paused => "paused",
+            Self::ShuttingDown => "shuttingdown",
+            Self::Shutoff => "shutoff",
+            Self::Crashed => "crashed",
+            Self::Suspended => "suspended",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 /// One row of the VM table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vm {

@@ -59,7 +59,7 @@ pub fn VmTable(
                     >
                         <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
                         <td class="name">{vm.name}</td>
-                        <td class="state" data-state=format!("{:?}", vm.state).to_lowercase()>
+                        <td class="state" data-state=vm.state.name()>
                             {move || i18n.state(state)}
                         </td>
                         <td class="lcm">{vm.lcm_state}</td>

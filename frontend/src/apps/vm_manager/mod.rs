@@ -47,7 +47,7 @@ pub fn VmManager() -> impl IntoView {
             </div>
             <toolbar::VmToolbar vm=selected_vm task=live.task on_changed=move || live.refresh() />
             {move || live.task.get().map(|t| {
-                let state = format!("{:?}", t.state).to_lowercase();
+                let state = t.state.name();
                 view! { <p class="task" data-task-state=state role="status">{move || i18n.task(&t)}</p> }
             })}
             <details::Details vm=selected_vm />

@@ -123,7 +123,7 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
     let running = move || state.get() == VmState::Running;
     let badge = ViewFn::from(move || {
         view! {
-            <span class="state" data-state=move || format!("{:?}", state.get()).to_lowercase()>
+            <span class="state" data-state=move || state.get().name()>
                 {move || seen.with(|s| s.absence().is_none()).then(|| i18n.state(state.get()))}
             </span>
         }
