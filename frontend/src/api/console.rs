@@ -10,7 +10,7 @@ use shared::auth::CSRF_HEADER;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::{Error, no_content};
+use super::{Error, no_content, socket_url};
 
 /// How a console's socket ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,14 +52,8 @@ pub fn open_console(
     on_bytes: impl Fn(Vec<u8>) + 'static,
     on_close: impl Fn(Closed) + 'static,
 ) -> Result<ConsoleSocket, Error> {
-    let location = web_sys::window().ok_or(Error::Unreachable)?.location();
-    let scheme = match location.protocol().as_deref() {
-        Ok("https:") => "wss",
-        _ => "ws",
-    };
-    let host = location.host().map_err(|_| Error::Unreachable)?;
-    let socket = WebSocket::new_with_str(&format!("{scheme}://{host}{path}"), "binary")
-        .map_err(|_| Error::Unreachable)?;
+    let socket =
+        WebSocket::new_with_str(&socket_url(path)?, "binary").map_err(|_| Error::Unreachable)?;
     socket.set_binary_type(BinaryType::Arraybuffer);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {

@@ -5,7 +5,7 @@ use shared::{Event, routes};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::Error;
+use super::{Error, socket_url};
 
 /// An open subscription; dropping it closes the socket.
 pub struct VmEvents {
@@ -28,14 +28,7 @@ pub fn subscribe(
     on_event: impl Fn(Event) + 'static,
     on_close: impl Fn() + 'static,
 ) -> Result<VmEvents, Error> {
-    let location = web_sys::window().ok_or(Error::Unreachable)?.location();
-    let scheme = match location.protocol().as_deref() {
-        Ok("https:") => "wss",
-        _ => "ws",
-    };
-    let host = location.host().map_err(|_| Error::Unreachable)?;
-    let socket = WebSocket::new(&format!("{scheme}://{host}{}", routes::EVENTS))
-        .map_err(|_| Error::Unreachable)?;
+    let socket = WebSocket::new(&socket_url(routes::EVENTS)?).map_err(|_| Error::Unreachable)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let Some(text) = event.data().as_string() else {
             return;

@@ -70,6 +70,17 @@ pub async fn me() -> Result<Option<User>, Error> {
     }
 }
 
+/// The WebSocket URL of `path` on the page's own origin (`wss:` under HTTPS).
+fn socket_url(path: &str) -> Result<String, Error> {
+    let location = web_sys::window().ok_or(Error::Unreachable)?.location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().map_err(|_| Error::Unreachable)?;
+    Ok(format!("{scheme}://{host}{path}"))
+}
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, Error> {
     let response = Request::get(url)
         .send()
