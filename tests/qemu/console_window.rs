@@ -1,6 +1,7 @@
 //! Consoles in desktop windows (real QEMU, real Chromium): the serial console, opened from the VM
 //! Manager, it shows the guest's boot log and shell, takes typed keys and pasted text as keystrokes; the
-//! VNC console's canvas matches the VM's screenshot and takes keys and pastes too.
+//! VNC console's canvas matches the VM's screenshot and takes keys and pastes too, and its
+//! toolbar's Ctrl-Alt-Del and "Send keys" menu reach the guest.
 
 use std::time::Duration;
 
@@ -141,7 +142,7 @@ async fn canvas_matches(browser: &Browser, uuid: &str, what: &str) -> f64 {
 }
 
 #[tokio::test]
-async fn the_vnc_console_window_shows_the_screen_and_takes_keys_and_pastes() {
+async fn the_vnc_console_window_shows_the_screen_and_takes_keys_pastes_and_special_keys() {
     let demo = boot_demo("vnc", |_| {}).await;
     let uuid = demo.vm["uuid"].as_str().unwrap().to_owned();
     let browser = open_console(&demo, "vnc-console").await;
@@ -166,21 +167,56 @@ async fn the_vnc_console_window_shows_the_screen_and_takes_keys_and_pastes() {
 
     // Pasted text is typed into the guest (Shift included): it writes to the serial port,
     // whose log the host keeps.
+    let serial = SerialLog::of(&demo);
     paste(
         &browser,
         &screen,
         "echo \"pasted $((2*21))\" > /dev/ttyS0\n",
     )
     .await;
-    let log = format!("/var/log/libvirt/qemu/{}-serial.log", demo.name);
-    eventually(
-        "the pasted command's output on the serial port",
-        Duration::from_secs(30),
-        || async {
-            let text = std::fs::read_to_string(&log).ok()?;
-            text.contains("pasted 42").then_some(())
-        },
+    serial.shows("pasted 42", 1).await;
+
+    // The toolbar's keys reach the guest as a keyboard's would. A watcher in the guest tells
+    // the serial port which virtual terminal is shown; tty2 is allocated by writing to it,
+    // as Linux switches only to allocated ones.
+    paste(
+        &browser,
+        &screen,
+        "echo tty2 > /dev/tty2; (a=; while :; do b=$(cat /sys/class/tty/tty0/active); \
+         [ \"$b\" = \"$a\" ] || echo \"vt-$b\" > /dev/ttyS0; a=$b; sleep 1; done) &\n",
     )
     .await;
+    serial.shows("vt-tty1", 1).await;
+    let menu = browser.find(".vnc-console select.send-keys").await;
+    menu.select_by_label("Ctrl+Alt+F2").await.unwrap();
+    serial.shows("vt-tty2", 1).await;
+    menu.select_by_label("Ctrl+Alt+F1").await.unwrap();
+    serial.shows("vt-tty1", 2).await;
+    // Ctrl-Alt-Del: the guest's init reboots it.
+    browser.click(".vnc-console button.ctrl-alt-del").await;
+    serial.shows("The system is going down", 1).await;
     browser.close().await;
+}
+
+/// The serial log the host keeps of a demo VM.
+struct SerialLog(String);
+
+impl SerialLog {
+    fn of(demo: &BootedDemo) -> Self {
+        Self(format!("/var/log/libvirt/qemu/{}-serial.log", demo.name))
+    }
+
+    fn count(&self, text: &str) -> usize {
+        let log = std::fs::read_to_string(&self.0).unwrap_or_default();
+        log.matches(text).count()
+    }
+
+    /// Waits until the guest has written `text` to its serial port `times` times.
+    async fn shows(&self, text: &str, times: usize) {
+        let what = format!("{text:?} on the serial port");
+        eventually(&what, Duration::from_secs(30), || async {
+            (self.count(text) >= times).then_some(())
+        })
+        .await;
+    }
 }

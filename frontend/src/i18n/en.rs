@@ -134,6 +134,7 @@ pub fn text(key: Key) -> &'static str {
         Reconnect => "Reconnect",
         Console => "Console",
         CtrlAltDel => "Ctrl-Alt-Del",
+        SendKeys => "Send keys…",
         ScaleToWindow => "Scale to window",
         FullScreen => "Full screen",
         ViewOnly => "View only",

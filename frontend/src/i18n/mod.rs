@@ -142,6 +142,7 @@ pub enum Key {
     Reconnect,
     Console,
     CtrlAltDel,
+    SendKeys,
     ScaleToWindow,
     FullScreen,
     ViewOnly,

@@ -134,6 +134,7 @@ pub fn text(key: Key) -> &'static str {
         Reconnect => "重新連線",
         Console => "主控台",
         CtrlAltDel => "Ctrl-Alt-Del",
+        SendKeys => "傳送按鍵…",
         ScaleToWindow => "縮放至視窗",
         FullScreen => "全螢幕",
         ViewOnly => "僅檢視",

@@ -22,7 +22,9 @@ pub fn keysym(key: &str) -> Option<u32> {
         "Shift" => 0xffe1,
         "Control" => 0xffe3,
         "Alt" => 0xffe9,
-        "Meta" => 0xffe7,
+        "Meta" => 0xffeb,
+        "ContextMenu" => 0xff67,
+        "PrintScreen" => 0xff61,
         "CapsLock" => 0xffe5,
         "F1" => 0xffbe,
         "F2" => 0xffbf,
@@ -59,7 +61,7 @@ pub fn char_keysym(c: char) -> u32 {
 /// The XT scancode of a physical key (`KeyboardEvent.code`); extended keys carry 0xe0 in
 /// the high byte.
 pub fn xt_scancode(code: &str) -> Option<u16> {
-    const ROW: [(&str, u16); 82] = [
+    const ROW: [(&str, u16); 86] = [
         ("Escape", 0x01),
         ("Digit1", 0x02),
         ("Digit2", 0x03),
@@ -142,10 +144,53 @@ pub fn xt_scancode(code: &str) -> Option<u16> {
         ("PageDown", 0xe051),
         ("Insert", 0xe052),
         ("Delete", 0xe053),
+        ("MetaLeft", 0xe05b),
+        ("MetaRight", 0xe05c),
+        ("ContextMenu", 0xe05d),
+        ("PrintScreen", 0x54),
     ];
     ROW.iter()
         .find(|(name, _)| *name == code)
         .map(|(_, scancode)| *scancode)
+}
+
+/// A key as the console sends it: (keysym, XT scancode).
+pub type Stroke = (u32, u16);
+
+pub const CTRL: Stroke = (0xffe3, 0x1d);
+pub const ALT: Stroke = (0xffe9, 0x38);
+pub const SHIFT: Stroke = (0xffe1, 0x2a);
+const DELETE: Stroke = (0xffff, 0xe053);
+
+/// Ctrl-Alt-Del's place among the `combos`.
+pub const CTRL_ALT_DEL: usize = 0;
+
+/// The key combinations the toolbar sends, as (name, keys held in order, released in reverse):
+/// Ctrl-Alt-Del and the keys that the browser or the user's own desktop would take for
+/// themselves (switching the guest's virtual terminals, closing a window, Super, Print Screen).
+pub fn combos() -> Vec<(String, Vec<Stroke>)> {
+    let mut combos = vec![
+        ("Ctrl+Alt+Del".to_owned(), vec![CTRL, ALT, DELETE]),
+        (
+            "Ctrl+Alt+Backspace".to_owned(),
+            vec![CTRL, ALT, (0xff08, 0x0e)],
+        ),
+    ];
+    for n in 1..=12 {
+        // F1-F10 are consecutive in both tables; F11 and F12 sit apart among the scancodes.
+        let scancode = if n <= 10 { 0x3a + n } else { 0x4c + n };
+        let f = (0xffbd + u32::from(n), scancode);
+        combos.push((format!("Ctrl+Alt+F{n}"), vec![CTRL, ALT, f]));
+    }
+    combos.extend([
+        ("Alt+Tab".to_owned(), vec![ALT, (0xff09, 0x0f)]),
+        ("Alt+F4".to_owned(), vec![ALT, (0xffc1, 0x3e)]),
+        ("Ctrl+W".to_owned(), vec![CTRL, (0x77, 0x11)]),
+        ("Ctrl+Esc".to_owned(), vec![CTRL, (0xff1b, 0x01)]),
+        ("Super".to_owned(), vec![(0xffeb, 0xe05b)]),
+        ("Print Screen".to_owned(), vec![(0xff61, 0x54)]),
+    ]);
+    combos
 }
 
 /// The keys that type `c` on a US keyboard (Shift held for the upper row), for pasting text
@@ -226,5 +271,35 @@ mod tests {
         assert_eq!(typed('\n'), Some((0xff0d, 0x1c, false)));
         assert_eq!(typed('"'), Some((0x22, 0x28, true)));
         assert_eq!(typed('é'), None);
+    }
+
+    #[test]
+    fn combos_press_the_keys_a_keyboard_would() {
+        let combos = combos();
+        let keys = |name: &str| &combos.iter().find(|(n, _)| n == name).unwrap().1;
+        let physical = |code: &str| (keysym(code).unwrap(), xt_scancode(code).unwrap());
+        assert_eq!(keys("Ctrl+Alt+Del")[2], physical("Delete"));
+        for n in 1..=12 {
+            let f = format!("F{n}");
+            assert_eq!(keys(&format!("Ctrl+Alt+{f}")), &[CTRL, ALT, physical(&f)]);
+        }
+        assert_eq!(keys("Alt+F4"), &[ALT, physical("F4")]);
+        assert_eq!(keys("Super"), &[(0xffeb, xt_scancode("MetaLeft").unwrap())]);
+        assert_eq!(keys("Print Screen"), &[physical("PrintScreen")]);
+        assert_eq!(
+            (
+                keysym("Control").unwrap(),
+                xt_scancode("ControlLeft").unwrap()
+            ),
+            CTRL
+        );
+        assert_eq!(
+            (keysym("Alt").unwrap(), xt_scancode("AltLeft").unwrap()),
+            ALT
+        );
+        assert_eq!(
+            (keysym("Shift").unwrap(), xt_scancode("ShiftLeft").unwrap()),
+            SHIFT
+        );
     }
 }

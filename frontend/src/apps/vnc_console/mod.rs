@@ -3,12 +3,17 @@
 //! (scancodes, so the guest's layout decides) and are all released when the console loses the
 //! focus; the mouse with its buttons and wheel; text pasted here is typed into the guest as
 //! keystrokes; text the guest's clipboard offers goes to the browser's. A toolbar:
-//! Ctrl-Alt-Del, scale to the window or 1:1, full screen, view only, reconnect.
+//! Ctrl-Alt-Del, a menu of keys the browser would keep for itself, scale to the window or
+//! 1:1, full screen, view only, reconnect.
 
 mod canvas;
 mod keys;
 
-use leptos::{ev, html::Canvas, prelude::*};
+use leptos::{
+    ev,
+    html::{Canvas, Div},
+    prelude::*,
+};
 use rfb::{Client, Limits, Op};
 use shared::routes;
 use wasm_bindgen::JsCast;
@@ -18,11 +23,7 @@ use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
 };
-use keys::{keysym, typed, xt_scancode};
-
-/// Keys for Ctrl-Alt-Del: (keysym, scancode).
-const CTRL_ALT_DEL: [(u32, u16); 3] = [(0xffe3, 0x1d), (0xffe9, 0x38), (0xffff, 0xe053)];
-const SHIFT: (u32, u16) = (0xffe1, 0x2a);
+use keys::{CTRL_ALT_DEL, SHIFT, Stroke, combos, keysym, typed, xt_scancode};
 
 /// Where the connection is.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +76,16 @@ impl Session {
         }
     }
 
+    /// Presses `keys` in order and releases them in reverse, as fingers on a keyboard would.
+    fn press(self, keys: &[Stroke]) {
+        for &(keysym, scancode) in keys {
+            self.key(keysym, Some(scancode), true);
+        }
+        for &(keysym, scancode) in keys.iter().rev() {
+            self.key(keysym, Some(scancode), false);
+        }
+    }
+
     /// Types `text` as keystrokes on a US layout (what a keyboard would send).
     fn type_text(self, text: &str) {
         for (keysym, scancode, shifted) in text.chars().filter_map(typed) {
@@ -108,6 +119,7 @@ fn pointer_at(canvas: &HtmlCanvasElement, ev: &PointerEvent) -> (u16, u16, u8) {
 pub fn VncConsole(uuid: String) -> impl IntoView {
     let i18n = use_i18n();
     let canvas_ref = NodeRef::<Canvas>::new();
+    let screen_ref = NodeRef::<Div>::new();
     let link = RwSignal::new(Link::Connecting);
     let scaled = RwSignal::new(true);
     let view_only = RwSignal::new(false);
@@ -226,13 +238,23 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
             c.pointer(x, y, buttons);
         });
     };
-    let ctrl_alt_del = move |_| {
-        for (sym, code) in CTRL_ALT_DEL {
-            session.key(sym, Some(code), true);
+    let combos = StoredValue::new(combos());
+    let send_combo = move |index: usize| {
+        if view_only.get_untracked() {
+            return;
         }
-        for (sym, code) in CTRL_ALT_DEL.into_iter().rev() {
-            session.key(sym, Some(code), false);
+        combos.with_value(|c| session.press(&c[index].1));
+        // Back to the guest's screen, so typing goes on there.
+        if let Some(screen) = screen_ref.get_untracked() {
+            let _ = screen.focus();
         }
+    };
+    let on_send_keys = move |ev: ev::Event| {
+        let menu = event_target::<web_sys::HtmlSelectElement>(&ev);
+        if let Ok(index) = menu.value().parse() {
+            send_combo(index);
+        }
+        menu.set_value("");
     };
     let full_screen = move |_| {
         if let Some(canvas) = canvas_ref.get_untracked() {
@@ -255,7 +277,13 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
     view! {
         <div class="vnc-console">
             <div class="console-bar" role="toolbar">
-                <button class="ctrl-alt-del" on:click=ctrl_alt_del>{move || i18n.t(Key::CtrlAltDel)}</button>
+                <button class="ctrl-alt-del" on:click=move |_| send_combo(CTRL_ALT_DEL)>{move || i18n.t(Key::CtrlAltDel)}</button>
+                <select class="send-keys" aria-label=move || i18n.t(Key::SendKeys) on:change=on_send_keys>
+                    <option value="" selected>{move || i18n.t(Key::SendKeys)}</option>
+                    {combos.with_value(|c| c.iter().enumerate().map(|(i, (name, _))| {
+                        view! { <option value=i.to_string()>{name.clone()}</option> }
+                    }).collect_view())}
+                </select>
                 <button class="scale" aria-pressed=move || scaled.get().to_string()
                     on:click=move |_| scaled.update(|s| *s = !*s)>{move || i18n.t(Key::ScaleToWindow)}</button>
                 <button class="full-screen" on:click=full_screen>{move || i18n.t(Key::FullScreen)}</button>
@@ -265,7 +293,7 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
                     on:click=move |_| connect()>{move || i18n.t(Key::Reconnect)}</button>
                 <span class="console-status" role="status" data-link=link_name>{status}</span>
             </div>
-            <div class="screen" class:scaled=move || scaled.get() tabindex="0" data-keys-to-vm=""
+            <div class="screen" node_ref=screen_ref class:scaled=move || scaled.get() tabindex="0" data-keys-to-vm=""
                 aria-label=move || i18n.t(Key::Console)
                 on:keydown=move |ev| on_key(ev, true)
                 on:keyup=move |ev| on_key(ev, false)
