@@ -1,8 +1,10 @@
 //! Benchmark: the console proxy's core (`ezilla::api::console::bridge`, the WebSocket-to-TCP
 //! bridge both console routes use, served as `tests/support/console_proxy.rs` serves it)
 //! against raw loopback TCP and against websockify, in the same run, over a local TCP server
-//! standing in for VNC. Throughput: the server sends
-//! `BULK` bytes, the client reads them all. Latency: `PINGS` round trips of a 64-byte message
+//! standing in for VNC. For scale, a bare relay too: the least work any WebSocket proxy can
+//! do (no handshake checks, no WebSocket library, a thread per connection, each read sent on
+//! as one frame by one `writev`), which says what a second loopback hop costs on this
+//! machine. Throughput: the server sends `BULK` bytes, the client reads them all. Latency: `PINGS` round trips of a 64-byte message
 //! through an echo server; "added" is the proxy's percentile less raw TCP's. All traffic is on
 //! 127.0.0.1; fixed byte counts and iterations, so it stops by itself (about a minute).
 //!
@@ -30,7 +32,7 @@ use tokio::{
 /// Longer than the benchmark: no console goes idle in it.
 const IDLE: Duration = Duration::from_secs(600);
 const BULK: usize = 256 << 20;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 const PINGS: usize = 5_000;
 const PING: [u8; 64] = [7; 64];
 /// The issue's targets.
@@ -61,16 +63,19 @@ async fn main() {
     let ours = console_proxy::start(IDLE).await;
     let (_websockify, wsfy_source) = websockify(source);
     let (_websockify2, wsfy_echo) = websockify(echo);
+    let bare = bare_relay(source);
 
     // Rounds alternate the three, so that a busy moment of this shared machine costs each
     // alike; each figure is the median of its rounds.
-    let (mut raw, mut ezilla, mut wsfy) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw, mut ezilla, mut wsfy, mut relay) = (vec![], vec![], vec![], vec![]);
     for _ in 0..ROUNDS {
         raw.push(tcp_throughput(source).await);
         ezilla.push(ws_throughput(&format!("ws://{ours}/{source}")).await);
         wsfy.push(ws_throughput(&format!("ws://{wsfy_source}/")).await);
+        relay.push(ws_throughput(&format!("ws://{bare}/")).await);
     }
-    let (raw_mbs, ours_mbs, wsfy_mbs) = (median(raw), median(ezilla), median(wsfy));
+    let (raw_mbs, ours_mbs) = (median(raw), median(ezilla));
+    let (wsfy_mbs, relay_mbs) = (median(wsfy), median(relay));
     let raw_rtt = tcp_round_trips(echo).await;
     let ours_rtt = ws_round_trips(&format!("ws://{ours}/{echo}")).await;
     let wsfy_rtt = ws_round_trips(&format!("ws://{wsfy_echo}/")).await;
@@ -82,11 +87,16 @@ async fn main() {
     println!("  raw TCP      {raw_mbs:8.0} MB/s");
     println!("  ezilla       {ours_mbs:8.0} MB/s");
     println!("  websockify   {wsfy_mbs:8.0} MB/s");
+    println!("  bare relay   {relay_mbs:8.0} MB/s");
     let share = ours_mbs / raw_mbs;
     let multiple = ours_mbs / wsfy_mbs;
     println!(
-        "  ezilla: {:.0} % of raw TCP, {multiple:.1}x websockify",
-        share * 100.0
+        "  ezilla: {:.0} % of raw TCP, {multiple:.1}x websockify, {:.0} % of the bare relay \
+         (which reaches {:.0} % of raw TCP and {:.1}x websockify)",
+        share * 100.0,
+        ours_mbs / relay_mbs * 100.0,
+        relay_mbs / raw_mbs * 100.0,
+        relay_mbs / wsfy_mbs,
     );
     println!("round trip of 64 bytes, {PINGS} times (p50 / p99):");
     for (name, rtt) in [
@@ -152,6 +162,52 @@ fn websockify(target: u16) -> (Killed, std::net::SocketAddr) {
         std::thread::sleep(Duration::from_millis(50));
     }
     (Killed(child), addr)
+}
+
+/// The bare relay (see the top of this file) from a loopback port to `target`.
+fn bare_relay(target: u16) -> std::net::SocketAddr {
+    use std::io::{IoSlice, Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for browser in listener.incoming() {
+            let mut browser = browser.unwrap();
+            std::thread::spawn(move || {
+                // The client's request, whatever it says, then "switching".
+                let mut request = Vec::new();
+                let mut byte = [0u8];
+                while !request.ends_with(b"\r\n\r\n") {
+                    browser.read_exact(&mut byte).unwrap();
+                    request.push(byte[0]);
+                }
+                browser
+                    .write_all(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+                    .unwrap();
+                let mut vnc = std::net::TcpStream::connect(("127.0.0.1", target)).unwrap();
+                let mut buf = vec![0u8; ezilla::api::console::FRAME];
+                loop {
+                    let n = match vnc.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    let mut header = [0x82, 127, 0, 0, 0, 0, 0, 0, 0, 0];
+                    header[2..].copy_from_slice(&(n as u64).to_be_bytes());
+                    let (mut header, mut payload) = (&header[..], &buf[..n]);
+                    while !(header.is_empty() && payload.is_empty()) {
+                        let parts = [IoSlice::new(header), IoSlice::new(payload)];
+                        let Ok(written) = browser.write_vectored(&parts) else {
+                            return;
+                        };
+                        let from_header = written.min(header.len());
+                        header = &header[from_header..];
+                        payload = &payload[written - from_header..];
+                    }
+                }
+            });
+        }
+    });
+    addr
 }
 
 struct Killed(Child);
@@ -266,7 +322,7 @@ fn median(mut figures: Vec<f64>) -> f64 {
 
 async fn tcp_throughput(port: u16) -> f64 {
     let mut conn = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; 256 * 1024];
     let (start, mut got) = (Instant::now(), 0);
     while got < BULK {
         got += conn.read(&mut buf).await.unwrap();
