@@ -1,7 +1,8 @@
 //! Consoles in desktop windows (real QEMU, real Chromium): the serial console, opened from the VM
 //! Manager, it shows the guest's boot log and shell, takes typed keys and pasted text as keystrokes; the
-//! VNC console's canvas matches the VM's screenshot and takes keys and pastes too, and its
-//! toolbar's Ctrl-Alt-Del and "Send keys" menu reach the guest.
+//! VNC console's canvas matches the VM's screenshot and takes keys and pastes too; its toolbar's
+//! view only holds them back, full screen shows it alone, Ctrl-Alt-Del and "Send keys" reach the
+//! guest.
 
 use std::time::Duration;
 
@@ -176,6 +177,44 @@ async fn the_vnc_console_window_shows_the_screen_and_takes_keys_pastes_and_speci
     .await;
     serial.shows("pasted 42", 1).await;
 
+    // View only: nothing reaches the guest until it is turned off again. What was pasted
+    // meanwhile would have come out before what is pasted after.
+    browser.click(".vnc-console button.view-only").await;
+    browser
+        .find(".vnc-console button.view-only[aria-pressed='true']")
+        .await;
+    paste(&browser, &screen, "echo viewed-only > /dev/ttyS0\n").await;
+    screen
+        .send_keys("echo typed-in-view-only > /dev/ttyS0\u{E007}")
+        .await
+        .unwrap();
+    browser.click(".vnc-console button.view-only").await;
+    paste(&browser, &screen, "echo in-control > /dev/ttyS0\n").await;
+    serial.shows("in-control", 1).await;
+    assert_eq!(
+        serial.count("viewed-only") + serial.count("typed-in-view-only"),
+        0
+    );
+
+    // Full screen shows the guest's screen alone.
+    browser.click(".vnc-console button.full-screen").await;
+    eventually(
+        "the console in full screen",
+        Duration::from_secs(10),
+        || async {
+            let script =
+                "return document.fullscreenElement?.matches('.vnc-console canvas') ?? false";
+            let shown = browser.client.execute(script, vec![]).await.ok()?;
+            (shown == json!(true)).then_some(())
+        },
+    )
+    .await;
+    browser
+        .client
+        .execute("return document.exitFullscreen()", vec![])
+        .await
+        .unwrap();
+
     // The toolbar's keys reach the guest as a keyboard's would. A watcher in the guest tells
     // the serial port which virtual terminal is shown; tty2 is allocated by writing to it,
     // as Linux switches only to allocated ones.
@@ -190,6 +229,12 @@ async fn the_vnc_console_window_shows_the_screen_and_takes_keys_pastes_and_speci
     let menu = browser.find(".vnc-console select.send-keys").await;
     menu.select_by_label("Ctrl+Alt+F2").await.unwrap();
     serial.shows("vt-tty2", 1).await;
+    let shown = menu.prop("value").await.unwrap();
+    assert_eq!(
+        shown.as_deref(),
+        Some(""),
+        "the menu is ready for the next keys"
+    );
     menu.select_by_label("Ctrl+Alt+F1").await.unwrap();
     serial.shows("vt-tty1", 2).await;
     // Ctrl-Alt-Del: the guest's init reboots it.

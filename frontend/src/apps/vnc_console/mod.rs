@@ -277,8 +277,9 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
     view! {
         <div class="vnc-console">
             <div class="console-bar" role="toolbar">
-                <button class="ctrl-alt-del" on:click=move |_| send_combo(CTRL_ALT_DEL)>{move || i18n.t(Key::CtrlAltDel)}</button>
-                <select class="send-keys" aria-label=move || i18n.t(Key::SendKeys) on:change=on_send_keys>
+                <button class="ctrl-alt-del" disabled=move || view_only.get() on:click=move |_| send_combo(CTRL_ALT_DEL)>{move || i18n.t(Key::CtrlAltDel)}</button>
+                <select class="send-keys" aria-label=move || i18n.t(Key::SendKeys)
+                    disabled=move || view_only.get() on:change=on_send_keys>
                     <option value="" selected>{move || i18n.t(Key::SendKeys)}</option>
                     {combos.with_value(|c| c.iter().enumerate().map(|(i, (name, _))| {
                         view! { <option value=i.to_string()>{name.clone()}</option> }
