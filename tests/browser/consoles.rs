@@ -7,7 +7,7 @@ use shared::Role;
 
 use crate::support::{
     browser::Browser,
-    server::{PASSWORD, TestServer, fixture_host, frontend_dist},
+    server::{PASSWORD, TestServer, console_window, fixture_host, frontend_dist},
 };
 
 const BOB_VM: &str = "b0b00000-0000-4000-8000-000000000002";
@@ -19,18 +19,12 @@ async fn another_users_console_is_refused_with_the_reason() {
     server.add_user("alice", Role::User);
     server.add_user("bob", Role::User);
     let alice = server.login("alice").await;
-    let window = |app: &str, x: i32| json!({"app": app, "at": {"x": x, "y": 40}, "width": 480, "height": 320, "vm": BOB_VM});
-    let (_, mut saved) = alice.get("/api/v1/me/desktop").await;
-    saved["desktop"]["windows"] = json!([window("vnc-console", 20), window("serial-console", 520)]);
-    let response = alice
-        .http
-        .put(server.url("/api/v1/me/desktop"))
-        .header("if-match", format!("\"{}\"", saved["version"]))
-        .json(&saved["desktop"])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    alice
+        .save_windows(json!([
+            console_window("vnc-console", BOB_VM, 20),
+            console_window("serial-console", BOB_VM, 520)
+        ]))
+        .await;
 
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;

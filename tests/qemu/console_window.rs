@@ -33,7 +33,7 @@ async fn open_console(demo: &BootedDemo, button: &str) -> Browser {
 }
 
 /// Pastes `text` into `target`, as the browser does on Ctrl+V.
-async fn paste(browser: &Browser, target: &Element, text: &str) {
+pub(super) async fn paste(browser: &Browser, target: &Element, text: &str) {
     let script = r#"
         const data = new DataTransfer();
         data.setData('text', arguments[1]);
@@ -244,20 +244,20 @@ async fn the_vnc_console_window_shows_the_screen_and_takes_keys_pastes_and_speci
 }
 
 /// The serial log the host keeps of a demo VM.
-struct SerialLog(String);
+pub(super) struct SerialLog(String);
 
 impl SerialLog {
-    fn of(demo: &BootedDemo) -> Self {
+    pub(super) fn of(demo: &BootedDemo) -> Self {
         Self(format!("/var/log/libvirt/qemu/{}-serial.log", demo.name))
     }
 
-    fn count(&self, text: &str) -> usize {
+    pub(super) fn count(&self, text: &str) -> usize {
         let log = std::fs::read_to_string(&self.0).unwrap_or_default();
         log.matches(text).count()
     }
 
     /// Waits until the guest has written `text` to its serial port `times` times.
-    async fn shows(&self, text: &str, times: usize) {
+    pub(super) async fn shows(&self, text: &str, times: usize) {
         let what = format!("{text:?} on the serial port");
         eventually(&what, Duration::from_secs(30), || async {
             (self.count(text) >= times).then_some(())

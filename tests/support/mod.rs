@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod console_proxy;
+pub mod relay;
 pub mod server;
 
 use std::{future::Future, time::Duration};

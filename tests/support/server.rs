@@ -257,6 +257,29 @@ impl Client {
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send(reqwest::Method::GET, path, None).await
     }
+
+    /// Saves the user's desktop with `windows` open (JSON windows as the desktop stores them),
+    /// so that the next login restores them.
+    pub async fn save_windows(&self, windows: Value) {
+        let (_, mut saved) = self.get("/api/v1/me/desktop").await;
+        saved["desktop"]["windows"] = windows;
+        let response = self
+            .http
+            .put(format!("{}/api/v1/me/desktop", self.base))
+            .header("if-match", format!("\"{}\"", saved["version"]))
+            .json(&saved["desktop"])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+}
+
+/// A console window of `vm` as a saved desktop holds it: `app` at `x`, 480×320.
+pub fn console_window(app: &str, vm: &str, x: i32) -> Value {
+    serde_json::json!({
+        "app": app, "at": {"x": x, "y": 40}, "width": 480, "height": 320, "vm": vm
+    })
 }
 
 /// Trunk's output, built by the test command before the tests run.

@@ -1,6 +1,7 @@
 //! A console's WebSocket: binary frames both ways, on the page's own origin (the browser sends
 //! the session cookie and the Origin the server checks). A socket refused before it opened
-//! asks the server why (the same route without the upgrade answers the same checks).
+//! asks the server why (the same route without the upgrade answers the same checks); one
+//! that breaks without the server closing it says so, so that it can be opened again.
 
 use std::{cell::Cell, rc::Rc};
 
@@ -17,6 +18,9 @@ use super::{Error, no_content, socket_url};
 pub enum Closed {
     /// It was open: the server's close reason (empty when it gave none).
     Ended(String),
+    /// It was open and broke without the server closing it (a proxy, the network, a server
+    /// restart).
+    Dropped,
     /// It never opened: why the server refused it, when it could say.
     Refused(Option<Error>),
 }
@@ -45,10 +49,11 @@ impl Drop for ConsoleSocket {
     }
 }
 
-/// Opens the console WebSocket at `path`: `on_bytes` gets what the console sends, `on_close`
-/// how it ended.
+/// Opens the console WebSocket at `path`: `on_open` is called once it is open, `on_bytes` gets
+/// what the console sends, `on_close` how it ended.
 pub fn open_console(
     path: &str,
+    on_open: impl Fn() + 'static,
     on_bytes: impl Fn(Vec<u8>) + 'static,
     on_close: impl Fn(Closed) + 'static,
 ) -> Result<ConsoleSocket, Error> {
@@ -65,13 +70,20 @@ pub fn open_console(
     let opened = Rc::new(Cell::new(false));
     let on_open = Closure::<dyn FnMut(Event)>::new({
         let opened = opened.clone();
-        move |_| opened.set(true)
+        move |_| {
+            opened.set(true);
+            on_open();
+        }
     });
     let on_close = Rc::new(on_close);
     let path = path.to_owned();
     let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
         if opened.get() {
-            return on_close(Closed::Ended(event.reason()));
+            return on_close(if event.was_clean() {
+                Closed::Ended(event.reason())
+            } else {
+                Closed::Dropped
+            });
         }
         let (on_close, path) = (on_close.clone(), path.clone());
         wasm_bindgen_futures::spawn_local(async move {

@@ -1,5 +1,6 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
+mod console_link;
 mod serial_console;
 mod settings;
 mod users;

@@ -131,6 +131,7 @@ pub fn text(key: Key) -> &'static str {
         ConsoleConnected => "Connected: keys typed here go to the VM.",
         ConsoleClosed => "Disconnected",
         ConsoleRefused => "Cannot open the console",
+        ConsoleDropped => "Connection lost: reconnecting…",
         Reconnect => "Reconnect",
         Console => "Console",
         CtrlAltDel => "Ctrl-Alt-Del",

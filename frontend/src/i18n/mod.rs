@@ -139,6 +139,7 @@ pub enum Key {
     ConsoleConnected,
     ConsoleClosed,
     ConsoleRefused,
+    ConsoleDropped,
     Reconnect,
     Console,
     CtrlAltDel,
@@ -212,6 +213,7 @@ impl I18n {
         match closed {
             api::Closed::Ended(reason) if reason.is_empty() => self.t(Key::ConsoleClosed).into(),
             api::Closed::Ended(reason) => format!("{} ({reason})", self.t(Key::ConsoleClosed)),
+            api::Closed::Dropped => self.t(Key::ConsoleDropped).into(),
             api::Closed::Refused(None) => self.t(Key::ConsoleRefused).into(),
             api::Closed::Refused(Some(error)) => {
                 format!("{}: {}", self.t(Key::ConsoleRefused), self.error(error))

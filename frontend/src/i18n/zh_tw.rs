@@ -131,6 +131,7 @@ pub fn text(key: Key) -> &'static str {
         ConsoleConnected => "已連線：在此輸入的按鍵會送到虛擬機。",
         ConsoleClosed => "已中斷連線",
         ConsoleRefused => "無法開啟主控台",
+        ConsoleDropped => "連線中斷：正在重新連線…",
         Reconnect => "重新連線",
         Console => "主控台",
         CtrlAltDel => "Ctrl-Alt-Del",

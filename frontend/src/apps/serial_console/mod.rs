@@ -8,6 +8,7 @@ mod keys;
 use leptos::{ev, prelude::*};
 use shared::routes;
 
+use super::console_link::{Link, connecting, reconnect_when_dropped};
 use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
@@ -17,13 +18,6 @@ use keys::{key_bytes, paste_bytes};
 const ROWS: u16 = 25;
 const COLS: u16 = 80;
 const SCROLLBACK: usize = 500;
-
-/// Where the connection is.
-#[derive(Debug, Clone, PartialEq)]
-enum Link {
-    Open,
-    Closed(Closed),
-}
 
 /// The screen as drawn: the rows' text and the cursor.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,11 +31,17 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
     let i18n = use_i18n();
     let parser = StoredValue::new_local(vt100::Parser::new(ROWS, COLS, SCROLLBACK));
     let screen = RwSignal::new(Screen::default());
-    let link = RwSignal::new(Link::Open);
+    let link = RwSignal::new(Link::Connecting);
     let socket = StoredValue::new_local(None::<ConsoleSocket>);
     let path = routes::fill(routes::VM_CONSOLE_SERIAL, &[&uuid]);
 
     let connect = move || {
+        // The server starts each connection with the log's tail: a fresh screen for it.
+        parser.set_value(vt100::Parser::new(ROWS, COLS, SCROLLBACK));
+        connecting(link);
+        let on_open = move || {
+            link.try_set(Link::Open);
+        };
         let on_bytes = move |bytes: Vec<u8>| {
             let drawn = parser.try_update_value(|p| {
                 p.process(&bytes);
@@ -58,15 +58,13 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
         let on_close = move |closed: Closed| {
             link.try_set(Link::Closed(closed));
         };
-        match api::open_console(&path, on_bytes, on_close) {
-            Ok(open) => {
-                link.set(Link::Open);
-                socket.set_value(Some(open));
-            }
+        match api::open_console(&path, on_open, on_bytes, on_close) {
+            Ok(open) => socket.set_value(Some(open)),
             Err(_) => link.set(Link::Closed(Closed::Refused(None))),
         }
     };
     connect();
+    reconnect_when_dropped(link, connect.clone());
     on_cleanup(move || socket.set_value(None));
 
     let send = move |bytes: &[u8]| socket.with_value(|s| s.as_ref().map(|s| s.send(bytes)));
@@ -84,6 +82,8 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
         }
     };
     let status = move || match link.get() {
+        Link::Connecting => i18n.t(Key::Loading).to_owned(),
+        Link::Reconnecting => i18n.t(Key::ConsoleDropped).to_owned(),
         Link::Open => i18n.t(Key::ConsoleConnected).to_owned(),
         Link::Closed(closed) => i18n.closed(&closed),
     };
@@ -91,8 +91,8 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
         <div class="serial-console">
             <div class="console-bar">
                 <span class="console-status" role="status"
-                    data-link=move || if link.get() == Link::Open { "open" } else { "closed" }>{status}</span>
-                <button class="reconnect" disabled=move || link.get() == Link::Open on:click=move |_| connect()>
+                    data-link=move || link.with(Link::name)>{status}</span>
+                <button class="reconnect" disabled=move || !link.with(Link::can_reconnect) on:click=move |_| connect()>
                     {move || i18n.t(Key::Reconnect)}
                 </button>
             </div>

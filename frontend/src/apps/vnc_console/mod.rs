@@ -19,19 +19,12 @@ use shared::routes;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
 
+use super::console_link::{Link, connecting, reconnect_when_dropped};
 use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
 };
 use keys::{CTRL_ALT_DEL, SHIFT, Stroke, combos, keysym, typed, xt_scancode};
-
-/// Where the connection is.
-#[derive(Debug, Clone, PartialEq)]
-enum Link {
-    Connecting,
-    Open,
-    Closed(Closed),
-}
 
 /// The connection: our RFB client and its socket.
 #[derive(Clone, Copy)]
@@ -151,7 +144,7 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
         session
             .client
             .set_value(Some(Client::new(None, Limits::default())));
-        link.set(Link::Connecting);
+        connecting(link);
         let on_bytes = move |bytes: Vec<u8>| {
             let fed = session
                 .client
@@ -181,12 +174,13 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
         let on_close = move |closed: Closed| {
             link.try_set(Link::Closed(closed));
         };
-        match api::open_console(&path, on_bytes, on_close) {
+        match api::open_console(&path, || {}, on_bytes, on_close) {
             Ok(socket) => session.socket.set_value(Some(socket)),
             Err(_) => link.set(Link::Closed(Closed::Refused(None))),
         }
     };
     connect();
+    reconnect_when_dropped(link, connect.clone());
     on_cleanup(move || session.socket.set_value(None));
 
     let on_key = move |ev: ev::KeyboardEvent, down: bool| {
@@ -263,16 +257,12 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
     };
     let status = move || match link.get() {
         Link::Connecting => i18n.t(Key::Loading).to_owned(),
+        Link::Reconnecting => i18n.t(Key::ConsoleDropped).to_owned(),
         Link::Open => {
             let (w, h) = size.get();
             format!("{} ({w}×{h})", i18n.t(Key::ConsoleConnected))
         }
         Link::Closed(closed) => i18n.closed(&closed),
-    };
-    let link_name = move || match link.get() {
-        Link::Connecting => "connecting",
-        Link::Open => "open",
-        Link::Closed(_) => "closed",
     };
     view! {
         <div class="vnc-console">
@@ -290,9 +280,9 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
                 <button class="full-screen" on:click=full_screen>{move || i18n.t(Key::FullScreen)}</button>
                 <button class="view-only" aria-pressed=move || view_only.get().to_string()
                     on:click=move |_| view_only.update(|v| *v = !*v)>{move || i18n.t(Key::ViewOnly)}</button>
-                <button class="reconnect" disabled=move || !matches!(link.get(), Link::Closed(_))
+                <button class="reconnect" disabled=move || !link.with(Link::can_reconnect)
                     on:click=move |_| connect()>{move || i18n.t(Key::Reconnect)}</button>
-                <span class="console-status" role="status" data-link=link_name>{status}</span>
+                <span class="console-status" role="status" data-link=move || link.with(Link::name)>{status}</span>
             </div>
             <div class="screen" node_ref=screen_ref class:scaled=move || scaled.get() tabindex="0" data-keys-to-vm=""
                 aria-label=move || i18n.t(Key::Console)
