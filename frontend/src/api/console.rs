@@ -23,6 +23,9 @@ pub enum Closed {
     Dropped,
     /// It never opened: why the server refused it, when it could say.
     Refused(Option<Error>),
+    /// It never opened, yet the server says it would: something between the browser and the
+    /// server (a proxy not set up for WebSockets) did not let it through.
+    Blocked,
 }
 
 /// An open console; dropping it closes the socket.
@@ -87,7 +90,10 @@ pub fn open_console(
         }
         let (on_close, path) = (on_close.clone(), path.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            on_close(Closed::Refused(why_refused(&path).await));
+            on_close(match why_refused(&path).await {
+                Ok(()) => Closed::Blocked,
+                Err(why) => Closed::Refused(Some(why)),
+            });
         });
     });
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -101,11 +107,8 @@ pub fn open_console(
     })
 }
 
-/// The server's answer to "would this console open?": its error, or none if it would.
-async fn why_refused(path: &str) -> Option<Error> {
+/// The server's answer to "would this console open?": its error, or `Ok` if it would.
+async fn why_refused(path: &str) -> Result<(), Error> {
     let response = Request::get(path).header(CSRF_HEADER, "1").send().await;
-    match response {
-        Ok(response) => no_content(response).await.err(),
-        Err(_) => Some(Error::Unreachable),
-    }
+    no_content(response.map_err(|_| Error::Unreachable)?).await
 }

@@ -48,14 +48,16 @@ pub fn connecting(link: RwSignal<Link>) {
 
 /// How long to wait before opening again a console that ended as `closed`, the `attempt`th
 /// time in a row (from 0); `None` when trying again cannot help: the server closed it and
-/// said why, or refused it.
+/// said why, refused it, or something in between blocks its WebSocket. (While it is being
+/// opened again after a drop, a blocked try is tried again: the way back may still be
+/// coming up.)
 pub fn retry_after(closed: &Closed, attempt: u32) -> Option<Duration> {
-    match closed {
-        Closed::Dropped | Closed::Refused(Some(Error::Unreachable)) => {
-            Some((Duration::from_millis(500) * 2u32.pow(attempt.min(6))).min(LONGEST_WAIT))
-        }
-        Closed::Ended(_) | Closed::Refused(_) => None,
-    }
+    let again = match closed {
+        Closed::Dropped | Closed::Refused(Some(Error::Unreachable)) => true,
+        Closed::Blocked => attempt > 0,
+        Closed::Ended(_) | Closed::Refused(_) => false,
+    };
+    again.then(|| (Duration::from_millis(500) * 2u32.pow(attempt.min(6))).min(LONGEST_WAIT))
 }
 
 /// While the window lives, opens its console again by `connect` whenever `link` says it
@@ -108,5 +110,10 @@ mod tests {
             None
         );
         assert_eq!(retry_after(&Closed::Refused(None), 0), None);
+        assert_eq!(retry_after(&Closed::Blocked, 0), None);
+        assert_eq!(
+            retry_after(&Closed::Blocked, 2),
+            Some(Duration::from_secs(2))
+        );
     }
 }

@@ -132,6 +132,9 @@ pub fn text(key: Key) -> &'static str {
         ConsoleClosed => "Disconnected",
         ConsoleRefused => "Cannot open the console",
         ConsoleDropped => "Connection lost: reconnecting…",
+        ConsoleBlocked => {
+            "its connection did not get through, though Ezilla would open it (a proxy in between that does not pass WebSockets?)"
+        }
         Reconnect => "Reconnect",
         Console => "Console",
         CtrlAltDel => "Ctrl-Alt-Del",

@@ -140,6 +140,7 @@ pub enum Key {
     ConsoleClosed,
     ConsoleRefused,
     ConsoleDropped,
+    ConsoleBlocked,
     Reconnect,
     Console,
     CtrlAltDel,
@@ -214,6 +215,13 @@ impl I18n {
             api::Closed::Ended(reason) if reason.is_empty() => self.t(Key::ConsoleClosed).into(),
             api::Closed::Ended(reason) => format!("{} ({reason})", self.t(Key::ConsoleClosed)),
             api::Closed::Dropped => self.t(Key::ConsoleDropped).into(),
+            api::Closed::Blocked => {
+                format!(
+                    "{}: {}",
+                    self.t(Key::ConsoleRefused),
+                    self.t(Key::ConsoleBlocked)
+                )
+            }
             api::Closed::Refused(None) => self.t(Key::ConsoleRefused).into(),
             api::Closed::Refused(Some(error)) => {
                 format!("{}: {}", self.t(Key::ConsoleRefused), self.error(error))

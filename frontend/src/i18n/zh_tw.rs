@@ -132,6 +132,9 @@ pub fn text(key: Key) -> &'static str {
         ConsoleClosed => "已中斷連線",
         ConsoleRefused => "無法開啟主控台",
         ConsoleDropped => "連線中斷：正在重新連線…",
+        ConsoleBlocked => {
+            "Ezilla 可開啟它，但連線未能通過（中間的代理伺服器是否未轉送 WebSocket？）"
+        }
         Reconnect => "重新連線",
         Console => "主控台",
         CtrlAltDel => "Ctrl-Alt-Del",
