@@ -8,6 +8,7 @@ mod monitoring;
 mod settings;
 mod sync;
 mod vms;
+mod vnc_input;
 mod widgets;
 mod windows;
 

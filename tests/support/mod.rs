@@ -4,6 +4,7 @@ pub mod browser;
 pub mod console_proxy;
 pub mod relay;
 pub mod server;
+pub mod vnc_server;
 
 use std::{future::Future, time::Duration};
 
