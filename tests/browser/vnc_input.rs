@@ -1,7 +1,8 @@
 //! The VNC console's keyboard and mouse, seen from the server's side: a recording VNC server
 //! stands behind a test-driver VM, and the test checks each event the console sends. Keys go
 //! down and up with their scancodes and modifiers; keys still held when the console loses
-//! the focus are released (none stick); mouse buttons, drags and the wheel arrive at the
+//! the focus are released (none stick); the keys of other layouts (AltGr, dead keys, the ISO
+//! key, the keypad) go by their scancodes; mouse buttons, drags and the wheel arrive at the
 //! framebuffer's coordinates.
 
 use std::time::Duration;
@@ -106,6 +107,36 @@ async fn keys_and_the_mouse_reach_the_vnc_server_and_no_key_sticks() {
     let seen = inputs_until(&vnc, "Shift and A up", |i| i.len() >= 2).await;
     assert_eq!(seen, [key(false, 0xffe1, 0x2a), key(false, 0x41, 0x1e)]);
     browser.client.release_actions().await.unwrap();
+
+    // Keys of other layouts than the US one go by their scancodes (keyboard events as a
+    // German or Japanese keyboard makes them; WebDriver types as a US one): AltGr, a dead
+    // key (no keysym: X11's VoidSymbol), the ISO key beside the left Shift, the keypad.
+    let script = r#"
+        const screen = document.querySelector('.vnc-console .screen');
+        for (const [key, code] of arguments[0]) {
+            for (const type of ['keydown', 'keyup']) {
+                screen.dispatchEvent(new KeyboardEvent(type, { key, code, bubbles: true, cancelable: true }));
+            }
+        }
+    "#;
+    let pressed = json!([
+        ["AltGraph", "AltRight"],
+        ["Dead", "BracketLeft"],
+        ["<", "IntlBackslash"],
+        ["1", "Numpad1"]
+    ]);
+    browser.client.execute(script, vec![pressed]).await.unwrap();
+    let seen = inputs_until(&vnc, "the other layouts' keys", |i| i.len() >= 8).await;
+    let expected: Vec<Input> = [
+        (0xfe03, 0xb8),
+        (0x00ff_ffff, 0x1a),
+        (0x3c, 0x56),
+        (0x31, 0x4f),
+    ]
+    .into_iter()
+    .flat_map(|(keysym, scancode)| [key(true, keysym, scancode), key(false, keysym, scancode)])
+    .collect();
+    assert_eq!(seen, expected);
 
     // The mouse: a left-button drag from the middle, a right click, the wheel turned up.
     let rect = browser

@@ -2,7 +2,8 @@
 //! scancode (what QEMU's extended key events carry, so the guest's own layout decides the
 //! character and any browser layout works).
 
-/// The keysym of a key (`KeyboardEvent.key`), or `None` for keys VNC has no name for.
+/// The keysym of a key (`KeyboardEvent.key`), or `None` for keys VNC has no name for (a dead
+/// key, say: sent by its scancode alone, see `VOID`).
 pub fn keysym(key: &str) -> Option<u32> {
     let named = match key {
         "Backspace" => 0xff08,
@@ -24,6 +25,10 @@ pub fn keysym(key: &str) -> Option<u32> {
         "Alt" => 0xffe9,
         "Meta" => 0xffeb,
         "ContextMenu" => 0xff67,
+        "AltGraph" => 0xfe03,
+        "NumLock" => 0xff7f,
+        "ScrollLock" => 0xff14,
+        "Pause" => 0xff13,
         "PrintScreen" => 0xff61,
         "CapsLock" => 0xffe5,
         "F1" => 0xffbe,
@@ -50,6 +55,10 @@ pub fn keysym(key: &str) -> Option<u32> {
     }
 }
 
+/// The keysym sent with a scancode for a key that has none (X11's VoidSymbol): QEMU goes by
+/// the scancode, so the guest's own layout makes of a dead key what it would of its own.
+pub const VOID: u32 = 0x00ff_ffff;
+
 /// A character's keysym: Latin-1 as itself, the rest of Unicode offset by 0x0100_0000.
 pub fn char_keysym(c: char) -> u32 {
     match u32::from(c) {
@@ -61,7 +70,7 @@ pub fn char_keysym(c: char) -> u32 {
 /// The XT scancode of a physical key (`KeyboardEvent.code`); extended keys carry 0xe0 in
 /// the high byte.
 pub fn xt_scancode(code: &str) -> Option<u16> {
-    const ROW: [(&str, u16); 86] = [
+    const ROW: &[(&str, u16)] = &[
         ("Escape", 0x01),
         ("Digit1", 0x02),
         ("Digit2", 0x03),
@@ -148,6 +157,36 @@ pub fn xt_scancode(code: &str) -> Option<u16> {
         ("MetaRight", 0xe05c),
         ("ContextMenu", 0xe05d),
         ("PrintScreen", 0x54),
+        ("NumLock", 0x45),
+        ("ScrollLock", 0x46),
+        ("Numpad7", 0x47),
+        ("Numpad8", 0x48),
+        ("Numpad9", 0x49),
+        ("NumpadSubtract", 0x4a),
+        ("Numpad4", 0x4b),
+        ("Numpad5", 0x4c),
+        ("Numpad6", 0x4d),
+        ("NumpadAdd", 0x4e),
+        ("Numpad1", 0x4f),
+        ("Numpad2", 0x50),
+        ("Numpad3", 0x51),
+        ("Numpad0", 0x52),
+        ("NumpadDecimal", 0x53),
+        ("NumpadEqual", 0x59),
+        ("NumpadComma", 0x7e),
+        ("NumpadEnter", 0xe01c),
+        ("NumpadDivide", 0xe035),
+        // The keys of ISO, Brazilian, Japanese and Korean keyboards that US ones lack.
+        ("IntlBackslash", 0x56),
+        ("IntlRo", 0x73),
+        ("IntlYen", 0x7d),
+        ("KanaMode", 0x70),
+        ("Lang2", 0x71),
+        ("Lang1", 0x72),
+        ("Convert", 0x79),
+        ("NonConvert", 0x7b),
+        // QEMU's number for Pause (0xc6) is 0x46 with the extended bit.
+        ("Pause", 0xe046),
     ];
     ROW.iter()
         .find(|(name, _)| *name == code)
@@ -261,6 +300,12 @@ mod tests {
         assert_eq!(keysym("Unidentified"), None);
         assert_eq!(xt_scancode("KeyA"), Some(0x1e));
         assert_eq!(xt_scancode("ArrowUp"), Some(0xe048));
+        // What layouts other than US need: AltGr, the ISO key beside the left Shift, the keypad.
+        assert_eq!(keysym("AltGraph"), Some(0xfe03));
+        assert_eq!(xt_scancode("IntlBackslash"), Some(0x56));
+        assert_eq!(xt_scancode("Numpad1"), Some(0x4f));
+        assert_eq!(xt_scancode("NumpadEnter"), Some(0xe01c));
+        assert_eq!(keysym("Dead"), None);
     }
 
     #[test]

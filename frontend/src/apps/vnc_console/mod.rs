@@ -24,7 +24,7 @@ use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
 };
-use keys::{CTRL_ALT_DEL, SHIFT, Stroke, combos, keysym, typed, xt_scancode};
+use keys::{CTRL_ALT_DEL, SHIFT, Stroke, VOID, combos, keysym, typed, xt_scancode};
 
 /// The connection: our RFB client and its socket.
 #[derive(Clone, Copy)]
@@ -193,8 +193,11 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
             return;
         }
         ev.prevent_default();
-        if let Some(sym) = keysym(&ev.key()) {
-            session.key(sym, xt_scancode(&ev.code()), down);
+        let scancode = xt_scancode(&ev.code());
+        // A key without a keysym (a dead key) still goes, by its scancode.
+        let sym = keysym(&ev.key()).or(scancode.map(|_| VOID));
+        if let Some(sym) = sym {
+            session.key(sym, scancode, down);
         }
     };
     let on_paste = move |ev: ev::ClipboardEvent| {
