@@ -3,7 +3,7 @@
 //! down and up with their scancodes and modifiers; keys still held when the console loses
 //! the focus are released (none stick); the keys of other layouts (AltGr, dead keys, the ISO
 //! key, the keypad) go by their scancodes; mouse buttons, drags and the wheel arrive at the
-//! framebuffer's coordinates.
+//! framebuffer's coordinates; the screen is scaled to the window or shown 1:1.
 
 use std::time::Duration;
 
@@ -230,5 +230,21 @@ async fn keys_and_the_mouse_reach_the_vnc_server_and_no_key_sticks() {
         seen.iter().all(|i| matches!(i, Input::Pointer { .. })),
         "no keys: {seen:?}"
     );
+
+    // Scaled to the window (the default: the 640-pixel screen in a 480-pixel window), or 1:1.
+    let shown_width = || async {
+        let script = "return document.querySelector('.vnc-console canvas').clientWidth";
+        let width = browser.client.execute(script, vec![]).await.unwrap();
+        width.as_u64().unwrap()
+    };
+    assert!(
+        shown_width().await < u64::from(WIDTH),
+        "scaled to the window"
+    );
+    browser.click(".vnc-console button.scale").await;
+    browser
+        .find(".vnc-console button.scale[aria-pressed='false']")
+        .await;
+    assert_eq!(shown_width().await, u64::from(WIDTH), "1:1");
     browser.close().await;
 }
