@@ -32,6 +32,10 @@ struct Saved {
     /// Bumped by each change; a delayed save runs only if no newer change came.
     generation: StoredValue<u64>,
     loaded: RwSignal<bool>,
+    /// A save is on its way: one at a time, so each starts from what the last one stored.
+    saving: StoredValue<bool>,
+    /// A change came while a save was on its way: save again when it is done.
+    again: StoredValue<bool>,
 }
 
 impl Saved {
@@ -80,6 +84,8 @@ pub fn sync_desktop(windows: Windows) {
         desktop: StoredValue::new(Desktop::default()),
         generation: StoredValue::new(0),
         loaded: RwSignal::new(false),
+        saving: StoredValue::new(false),
+        again: StoredValue::new(false),
     };
     let session = use_session();
     leptos::task::spawn_local(async move {
@@ -115,7 +121,7 @@ pub fn sync_desktop(windows: Windows) {
                 // A newer change is on its way, or the user logged out meanwhile.
                 let logged_in = session.user.with_untracked(Option::is_some);
                 if saved.generation.get_value() == generation && logged_in {
-                    leptos::task::spawn_local(save(saved, personal, mine));
+                    leptos::task::spawn_local(save(saved, personal, windows));
                 }
             },
             SAVE_DELAY,
@@ -179,18 +185,38 @@ fn window_places(windows: Windows) -> Vec<WindowPlace> {
     })
 }
 
+/// Saves the desktop as this tab shows it, and again while changes come during the save.
+async fn save(saved: Saved, personal: Personal, windows: Windows) {
+    if saved.saving.get_value() {
+        return saved.again.set_value(true);
+    }
+    saved.saving.set_value(true);
+    loop {
+        saved.again.set_value(false);
+        let mine = untrack(|| current(personal, windows));
+        if saved.desktop.with_value(|d| *d != mine) {
+            save_once(saved, personal, windows, mine).await;
+        }
+        if !saved.again.get_value() {
+            break;
+        }
+    }
+    saved.saving.set_value(false);
+}
+
 /// Saves `mine`, made from the version last seen. When another tab saved in between, this
-/// tab's changes are merged into the latest and saved again; the merged desktop then shows
-/// here too.
-async fn save(saved: Saved, personal: Personal, mine: Desktop) {
-    let base = saved.desktop.get_value();
+/// tab's changes are merged into the latest and saved again. What is stored then shows here,
+/// with any change made here meanwhile still on top (it is saved next).
+async fn save_once(saved: Saved, personal: Personal, windows: Windows, mine: Desktop) {
+    let (base, mut version) = (saved.desktop.get_value(), saved.version.get_value());
     let mut latest = base.clone();
     for _ in 0..ATTEMPTS {
         let merged = Desktop::merge(&base, &mine, &latest);
-        match api::save_desktop(saved.version.get_value(), &merged).await {
+        match api::save_desktop(version, &merged).await {
             Ok(stored) => {
                 let desktop = normalized(stored.desktop);
-                show(personal, &desktop);
+                let now = untrack(|| current(personal, windows));
+                show(personal, &Desktop::merge(&mine, &now, &desktop));
                 return saved.remember(stored.version, desktop);
             }
             Err(err) if err.code() == Some(ErrorCode::VersionConflict) => {
@@ -198,7 +224,7 @@ async fn save(saved: Saved, personal: Personal, mine: Desktop) {
                     return;
                 };
                 latest = normalized(fetched.desktop);
-                saved.version.set_value(fetched.version);
+                version = fetched.version;
             }
             Err(_) => return,
         }
