@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::{Closed, Error};
+use crate::{
+    api::{Closed, Error},
+    i18n::{I18n, Key},
+};
 
 /// The longest wait between two tries.
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
@@ -30,6 +33,16 @@ impl Link {
             Self::Open => "open",
             Self::Reconnecting => "reconnecting",
             Self::Closed(_) => "closed",
+        }
+    }
+
+    /// The status line (reactive): `open` says what an open console shows.
+    pub fn status(&self, i18n: I18n, open: impl FnOnce() -> String) -> String {
+        match self {
+            Self::Connecting => i18n.t(Key::Loading).to_owned(),
+            Self::Open => open(),
+            Self::Reconnecting => i18n.t(Key::ConsoleDropped).to_owned(),
+            Self::Closed(closed) => i18n.closed(closed),
         }
     }
 

@@ -81,11 +81,9 @@ pub fn SerialConsole(uuid: String) -> impl IntoView {
             send(&paste_bytes(&text));
         }
     };
-    let status = move || match link.get() {
-        Link::Connecting => i18n.t(Key::Loading).to_owned(),
-        Link::Reconnecting => i18n.t(Key::ConsoleDropped).to_owned(),
-        Link::Open => i18n.t(Key::ConsoleConnected).to_owned(),
-        Link::Closed(closed) => i18n.closed(&closed),
+    let status = move || {
+        link.get()
+            .status(i18n, || i18n.t(Key::ConsoleConnected).to_owned())
     };
     view! {
         <div class="serial-console">

@@ -196,8 +196,8 @@ pub fn xt_scancode(code: &str) -> Option<u16> {
 /// A key as the console sends it: (keysym, XT scancode).
 pub type Stroke = (u32, u16);
 
-pub const CTRL: Stroke = (0xffe3, 0x1d);
-pub const ALT: Stroke = (0xffe9, 0x38);
+const CTRL: Stroke = (0xffe3, 0x1d);
+const ALT: Stroke = (0xffe9, 0x38);
 pub const SHIFT: Stroke = (0xffe1, 0x2a);
 const DELETE: Stroke = (0xffff, 0xe053);
 

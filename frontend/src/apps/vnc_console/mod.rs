@@ -82,14 +82,8 @@ impl Session {
     /// Types `text` as keystrokes on a US layout (what a keyboard would send).
     fn type_text(self, text: &str) {
         for (keysym, scancode, shifted) in text.chars().filter_map(typed) {
-            if shifted {
-                self.key(SHIFT.0, Some(SHIFT.1), true);
-            }
-            self.key(keysym, Some(scancode), true);
-            self.key(keysym, Some(scancode), false);
-            if shifted {
-                self.key(SHIFT.0, Some(SHIFT.1), false);
-            }
+            let keys = [SHIFT, (keysym, scancode)];
+            self.press(if shifted { &keys } else { &keys[1..] });
         }
     }
 }
@@ -258,14 +252,11 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
             let _ = canvas.request_fullscreen();
         }
     };
-    let status = move || match link.get() {
-        Link::Connecting => i18n.t(Key::Loading).to_owned(),
-        Link::Reconnecting => i18n.t(Key::ConsoleDropped).to_owned(),
-        Link::Open => {
+    let status = move || {
+        link.get().status(i18n, || {
             let (w, h) = size.get();
             format!("{} ({w}×{h})", i18n.t(Key::ConsoleConnected))
-        }
-        Link::Closed(closed) => i18n.closed(&closed),
+        })
     };
     view! {
         <div class="vnc-console">
