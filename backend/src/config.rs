@@ -6,6 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use serde::Deserialize;
+use shared::GuestNetwork;
 
 /// Ezilla: a WebOS desktop in the browser with libvirt virtual machines behind it.
 #[derive(Debug, Parser)]
@@ -116,6 +117,10 @@ pub struct HostSpec {
     pub name: String,
     /// A libvirt connection URI, or `auto`.
     pub uri: String,
+    /// What the guests Ezilla makes there may reach (`isolated` or `outbound`; never the
+    /// host itself) [default: isolated].
+    #[serde(default)]
+    pub guest_network: GuestNetwork,
 }
 
 impl FromStr for HostSpec {
@@ -131,6 +136,7 @@ impl FromStr for HostSpec {
         Ok(Self {
             name: name.into(),
             uri: uri.into(),
+            guest_network: GuestNetwork::default(),
         })
     }
 }
@@ -166,6 +172,7 @@ impl Default for Settings {
             hosts: vec![HostSpec {
                 name: "local".into(),
                 uri: "auto".into(),
+                guest_network: GuestNetwork::default(),
             }],
             static_dir: PathBuf::from("frontend/dist"),
             libvirt_timeout_secs: 10,
@@ -328,11 +335,20 @@ mod tests {
             [[hosts]]
             name = "one1"
             uri = "test:///default"
+            [[hosts]]
+            name = "one2"
+            uri = "qemu:///system"
+            guest_network = "outbound"
             "#,
         )
         .unwrap();
         assert_eq!(file.listen.port(), 9000);
         assert_eq!(file.hosts[0].name, "one1");
+        assert_eq!(
+            (file.hosts[0].guest_network, file.hosts[1].guest_network),
+            (GuestNetwork::Isolated, GuestNetwork::Outbound),
+            "isolated unless the file says otherwise"
+        );
         assert_eq!(file.static_dir, PathBuf::from("frontend/dist"));
 
         let mut settings = file;

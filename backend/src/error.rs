@@ -65,6 +65,7 @@ impl From<HostError> for ApiError {
     fn from(err: HostError) -> Self {
         match err {
             HostError::Timeout(_) | HostError::Unreachable(_) => Self::HypervisorUnavailable,
+            HostError::Guard(why) => Self::InvalidState(why),
             other => Self::Internal(other.into()),
         }
     }

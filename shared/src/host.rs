@@ -27,6 +27,35 @@ pub struct HostInfo {
     /// Whether the host comes from the configuration file (only hosts added at runtime can
     /// be removed at runtime).
     pub configured: bool,
+    /// What the guests Ezilla makes on this host may reach; shown to admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_network: Option<GuestNetwork>,
+}
+
+/// What a guest may reach over its network, set per host. Whatever the setting, a guest
+/// never reaches the host (its loopback services, other guests' forwarded ports, Ezilla)
+/// nor another guest; the ports Ezilla forwards to a guest are on the host's 127.0.0.1 only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestNetwork {
+    /// No connection out of the guest at all (QEMU user networking with `restrict=on`); only
+    /// the ports Ezilla forwards reach in.
+    #[default]
+    Isolated,
+    /// Connections out to the world beyond the host, through the host's NAT; the host's own
+    /// addresses stay closed to the guest (a firewall rule on the host refuses every
+    /// connection of the QEMU user to a local address).
+    Outbound,
+}
+
+impl GuestNetwork {
+    /// The setting's name in configuration files and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Isolated => "isolated",
+            Self::Outbound => "outbound",
+        }
+    }
 }
 
 /// `POST /api/v1/admin/hosts`.
@@ -34,4 +63,7 @@ pub struct HostInfo {
 pub struct NewHost {
     pub name: String,
     pub uri: String,
+    /// What its guests may reach; isolated when absent.
+    #[serde(default)]
+    pub guest_network: GuestNetwork,
 }

@@ -19,7 +19,7 @@ pub use desktop::{
 };
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
-pub use host::{HostInfo, NewHost};
+pub use host::{GuestNetwork, HostInfo, NewHost};
 pub use metrics::{History, HostSample, Metric, Point, Range, RangeQuery, Round, Series, VmSample};
 pub use task::{Event, SaveImage, TaskInfo, TaskState};
 pub use template::{KernelBoot, Template};

@@ -65,6 +65,11 @@ pub struct Vm {
     /// empty when it cannot know, as with user-mode networking and no agent.
     #[serde(default)]
     pub ips: Vec<String>,
+    /// Running with the layout of a version before guest isolation (VNC on a TCP port, a
+    /// network that reaches the host): Ezilla brings it to the isolated layout when it
+    /// next starts, so a restart (power off, then start) protects it.
+    #[serde(default)]
+    pub unprotected: bool,
 }
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).

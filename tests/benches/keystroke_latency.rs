@@ -120,7 +120,7 @@ async fn main() {
         .send_keys(&format!("{PREPARE}{ENTER}"))
         .await
         .unwrap();
-    let log = format!("/var/log/libvirt/qemu/{}-serial.log", demo.name);
+    let log = lifecycle::serial_log(&demo.name);
     eventually("the shell to run the prepare line", PATIENCE, || async {
         let text = std::fs::read_to_string(&log).ok()?;
         text.contains(PREPARED).then_some(())

@@ -24,16 +24,17 @@ use crate::support::{
 const VM: &str = "a11ce000-0000-4000-8000-0000000000f1";
 const SHIFT: char = '\u{E008}';
 
-/// A test-driver host whose one VM, alice's, has its VNC display on `port`.
-fn host_with_display(dir: &std::path::Path, port: u16) -> String {
+/// A test-driver host whose one VM, alice's, has its VNC display on the Unix socket `socket`.
+fn host_with_display(dir: &std::path::Path, socket: &std::path::Path) -> String {
     let xml = format!(
         "<node><cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>\
          <sockets>1</sockets><cores>4</cores><threads>1</threads></cpu><memory>8388608</memory>\
          <domain type='test'><name>alice-desk</name><uuid>{VM}</uuid>\
          <memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type>hvm</type></os>\
-         <devices><graphics type='vnc' port='{port}' autoport='no' listen='127.0.0.1'/></devices>\
+         <devices><graphics type='vnc' socket='{}'/></devices>\
          <metadata><ezilla:vm xmlns:ezilla='https://ezilla.nchc.org.tw/xmlns/libvirt/1'>\
-         <ezilla:owner>alice</ezilla:owner></ezilla:vm></metadata></domain></node>"
+         <ezilla:owner>alice</ezilla:owner></ezilla:vm></metadata></domain></node>",
+        socket.display()
     );
     let file = dir.join("host.xml");
     std::fs::write(&file, xml).unwrap();
@@ -68,7 +69,7 @@ fn key(down: bool, keysym: u32, scancode: u32) -> Input {
 async fn keys_and_the_mouse_reach_the_vnc_server_and_no_key_sticks() {
     let vnc = RecordingVnc::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let host = host_with_display(dir.path(), vnc.port);
+    let host = host_with_display(dir.path(), &vnc.socket);
     let server = TestServer::start_with_static(&[("one1", host.as_str())], frontend_dist()).await;
     server.add_user("alice", Role::User);
     let alice = server.login("alice").await;

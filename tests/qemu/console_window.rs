@@ -248,7 +248,7 @@ pub(super) struct SerialLog(String);
 
 impl SerialLog {
     pub(super) fn of(demo: &BootedDemo) -> Self {
-        Self(format!("/var/log/libvirt/qemu/{}-serial.log", demo.name))
+        Self(super::lifecycle::serial_log(&demo.name))
     }
 
     pub(super) fn count(&self, text: &str) -> usize {

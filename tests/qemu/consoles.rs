@@ -2,8 +2,9 @@
 //! screen's size; the serial console shows the shell and runs a command, and a second one
 //! takes over from the first; another user's console is 404, a cross-origin upgrade 403, one
 //! over the per-user limit 429; powering the VM off closes the open consoles with the reason.
-//! On a `qemu+ssh` host, VNC goes through an SSH tunnel (a private sshd with the test
-//! command's keys). A serial console opens with the guest's boot log.
+//! VNC is a Unix socket of the VM's own; on a `qemu+ssh` host it goes through SSH's
+//! stream-local forwarding (a private sshd with the test command's keys). A serial console
+//! opens with the guest's boot log.
 
 use std::{
     process::{Child, Command},
@@ -28,7 +29,7 @@ use crate::support::{
 const CLOSE_WAIT: Duration = Duration::from_secs(30);
 
 /// Opens `route` of `uuid` as the holder of session `token`, from `origin`.
-async fn open(
+pub(super) async fn open(
     server: &TestServer,
     route: &str,
     uuid: &str,
@@ -76,7 +77,7 @@ async fn read_exact(socket: &mut Socket, buf: &mut Vec<u8>, n: usize) -> Vec<u8>
 }
 
 /// RFB 3.8 with security None up to ServerInit: the screen's width and height.
-async fn vnc_screen_size(socket: &mut Socket) -> (u16, u16) {
+pub(super) async fn vnc_screen_size(socket: &mut Socket) -> (u16, u16) {
     let mut buf = Vec::new();
     assert_eq!(read_exact(socket, &mut buf, 12).await, b"RFB 003.008\n");
     socket
@@ -103,7 +104,7 @@ async fn vnc_screen_size(socket: &mut Socket) -> (u16, u16) {
 }
 
 /// Reads from the serial console until its text contains `wanted`.
-async fn serial_until(socket: &mut Socket, wanted: &str) -> String {
+pub(super) async fn serial_until(socket: &mut Socket, wanted: &str) -> String {
     let mut text = String::new();
     tokio::time::timeout(Duration::from_secs(30), async {
         while !text.contains(wanted) {
@@ -208,9 +209,10 @@ async fn vnc_and_serial_consoles_of_a_running_guest() {
 /// The loopback sshd's keys, which the test command makes (scripts/sshd-loopback.sh).
 const SSH_DIR: &str = "/var/lib/ezilla-test/ssh";
 
-/// A private sshd on a port of its own with the test command's keys that, unlike the shared
-/// one (which forbids all forwarding), lets `ssh -W` reach the loopback, as a stock sshd
-/// does. Stopped when dropped.
+/// A private sshd on a port of its own with the test command's keys (the shared one is
+/// stopped and started again by the remote-host test), forwarding to Unix sockets as a
+/// stock sshd does (OpenSSH lets stream-local forwards through only where TCP forwarding
+/// is allowed too). Stopped when dropped.
 struct ForwardingSshd {
     child: Child,
     port: u16,
@@ -231,7 +233,7 @@ impl ForwardingSshd {
              PidFile {pid}\nAuthorizedKeysFile {SSH_DIR}/authorized_keys\n\
              PermitRootLogin prohibit-password\nAuthenticationMethods publickey\n\
              PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
-             AllowTcpForwarding local\nPermitOpen 127.0.0.1:*\nX11Forwarding no\n\
+             AllowTcpForwarding local\nAllowStreamLocalForwarding local\nX11Forwarding no\n\
              AllowAgentForwarding no\nPermitTunnel no\nUseDNS no\n",
             pid = dir.path().join("sshd.pid").display(),
         );

@@ -92,10 +92,16 @@ pub async fn boot_demo(suffix: &str, tweak: impl FnOnce(&mut Settings)) -> Boote
     }
 }
 
+/// The file where the host keeps what VM `name` writes to its serial port (a name ending in
+/// `.serial`, which no VM's own QEMU log can have).
+pub fn serial_log(name: &str) -> String {
+    format!("/var/log/libvirt/qemu/{name}.serial")
+}
+
 /// Creates `name` from `template` and waits until its serial log shows the guest's shell.
 /// A server that has just started may not have reached libvirtd yet (503, nothing made):
 /// the create is tried again until the host answers.
-async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
+pub(super) async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
     let body = json!({"name": name, "template": template});
     let (status, vm) = eventually("the host to take the VM", Duration::from_secs(90), || {
         let body = body.clone();
@@ -107,7 +113,7 @@ async fn create_and_boot(alice: &Client, name: &str, template: &str) -> Value {
     .await;
     assert_eq!(status, 201, "{vm}");
     assert_eq!(vm["state"], "running");
-    let log = format!("/var/log/libvirt/qemu/{name}-serial.log");
+    let log = serial_log(name);
     eventually(
         "the guest's shell on the serial console",
         Duration::from_secs(120),

@@ -3,6 +3,7 @@
 mod console_drops;
 mod console_window;
 mod consoles;
+mod isolation;
 mod lifecycle;
 mod metrics;
 mod remote;

@@ -63,6 +63,7 @@ impl TestServer {
                 .map(|(name, uri)| HostSpec {
                     name: (*name).into(),
                     uri: (*uri).into(),
+                    guest_network: Default::default(),
                 })
                 .collect(),
             static_dir,

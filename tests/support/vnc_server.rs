@@ -1,12 +1,13 @@
 //! A VNC server for browser tests of the console's input: it shakes hands as QEMU does (RFB
 //! 3.8, no security, a 640×400 screen, QEMU extended key events on) and records every key and
-//! pointer event a client sends, so a test can see exactly what reached the "guest".
+//! pointer event a client sends, so a test can see exactly what reached the "guest". It
+//! listens on a Unix socket, as the VNC servers of Ezilla's VMs do.
 
 use std::sync::{Arc, Mutex};
 
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
+    net::{UnixListener, UnixStream},
 };
 
 pub const WIDTH: u16 = 640;
@@ -32,14 +33,17 @@ pub enum Input {
 
 /// The server; it stops with the test's runtime.
 pub struct RecordingVnc {
-    pub port: u16,
+    /// The Unix socket it listens on (for a test-driver VM's `<graphics socket='...'>`).
+    pub socket: std::path::PathBuf,
     inputs: Arc<Mutex<Vec<Input>>>,
+    _dir: tempfile::TempDir,
 }
 
 impl RecordingVnc {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("vnc.sock");
+        let listener = UnixListener::bind(&socket).unwrap();
         let inputs = Arc::new(Mutex::new(Vec::new()));
         let recorded = inputs.clone();
         tokio::spawn(async move {
@@ -49,7 +53,11 @@ impl RecordingVnc {
                 tokio::spawn(serve(conn, recorded.clone()));
             }
         });
-        Self { port, inputs }
+        Self {
+            socket,
+            inputs,
+            _dir: dir,
+        }
     }
 
     /// The inputs received since the last call.
@@ -58,7 +66,7 @@ impl RecordingVnc {
     }
 }
 
-async fn serve(mut conn: TcpStream, inputs: Arc<Mutex<Vec<Input>>>) -> std::io::Result<()> {
+async fn serve(mut conn: UnixStream, inputs: Arc<Mutex<Vec<Input>>>) -> std::io::Result<()> {
     conn.write_all(b"RFB 003.008\n").await?;
     read(&mut conn, 12).await?;
     conn.write_all(&[1, 1]).await?; // one security type: None
@@ -135,7 +143,7 @@ async fn serve(mut conn: TcpStream, inputs: Arc<Mutex<Vec<Input>>>) -> std::io::
     }
 }
 
-async fn read(conn: &mut TcpStream, n: usize) -> std::io::Result<Vec<u8>> {
+async fn read(conn: &mut UnixStream, n: usize) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0; n];
     conn.read_exact(&mut buf).await?;
     Ok(buf)

@@ -56,12 +56,19 @@ async fn add(
     let spec = HostSpec {
         name: req.name.clone(),
         uri: req.uri.clone(),
+        guest_network: req.guest_network,
     };
-    match state.auth.store.run(move |c| hosts::insert(c, &spec)).await {
+    let stored = spec.clone();
+    match state
+        .auth
+        .store
+        .run(move |c| hosts::insert(c, &stored))
+        .await
+    {
         Err(StoreError::Conflict) => return Err(taken()),
         other => other?,
     }
-    if !state.pool.add_host(req.name.clone(), req.uri).await {
+    if !state.pool.add_host(spec).await {
         return Err(taken());
     }
     let host = state.pool.host(&req.name).ok_or(ApiError::NotFound)?;

@@ -3,7 +3,7 @@
 use shared::VmAction;
 use virt::{domain::DomainState, enumutil::Enum, error::ErrorNumber, sys};
 
-use super::{HostError, Pool, xml};
+use super::{HostError, Pool, layout, xml};
 
 /// Why an action failed.
 #[derive(Debug, thiserror::Error)]
@@ -41,9 +41,12 @@ impl Pool {
     /// is checked first: libvirt drivers disagree on how to refuse an impossible action.
     pub async fn act(&self, uuid: &str, action: VmAction) -> Result<(), ActionError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
+        if action == VmAction::Start && !host.is_test_driver() {
+            host.guard_guests().await?;
+        }
         let id = uuid.to_owned();
         let done = host
-            .call(move |_, conn| {
+            .call(move |host, conn| {
                 let dom = conn.lookup_domain_by_uuid_string(&id)?;
                 let Enum::Known((state, _)) = dom.state().map(|(s, r)| match s {
                     Enum::Known(s) => Enum::Known((s, r)),
@@ -54,6 +57,10 @@ impl Pool {
                 };
                 if !allowed(action, state) {
                     return Ok(false);
+                }
+                if action == VmAction::Start {
+                    // A VM made before guests were isolated starts isolated.
+                    layout::upgrade_definition(conn, &dom, host.guest_network)?;
                 }
                 match action {
                     VmAction::Start => dom.create().map(drop),

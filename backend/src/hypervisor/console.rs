@@ -1,12 +1,13 @@
-//! A running VM's consoles as byte streams: its VNC server (its port read from the live
-//! domain XML; on a remote host through SSH) and its serial console (libvirt's console stream, `virDomainOpenConsole`),
-//! pumped on a blocking thread through bounded channels.
+//! A running VM's consoles as byte streams: its VNC server (on the Unix socket named in the
+//! live domain XML, never a TCP port; on a remote host through SSH) and its serial console
+//! (libvirt's console stream, `virDomainOpenConsole`), pumped on a blocking thread through
+//! bounded channels.
 
 use std::time::Duration;
 
 use tokio::{
     io::{AsyncRead, AsyncWrite},
-    net::TcpStream,
+    net::UnixStream,
     sync::mpsc,
 };
 use virt::{
@@ -45,7 +46,9 @@ pub enum ConsoleError {
     /// The VNC server (or the SSH tunnel to it) could not be reached.
     #[error("cannot reach the VM's VNC server: {0}")]
     Unreachable(std::io::Error),
-    /// The running domain has no VNC server (or no port yet).
+    /// The running domain has no VNC server on a Unix socket (none at all, or one on a TCP
+    /// port, which Ezilla never connects to: a VM made before guests were isolated shows
+    /// its console again once restarted).
     #[error("the VM has no VNC display")]
     NoDisplay,
     /// libvirt would not open the domain's console (it has none, or the driver cannot).
@@ -53,7 +56,7 @@ pub enum ConsoleError {
     NoSerial,
 }
 
-/// A byte stream both ways (TCP, an SSH tunnel).
+/// A byte stream both ways (a Unix socket, an SSH tunnel).
 pub trait ByteStream: AsyncRead + AsyncWrite + Send + Unpin {}
 
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> ByteStream for T {}
@@ -68,11 +71,11 @@ pub struct SerialConsole {
 }
 
 impl Pool {
-    /// A byte stream to the running VM's VNC server, whose port is read from the live domain
-    /// XML: over loopback TCP on this machine, through `ssh -W` to a `qemu+ssh` host.
+    /// A byte stream to the running VM's VNC server, whose Unix socket is read from the live
+    /// domain XML: connected directly on this machine, through SSH on a `qemu+ssh` host.
     pub async fn connect_vnc(&self, uuid: &str) -> Result<Box<dyn ByteStream>, ConsoleError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
-        let tunnel = match is_local(&host.uri) {
+        let tunnel = match host.is_local() {
             true => None,
             false => Some(SshTarget::of_uri(&host.uri).ok_or(ConsoleError::RemoteHost)?),
         };
@@ -85,18 +88,17 @@ impl Pool {
             .await
             .map_err(ActionError::Host)?
             .ok_or(ActionError::InvalidState)?;
-        let port = vnc_port_of(&xml).ok_or(ConsoleError::NoDisplay)?;
+        let socket = vnc_socket_of(&xml).ok_or(ConsoleError::NoDisplay)?;
         match tunnel {
-            None => {
-                let tcp = TcpStream::connect(("127.0.0.1", port))
+            None => Ok(Box::new(
+                UnixStream::connect(&socket)
                     .await
-                    .map_err(ConsoleError::Unreachable)?;
-                // No Nagle: keystrokes and small updates go out at once.
-                let _ = tcp.set_nodelay(true);
-                Ok(Box::new(tcp))
-            }
+                    .map_err(ConsoleError::Unreachable)?,
+            )),
             Some(ssh) => Ok(Box::new(
-                ssh.connect(port).map_err(ConsoleError::Unreachable)?,
+                ssh.connect(&socket)
+                    .await
+                    .map_err(ConsoleError::Unreachable)?,
             )),
         }
     }
@@ -106,7 +108,7 @@ impl Pool {
     pub async fn open_serial(&self, uuid: &str) -> Result<SerialConsole, ConsoleError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
         let (uri, id) = (host.uri.clone(), uuid.to_owned());
-        let (ssh, local) = (SshTarget::of_uri(&uri), is_local(&uri));
+        let (ssh, local) = (SshTarget::of_uri(&uri), host.is_local());
         let (opened_tx, opened_rx) = tokio::sync::oneshot::channel();
         let (output_tx, output) = mpsc::channel(CHANNEL_CHUNKS);
         let (input, input_rx) = mpsc::channel(CHANNEL_CHUNKS);
@@ -251,23 +253,16 @@ fn is_running(dom: &Domain) -> Result<bool, virt::error::Error> {
     ))
 }
 
-/// Whether the URI names this machine (no host part): only then is the VM's loopback ours.
-fn is_local(uri: &str) -> bool {
-    uri.split_once("://")
-        .is_some_and(|(_, rest)| rest.starts_with('/'))
-}
-
-/// The port of the domain's VNC server, from its live XML.
-fn vnc_port_of(domain_xml: &str) -> Option<u16> {
+/// The Unix socket of the domain's VNC server, from its live XML: an absolute path with
+/// nothing that `ssh -L` could read as a host and port.
+fn vnc_socket_of(domain_xml: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(domain_xml).ok()?;
     let graphics = doc
         .descendants()
         .find(|n| n.has_tag_name("graphics") && n.attribute("type") == Some("vnc"))?;
-    graphics
-        .attribute("port")?
-        .parse()
-        .ok()
-        .filter(|&port: &u16| port > 0)
+    let path = graphics.attribute("socket")?;
+    let plain = path.starts_with('/') && !path.contains(':') && !path.contains(char::is_whitespace);
+    plain.then(|| path.to_owned())
 }
 
 /// The file the domain's first serial port is logged to, from its live XML.
@@ -283,15 +278,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_vnc_port_comes_from_the_live_xml() {
+    fn the_vnc_socket_comes_from_the_live_xml_and_tcp_is_never_used() {
         let xml = "<domain><devices><graphics type='spice' port='5900'/>\
-                   <graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'/></devices></domain>";
-        assert_eq!(vnc_port_of(xml), Some(5901));
+                   <graphics type='vnc' socket='/var/lib/libvirt/qemu/domain-3-a/vnc.sock'>\
+                   <listen type='socket' socket='/var/lib/libvirt/qemu/domain-3-a/vnc.sock'/>\
+                   </graphics></devices></domain>";
         assert_eq!(
-            vnc_port_of("<domain><devices><graphics type='vnc' port='-1'/></devices></domain>"),
-            None
+            vnc_socket_of(xml).as_deref(),
+            Some("/var/lib/libvirt/qemu/domain-3-a/vnc.sock")
         );
-        assert_eq!(vnc_port_of("<domain/>"), None);
+        let tcp = "<domain><devices><graphics type='vnc' port='5901' listen='127.0.0.1'/></devices></domain>";
+        assert_eq!(vnc_socket_of(tcp), None, "a TCP display is no display");
+        for odd in ["relative.sock", "/a/127.0.0.1:5900", "/a b/vnc.sock"] {
+            let xml = format!(
+                "<domain><devices><graphics type='vnc' socket='{odd}'/></devices></domain>"
+            );
+            assert_eq!(vnc_socket_of(&xml), None, "{odd}");
+        }
+        assert_eq!(vnc_socket_of("<domain/>"), None);
     }
 
     #[test]
@@ -307,13 +311,5 @@ mod tests {
             serial_log_of("<domain><devices><serial type='pty'/></devices></domain>"),
             None
         );
-    }
-
-    #[test]
-    fn only_uris_without_a_host_are_local() {
-        assert!(is_local("qemu:///system"));
-        assert!(is_local("test:///default"));
-        assert!(!is_local("qemu+ssh://root@one2/system"));
-        assert!(!is_local("qemu+tcp://one2/system"));
     }
 }

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use shared::{HypervisorKind, Template, Vm};
+use shared::{GuestNetwork, HypervisorKind, Template, Vm};
 use virt::{
     connect::Connect,
     enumutil::Enum,
@@ -15,7 +15,7 @@ use virt::{
     storage_vol::StorageVol,
 };
 
-use super::{Host, HostError, Pool, metadata::VmMetadata, placement, xml};
+use super::{Host, HostError, Pool, layout, metadata::VmMetadata, placement, xml};
 
 /// A VM to create, already validated and checked against the owner's quota.
 #[derive(Debug, Clone)]
@@ -109,9 +109,13 @@ async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
         _ => "qemu",
     };
     let (host_name, name) = (host.name.clone(), new.name.clone());
+    if domain_type == "qemu" {
+        host.guard_guests().await?;
+    }
+    let network = host.guest_network;
     let built = host
         .call_with_timeout(BUILD_TIMEOUT, move |_, conn| {
-            Ok(build(conn, &new, domain_type))
+            Ok(build(conn, &new, domain_type, network))
         })
         .await?;
     built.map_err(|err| match err {
@@ -134,11 +138,6 @@ impl From<Error> for Built {
     }
 }
 
-/// Where a QEMU guest's serial console output is kept (libvirt's own log directory).
-pub fn serial_log_path(vm_name: &str) -> String {
-    format!("/var/log/libvirt/qemu/{vm_name}-serial.log")
-}
-
 fn is_missing_storage(err: &Error) -> bool {
     matches!(
         err.code(),
@@ -147,7 +146,12 @@ fn is_missing_storage(err: &Error) -> bool {
 }
 
 /// Overlay volume, then domain, then start; each failure removes what came before it.
-fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<String, Built> {
+fn build(
+    conn: &Connect,
+    new: &NewVm,
+    domain_type: &'static str,
+    network: GuestNetwork,
+) -> Result<String, Built> {
     let t = &new.template;
     let pool = conn.lookup_storage_pool_by_name(&t.storage_pool)?;
     let base = pool.lookup_storage_vol_by_name(&t.volume)?;
@@ -174,7 +178,8 @@ fn build(conn: &Connect, new: &NewVm, domain_type: &'static str) -> Result<Strin
         memory_mib: new.memory_mib,
         disk: volume.path()?,
         kernel_boot: t.kernel_boot.clone(),
-        serial_log: (domain_type == "qemu").then(|| serial_log_path(&new.name)),
+        serial_log: (domain_type == "qemu").then(|| layout::serial_log_path(&new.name)),
+        network,
     };
     let domain = match conn.define_domain_xml(&spec.to_xml()) {
         Ok(domain) => domain,

@@ -2,7 +2,10 @@
 
 use shared::{Vm, VmState};
 
-use super::metadata::{self, VmMetadata};
+use super::{
+    layout,
+    metadata::{self, VmMetadata},
+};
 use virt::{
     connect::Connect,
     domain::{Domain, DomainState},
@@ -13,14 +16,18 @@ use virt::{
 
 /// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
 pub fn list(conn: &Connect, host: &str) -> Result<Vec<Vm>, Error> {
+    // Only QEMU guests can be unprotected (the test driver's run nothing).
+    let qemu = conn
+        .driver_type()
+        .is_ok_and(|t| t.eq_ignore_ascii_case("qemu"));
     conn.list_all_domains(0)?
         .iter()
-        .map(|dom| row(dom, host))
+        .map(|dom| row(dom, host, qemu))
         .collect()
 }
 
-/// One domain as a VM row of `host` (uptime unset).
-pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
+/// One domain as a VM row of `host` (uptime unset); `qemu` if the host runs QEMU.
+pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
     let info = dom.info()?;
     let state = match info.state {
         Enum::Known(state) => vm_state(state),
@@ -49,7 +56,14 @@ pub fn row(dom: &Domain, host: &str) -> Result<Vm, Error> {
         created: meta.created,
         disk_gib: meta.disk_gib,
         ips: if running { addresses(dom) } else { Vec::new() },
+        unprotected: qemu && running && unprotected(dom),
     })
+}
+
+/// Whether the running guest has the layout of a version before guest isolation.
+fn unprotected(dom: &Domain) -> bool {
+    dom.xml_desc(0)
+        .is_ok_and(|xml| layout::is_qemu(&xml) && !layout::is_isolated(&xml))
 }
 
 fn vm_state(state: DomainState) -> VmState {

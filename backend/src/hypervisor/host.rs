@@ -10,11 +10,12 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use shared::{HostInfo, Vm};
+use shared::{GuestNetwork, HostInfo, HypervisorKind, Vm};
 use tokio::sync::{Notify, watch};
 use virt::connect::Connect;
 
-use super::{domains, events, uptime::UptimeTracker};
+use super::{domains, events, guest_net, uptime::UptimeTracker};
+use crate::config::HostSpec;
 
 /// Why a call to a host failed.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum HostError {
     Libvirt(#[from] virt::error::Error),
     #[error("libvirt call panicked: {0}")]
     Panicked(String),
+    /// The host cannot be made to keep outbound guests off itself.
+    #[error("{0}")]
+    Guard(String),
 }
 
 /// What the pool knows of a host between refreshes.
@@ -48,6 +52,8 @@ pub struct Host {
     pub uri: String,
     /// From the configuration file (not removable at runtime).
     pub configured: bool,
+    /// What the guests Ezilla makes here may reach.
+    pub guest_network: GuestNetwork,
     timeout: Duration,
     conn: Mutex<Option<Connect>>,
     uptime: Mutex<UptimeTracker>,
@@ -59,18 +65,13 @@ pub struct Host {
 }
 
 impl Host {
-    pub fn new(
-        name: String,
-        uri: String,
-        configured: bool,
-        timeout: Duration,
-        epoch: Arc<AtomicU64>,
-    ) -> Self {
-        let uptime = UptimeTracker::for_uri(&uri);
+    pub fn new(spec: HostSpec, configured: bool, timeout: Duration, epoch: Arc<AtomicU64>) -> Self {
+        let uptime = UptimeTracker::for_uri(&spec.uri);
         Self {
-            name,
-            uri,
+            name: spec.name,
+            uri: spec.uri,
             configured,
+            guest_network: spec.guest_network,
             timeout,
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
@@ -102,7 +103,31 @@ impl Host {
             host_free_memory_mib: view.host_free_mib,
             vm_count: view.vms.len() as u32,
             configured: self.configured,
+            guest_network: show_uri.then_some(self.guest_network),
         }
+    }
+
+    /// Before a guest of this host starts: for `outbound` guests, makes sure the host's
+    /// firewall keeps them off the host (isolated guests need nothing of the host).
+    pub async fn guard_guests(&self) -> Result<(), HostError> {
+        match self.guest_network {
+            GuestNetwork::Isolated => Ok(()),
+            GuestNetwork::Outbound => guest_net::ensure_guard(&self.uri, self.is_local())
+                .await
+                .map_err(|why| HostError::Guard(format!("host {}: {why}", self.name))),
+        }
+    }
+
+    /// Whether the host is libvirt's test driver (simulated VMs: no QEMU, no network).
+    pub fn is_test_driver(&self) -> bool {
+        HypervisorKind::of_uri(&self.uri) == HypervisorKind::Test
+    }
+
+    /// Whether the URI names this machine (no host part).
+    pub fn is_local(&self) -> bool {
+        self.uri
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.starts_with('/'))
     }
 
     /// Whether libvirt answers.

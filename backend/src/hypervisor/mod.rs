@@ -8,8 +8,10 @@ mod create;
 mod detect;
 mod domains;
 mod events;
+mod guest_net;
 mod host;
 mod images;
+mod layout;
 pub mod metadata;
 pub mod placement;
 mod screenshot;
@@ -88,8 +90,10 @@ impl Pool {
             };
             tracing::info!(host = %spec.name, %uri, "hypervisor host");
             hosts.push(Arc::new(Host::new(
-                spec.name.clone(),
-                uri,
+                HostSpec {
+                    uri,
+                    ..spec.clone()
+                },
                 is_configured,
                 timeout,
                 pool.epoch.clone(),
@@ -112,17 +116,11 @@ impl Pool {
     }
 
     /// Adds a host at runtime; false if the name is taken.
-    pub async fn add_host(&self, name: String, uri: String) -> bool {
-        if self.host(&name).is_some() {
+    pub async fn add_host(&self, spec: HostSpec) -> bool {
+        if self.host(&spec.name).is_some() {
             return false;
         }
-        let host = Arc::new(Host::new(
-            name,
-            uri,
-            false,
-            self.timeout,
-            self.epoch.clone(),
-        ));
+        let host = Arc::new(Host::new(spec, false, self.timeout, self.epoch.clone()));
         let _ = host.refresh().await;
         // Another request may have added the same name while we looked.
         if self.host(&host.name).is_some() {

@@ -33,6 +33,7 @@ mod tests {
             host_free_memory_mib: free_memory_mib,
             vm_count: 0,
             configured: true,
+            guest_network: None,
         }
     }
 

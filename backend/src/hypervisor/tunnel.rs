@@ -1,16 +1,22 @@
-//! A port on a remote host's loopback (its VNC server), reached through SSH with the
-//! credentials its `qemu+ssh://` URI names (`ssh -W`), so VNC is never opened to the network;
-//! and the tail of a file there (a VM's serial log), read by `tail` over the same SSH.
+//! A Unix socket on a remote host (a VM's VNC server), reached through SSH with the
+//! credentials its `qemu+ssh://` URI names (OpenSSH's stream-local forwarding), so VNC is
+//! never opened to any network; the tail of a file there (a VM's serial log), read by `tail`
+//! over the same SSH; and commands run there.
 
 use std::{
+    io::ErrorKind,
+    os::unix::fs::DirBuilderExt,
+    path::PathBuf,
     pin::Pin,
     process::Stdio,
     task::{Context, Poll},
+    time::Duration,
 };
 
 use tokio::{
-    io::{AsyncRead, AsyncWrite, Join, ReadBuf},
-    process::{Child, ChildStdin, ChildStdout, Command},
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::UnixStream,
+    process::{Child, Command},
 };
 
 /// Where and as whom SSH logs in, from a `qemu+ssh://` URI.
@@ -58,7 +64,7 @@ impl SshTarget {
     }
 
     /// `ssh` to the target, never prompting, running `remote` (arguments after the host).
-    fn command(&self, options: &[&str], remote: &[&str]) -> Command {
+    pub(super) fn command(&self, options: &[&str], remote: &[&str]) -> Command {
         let mut ssh = Command::new("ssh");
         ssh.args(["-T", "-o", "BatchMode=yes"]).args(options);
         if let Some(p) = self.port {
@@ -94,26 +100,84 @@ impl SshTarget {
         Ok(output.stdout)
     }
 
-    /// A byte stream to the target's loopback `port`; the ssh process ends when it drops.
-    pub fn connect(&self, port: u16) -> std::io::Result<SshStream> {
-        let to = format!("127.0.0.1:{port}");
+    /// A byte stream to the Unix socket at `path` on the target. OpenSSH's `-W` takes only
+    /// host and port, so `ssh -N -L LOCAL:REMOTE` forwards a socket of its own, in a
+    /// directory only this user can enter, to the remote one; the stream connects to it.
+    /// The ssh process ends and the directory goes when the stream drops.
+    pub async fn connect(&self, path: &str) -> std::io::Result<SshStream> {
+        let dir = PrivateDir::new()?;
+        let local = dir.0.join("s");
+        let forward = format!("{}:{path}", local.display());
+        let options = [
+            "-N",
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-o",
+            "StreamLocalBindUnlink=yes",
+            "-L",
+            &forward,
+        ];
         let mut child = self
-            .command(&["-W", &to], &[])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .command(&options, &[])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()?;
-        let (stdout, stdin) = (child.stdout.take(), child.stdin.take());
-        let io = tokio::io::join(stdout.expect("piped"), stdin.expect("piped"));
-        Ok(SshStream { io, _child: child })
+        let connect = async {
+            let mut pause = Duration::from_millis(5);
+            loop {
+                if let Ok(stream) = UnixStream::connect(&local).await {
+                    return Ok(stream);
+                }
+                if let Some(status) = child.try_wait()? {
+                    return Err(std::io::Error::other(format!("ssh ended: {status}")));
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+        };
+        let io = tokio::time::timeout(FORWARD_WAIT, connect)
+            .await
+            .map_err(|_| {
+                std::io::Error::new(ErrorKind::TimedOut, "ssh did not forward in time")
+            })??;
+        Ok(SshStream {
+            io,
+            _child: child,
+            _dir: dir,
+        })
     }
 }
 
-/// An `ssh -W` process's stdout and stdin as one stream.
+/// How long SSH may take to log in and set its forward up.
+const FORWARD_WAIT: Duration = Duration::from_secs(15);
+
+/// A fresh directory of mode 0700 under the system's temporary directory, removed on drop.
+struct PrivateDir(PathBuf);
+
+impl PrivateDir {
+    fn new() -> std::io::Result<Self> {
+        let mut name = [0u8; 12];
+        getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let hex: String = name.iter().map(|b| format!("{b:02x}")).collect();
+        let path = std::env::temp_dir().join(format!("ezilla-ssh-{hex}"));
+        std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A connection through an `ssh -L` forward; the ssh process lives as long as it does.
 pub struct SshStream {
-    io: Join<ChildStdout, ChildStdin>,
+    io: UnixStream,
     _child: Child,
+    _dir: PrivateDir,
 }
 
 impl AsyncRead for SshStream {

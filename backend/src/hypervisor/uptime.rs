@@ -76,6 +76,7 @@ mod tests {
             created: None,
             disk_gib: None,
             ips: Vec::new(),
+            unprotected: false,
         }
     }
 

@@ -3,9 +3,13 @@
 
 use std::fmt::Write;
 
-use shared::KernelBoot;
+use shared::{GuestNetwork, KernelBoot};
 
-use super::metadata::VmMetadata;
+use super::{
+    guest_net::{self, QEMU_NAMESPACE},
+    layout::VNC_ON_SOCKET,
+    metadata::VmMetadata,
+};
 
 /// Escapes text for an XML attribute or element body.
 pub fn escape(value: &str) -> String {
@@ -38,15 +42,23 @@ pub struct DomainSpec {
     pub kernel_boot: Option<KernelBoot>,
     /// A file that keeps everything the guest writes to its serial console (its boot log).
     pub serial_log: Option<String>,
+    /// What the guest may reach (QEMU domains; see `guest_net`).
+    pub network: GuestNetwork,
 }
 
 impl DomainSpec {
-    /// The domain XML: virtio disk and user-mode virtio network, serial console, VNC on
-    /// 127.0.0.1 only (port chosen by libvirt), and the owner in Ezilla's metadata.
+    /// The domain XML: virtio disk, serial console, VNC on a Unix socket in the domain's
+    /// private directory (never a TCP port), the owner in Ezilla's metadata and, for QEMU,
+    /// the guest's network with no way to the host (see `guest_net`).
     pub fn to_xml(&self) -> String {
         let e = escape;
+        let qemu = self.domain_type == "qemu";
         let mut x = String::new();
-        let _ = writeln!(x, "<domain type='{}'>", e(self.domain_type));
+        let namespace = match qemu {
+            true => format!(" xmlns:qemu='{QEMU_NAMESPACE}'"),
+            false => String::new(),
+        };
+        let _ = writeln!(x, "<domain type='{}'{namespace}>", e(self.domain_type));
         let _ = writeln!(x, "  <name>{}</name>", e(&self.name));
         let _ = writeln!(x, "  {}", self.metadata.to_xml());
         let _ = writeln!(x, "  <memory unit='MiB'>{}</memory>", self.memory_mib);
@@ -73,13 +85,13 @@ impl DomainSpec {
             .map(|f| format!("<log file='{}' append='off'/>", e(f)))
             .unwrap_or_default();
         let _ = writeln!(x, "    <serial type='pty'>{log}<target port='0'/></serial>");
-        x.push_str(
-            "    <interface type='user'><model type='virtio'/></interface>\n\
-             \x20   <console type='pty'><target type='serial' port='0'/></console>\n\
-             \x20   <graphics type='vnc' autoport='yes' listen='127.0.0.1'>\
-             <listen type='address' address='127.0.0.1'/></graphics>\n\
-             \x20   <video><model type='vga'/></video>\n  </devices>\n</domain>\n",
-        );
+        x.push_str("    <console type='pty'><target type='serial' port='0'/></console>\n");
+        let _ = writeln!(x, "    {VNC_ON_SOCKET}");
+        x.push_str("    <video><model type='vga'/></video>\n  </devices>\n");
+        if qemu {
+            let _ = writeln!(x, "  {}", guest_net::commandline_xml(self.network, &[]));
+        }
+        x.push_str("</domain>\n");
         x
     }
 }
@@ -177,7 +189,8 @@ mod tests {
             memory_mib: 512,
             disk: "/var/lib/libvirt/images/x.qcow2".into(),
             kernel_boot: None,
-            serial_log: Some("/var/log/libvirt/qemu/x-serial.log".into()),
+            serial_log: Some("/var/log/libvirt/qemu/x.serial".into()),
+            network: GuestNetwork::Isolated,
         }
     }
 
@@ -207,10 +220,15 @@ mod tests {
     #[test]
     fn domains_have_the_devices_a_console_needs() {
         let xml = spec("vm1").to_xml();
-        for tag in ["graphics", "serial", "console", "interface", "owner"] {
+        for tag in ["graphics", "serial", "console", "owner", "commandline"] {
             assert_eq!(count(&xml, tag), 1, "{tag} in {xml}");
         }
-        assert!(xml.contains("listen='127.0.0.1'"));
+        assert_eq!(
+            count(&xml, "interface"),
+            0,
+            "no network that reaches the host"
+        );
+        assert!(super::super::layout::is_isolated(&xml), "{xml}");
     }
 
     #[test]

@@ -1,16 +1,23 @@
 //! Hosts added at runtime (configured hosts live in the configuration, not here).
 
 use rusqlite::{Connection, params};
+use shared::GuestNetwork;
 
 use super::{StoreError, conflict_on_unique};
 use crate::config::HostSpec;
 
 pub fn list(conn: &Connection) -> Result<Vec<HostSpec>, StoreError> {
-    let mut stmt = conn.prepare("SELECT name, uri FROM hosts ORDER BY rowid")?;
+    let mut stmt = conn.prepare("SELECT name, uri, guest_network FROM hosts ORDER BY rowid")?;
     let rows = stmt.query_map([], |r| {
+        let network: String = r.get(2)?;
         Ok(HostSpec {
             name: r.get(0)?,
             uri: r.get(1)?,
+            // Only the two names are ever written; anything else reads as the safe one.
+            guest_network: match network.as_str() {
+                "outbound" => GuestNetwork::Outbound,
+                _ => GuestNetwork::Isolated,
+            },
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -18,8 +25,8 @@ pub fn list(conn: &Connection) -> Result<Vec<HostSpec>, StoreError> {
 
 pub fn insert(conn: &Connection, host: &HostSpec) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO hosts (name, uri) VALUES (?1, ?2)",
-        params![host.name, host.uri],
+        "INSERT INTO hosts (name, uri, guest_network) VALUES (?1, ?2, ?3)",
+        params![host.name, host.uri, host.guest_network.name()],
     )
     .map_err(conflict_on_unique)?;
     Ok(())

@@ -45,6 +45,8 @@ const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         state   TEXT NOT NULL
     );",
+    // 4: what the guests of a host added at runtime may reach.
+    "ALTER TABLE hosts ADD COLUMN guest_network TEXT NOT NULL DEFAULT 'isolated';",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
