@@ -35,3 +35,29 @@ pub fn insert(conn: &Connection, host: &HostSpec) -> Result<(), StoreError> {
 pub fn delete(conn: &Connection, name: &str) -> Result<bool, StoreError> {
     Ok(conn.execute("DELETE FROM hosts WHERE name = ?1", [name])? > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_keeps_what_its_guests_may_reach() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::apply(&mut conn).unwrap();
+        for (name, guest_network) in [("a", GuestNetwork::Outbound), ("b", GuestNetwork::Isolated)]
+        {
+            let host = HostSpec {
+                name: name.into(),
+                uri: "test:///default".into(),
+                guest_network,
+            };
+            insert(&conn, &host).unwrap();
+        }
+        let networks: Vec<_> = list(&conn)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.guest_network)
+            .collect();
+        assert_eq!(networks, [GuestNetwork::Outbound, GuestNetwork::Isolated]);
+    }
+}

@@ -4,7 +4,7 @@
 //! and their own VMs only.
 
 use leptos::prelude::*;
-use shared::{HostInfo, Metric};
+use shared::{GuestNetwork, HostInfo, Metric};
 
 use crate::{
     api::Subject,
@@ -107,6 +107,12 @@ fn HostCard(name: String, is_admin: bool) -> impl IntoView {
                     <span class="badge offline">{move || i18n.t(Key::HostOffline)}</span>
                 </Show>
             </h3>
+            <Show when=move || is_admin>
+                <p class="guest-network">{move || host.with(|h| match h.as_ref().and_then(|h| h.guest_network) {
+                    Some(GuestNetwork::Outbound) => i18n.t(Key::GuestsOutbound),
+                    _ => i18n.t(Key::GuestsIsolated),
+                })}</p>
+            </Show>
             <div class="capacity">
                 <label>{move || i18n.t(Key::MetricCpu)} <meter min="0" max="100" value=cpu_used></meter></label>
                 <label>{move || i18n.t(Key::MetricMemoryTotal)} <meter min="0" max="100" value=memory_used></meter></label>

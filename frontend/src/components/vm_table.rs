@@ -58,7 +58,14 @@ pub fn VmTable(
                         on:pointerdown=move |ev| on_press.run((pressed.0.clone(), pressed.1.clone(), ev))
                     >
                         <td class="id">{vm.id.map(|id| id.to_string()).unwrap_or_else(|| "-".into())}</td>
-                        <td class="name">{vm.name}</td>
+                        <td class="name">
+                            {vm.name}
+                            {vm.unprotected.then(|| view! {
+                                <span class="badge unprotected" title=move || i18n.t(Key::UnprotectedHint)>
+                                    {move || i18n.t(Key::Unprotected)}
+                                </span>
+                            })}
+                        </td>
                         <td class="state" data-state=vm.state.name()>
                             {move || i18n.state(state)}
                         </td>

@@ -123,6 +123,12 @@ pub fn text(key: Key) -> &'static str {
         Graphs => "Graphs",
         DragGraphToDesktop => "Drag the title onto the desktop to keep these graphs there.",
         HostOffline => "offline",
+        Unprotected => "unprotected",
+        UnprotectedHint => {
+            "Made before guests were isolated: its network reaches the host. Power it off and start it again to isolate it."
+        }
+        GuestsIsolated => "Guests: isolated (no connections out; never to the host)",
+        GuestsOutbound => "Guests: outbound to the world (never to the host)",
         FreeInPool => "Free in the pool",
         FreeVcpus => "free vCPUs",
         FreeMemory => "free memory",

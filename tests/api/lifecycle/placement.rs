@@ -201,11 +201,26 @@ async fn admins_add_and_remove_hosts_at_runtime_and_a_dead_host_comes_back() {
         .send(
             Method::POST,
             "/api/v1/admin/hosts",
-            Some(json!({"name": "one4", "uri": uri})),
+            Some(json!({"name": "one4", "uri": uri, "guest_network": "outbound"})),
         )
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["online"], false, "its libvirt is not there yet");
+    assert_eq!(
+        body["guest_network"], "outbound",
+        "what its guests may reach"
+    );
+    let (_, hosts) = admin.get("/api/v1/hosts").await;
+    assert_eq!(
+        hosts[0]["guest_network"], "isolated",
+        "the default: {hosts}"
+    );
+    server.add_user("carol", shared::Role::User);
+    let (_, seen) = server.login("carol").await.get("/api/v1/hosts").await;
+    assert!(
+        seen[0].get("guest_network").is_none(),
+        "admins only: {seen}"
+    );
     let (_, list) = admin.get("/api/v1/vms").await;
     assert_eq!(
         list["unreachable_hosts"],
