@@ -20,5 +20,7 @@ cargo build --release -p ezilla
 if $qemu; then
   prepare_demo_pool
   register_demo_template target/release/ezilla "$@"
+  prepare_debian_pool
+  register_debian_template target/release/ezilla "$@"
 fi
 exec target/release/ezilla "$@"

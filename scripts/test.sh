@@ -30,8 +30,9 @@ trunk build --release
 step "waiting for qemu:///system"
 wait_libvirtd
 
-step "demo guest and its storage pool (for the QEMU tests)"
+step "demo and Debian guests and their storage pools (for the QEMU tests)"
 prepare_demo_pool
+prepare_debian_pool
 
 step "loopback sshd (for the qemu+ssh host)"
 start_loopback_sshd
@@ -40,8 +41,10 @@ for vm in $(virsh -c qemu:///system list --all --name | grep '^ezilla-test-' || 
   virsh -c qemu:///system destroy "$vm" >/dev/null 2>&1 || true
   virsh -c qemu:///system undefine "$vm" >/dev/null
 done
-for vol in $(virsh -c qemu:///system vol-list ezilla-demo 2>/dev/null | awk '$1 ~ /^ezilla-test-/ { print $1 }'); do
-  virsh -c qemu:///system vol-delete --pool ezilla-demo "$vol" >/dev/null
+for pool in ezilla-demo ezilla-debian; do
+  for vol in $(virsh -c qemu:///system vol-list "$pool" 2>/dev/null | awk '$1 ~ /^ezilla-test-/ { print $1 }'); do
+    virsh -c qemu:///system vol-delete --pool "$pool" "$vol" >/dev/null
+  done
 done
 
 step "tests"

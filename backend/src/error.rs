@@ -91,7 +91,9 @@ impl From<CreateError> for ApiError {
             CreateError::UnknownHost(_) | CreateError::TemplateMissing(_) => {
                 Self::BadRequest(err.to_string())
             }
-            CreateError::NoCapacity { .. } => Self::NoCapacity(err.to_string()),
+            CreateError::NoCapacity { .. } | CreateError::NoPorts(_) => {
+                Self::NoCapacity(err.to_string())
+            }
             CreateError::Host(e) => e.into(),
         }
     }

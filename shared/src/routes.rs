@@ -18,6 +18,12 @@ pub const ME_LANGUAGE: &str = "/api/v1/me/language";
 pub const ME_DESKTOP: &str = "/api/v1/me/desktop";
 /// The logged-in user's uploaded wallpaper: PUT an image (raw body), GET it back as JPEG.
 pub const ME_WALLPAPER: &str = "/api/v1/me/wallpaper";
+/// The caller's SSH public keys: list, add.
+pub const ME_KEYS: &str = "/api/v1/me/keys";
+/// One of the caller's SSH keys: remove.
+pub const ME_KEY: &str = "/api/v1/me/keys/{key}";
+/// A new ed25519 keypair, its private half answered once.
+pub const ME_KEYS_GENERATE: &str = "/api/v1/me/keys/generate";
 /// Users (admin).
 pub const ADMIN_USERS: &str = "/api/v1/admin/users";
 /// One user (admin): DELETE.

@@ -19,6 +19,11 @@ pub struct Template {
     /// Direct kernel boot (kernel, initrd, cmdline) instead of booting the disk's own loader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_boot: Option<KernelBoot>,
+    /// The guest runs cloud-init: VMs made from it get a NoCloud seed (hostname, an account
+    /// named after their owner with the owner's SSH keys and sudo) and SSH and HTTP forwarded
+    /// to ports of their host's 127.0.0.1.
+    #[serde(default)]
+    pub cloud_init: bool,
 }
 
 /// Files for direct kernel boot, as paths on the host.

@@ -70,6 +70,13 @@ pub struct Vm {
     /// next starts, so a restart (power off, then start) protects it.
     #[serde(default)]
     pub unprotected: bool,
+    /// The port of its host's 127.0.0.1 forwarded to the guest's SSH (VMs of cloud-init
+    /// templates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_port: Option<u16>,
+    /// The port of its host's 127.0.0.1 forwarded to the guest's HTTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_port: Option<u16>,
 }
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).
@@ -131,6 +138,10 @@ pub struct CreateVm {
     /// The host to create it on; the scheduler picks when absent.
     #[serde(default)]
     pub host: Option<String>,
+    /// Admins only, templates that run cloud-init only: user-data of their own (a
+    /// `#cloud-config` or a script), run after Ezilla's at first boot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
 }
 
 /// `DELETE /api/v1/vms/{id}?disks=true`: also delete the VM's disk volumes.

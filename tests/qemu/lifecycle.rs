@@ -20,7 +20,8 @@ use crate::support::{
 const DEMO_POOL: &str = "ezilla-demo";
 const DEMO_DIR: &str = "/var/lib/libvirt/images/ezilla-demo";
 
-/// Removes these VMs and `NAME.qcow2` disks if the test did not get to it.
+/// Removes these VMs, their `NAME.qcow2` disks and `NAME-seed.iso` seeds (in the demo and
+/// Debian pools) if the test did not get to it.
 pub struct Cleanup(pub Vec<String>);
 
 impl Drop for Cleanup {
@@ -28,17 +29,21 @@ impl Drop for Cleanup {
         let Ok(conn) = Connect::open(Some(LOCAL_QEMU)) else {
             return;
         };
-        let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).ok();
+        let pools: Vec<_> = [DEMO_POOL, "ezilla-debian"]
+            .into_iter()
+            .filter_map(|p| conn.lookup_storage_pool_by_name(p).ok())
+            .collect();
         for name in &self.0 {
             if let Ok(dom) = conn.lookup_domain_by_name(name) {
                 let _ = dom.destroy();
                 let _ = dom.undefine();
             }
-            let disk = pool
-                .as_ref()
-                .and_then(|p| p.lookup_storage_vol_by_name(&format!("{name}.qcow2")).ok());
-            if let Some(disk) = disk {
-                let _ = disk.delete(0);
+            for pool in &pools {
+                for file in [format!("{name}.qcow2"), format!("{name}-seed.iso")] {
+                    if let Ok(volume) = pool.lookup_storage_vol_by_name(&file) {
+                        let _ = volume.delete(0);
+                    }
+                }
             }
         }
     }

@@ -3,6 +3,7 @@
 mod console_drops;
 mod console_window;
 mod consoles;
+mod debian;
 mod isolation;
 mod lifecycle;
 mod metrics;

@@ -100,6 +100,7 @@ async fn copy_into_template(
         memory_mib: image.memory_mib,
         disk_gib: image.disk_gib,
         kernel_boot: image.kernel_boot,
+        cloud_init: image.cloud_init,
     };
     match state
         .auth

@@ -11,6 +11,7 @@ mod extract;
 mod health;
 mod hosts;
 mod images;
+mod keys;
 mod metrics;
 mod names;
 mod screenshot;
@@ -94,6 +95,7 @@ pub fn routes() -> Vec<Route> {
         auth::routes(),
         desktop::routes(),
         wallpaper::routes(),
+        keys::routes(),
         vms::routes(),
         snapshots::routes(),
         screenshot::routes(),

@@ -13,7 +13,14 @@ use axum::{
 use shared::{ActionRequest, CreateVm, DeleteVm, Vm, VmList, routes};
 
 use super::{Access, Json, Query, Route, names::check_name};
-use crate::{AppState, auth::CurrentUser, error::ApiError, hypervisor::NewVm, store::templates};
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    error::ApiError,
+    hypervisor::NewVm,
+    seed::Seed,
+    store::{ssh_keys, templates},
+};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -131,6 +138,19 @@ async fn create(
         ));
     }
     check_quota(&state, &me, cores, memory_mib, template.disk_gib)?;
+    let seed = match template.cloud_init {
+        true => Some(
+            first_boot(&state, &me, &req.name, req.user_data)
+                .await?
+                .to_iso(),
+        ),
+        false if req.user_data.is_some() => {
+            return Err(ApiError::BadRequest(
+                "user-data needs a template that runs cloud-init".into(),
+            ));
+        }
+        false => None,
+    };
     let vm = state
         .pool
         .create(NewVm {
@@ -140,9 +160,51 @@ async fn create(
             cores,
             memory_mib,
             host: req.host,
+            seed,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(vm)))
+}
+
+/// The largest extra user-data an admin may give a VM, in bytes.
+const MAX_USER_DATA: usize = 64 * 1024;
+
+/// The first-boot data of the caller's new VM `name`: its hostname, an account named after
+/// the caller with their SSH keys, and an admin's extra user-data.
+async fn first_boot(
+    state: &AppState,
+    me: &CurrentUser,
+    name: &str,
+    user_data: Option<String>,
+) -> Result<Seed, ApiError> {
+    if user_data.is_some() && !me.is_admin() {
+        return Err(ApiError::Forbidden(
+            "only admins give VMs their own user-data".into(),
+        ));
+    }
+    if user_data.as_ref().is_some_and(|d| d.len() > MAX_USER_DATA) {
+        return Err(ApiError::BadRequest(format!(
+            "user-data is at most {MAX_USER_DATA} bytes"
+        )));
+    }
+    let id = me.id;
+    let keys = state
+        .auth
+        .store
+        .run(move |c| ssh_keys::list(c, id))
+        .await?
+        .into_iter()
+        .map(|k| k.public_key)
+        .collect();
+    let mut instance = [0u8; 16];
+    getrandom::fill(&mut instance).map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Seed {
+        instance_id: instance.iter().map(|b| format!("{b:02x}")).collect(),
+        hostname: name.to_owned(),
+        owner: me.user.username.clone(),
+        keys,
+        extra_user_data: user_data,
+    })
 }
 
 /// Refuses a VM that would take the caller past any limit of their quota.

@@ -35,6 +35,9 @@ pub enum TemplateCommand {
         /// Succeed without change when a template of this name exists.
         #[arg(long)]
         if_missing: bool,
+        /// The guest runs cloud-init: its VMs get a NoCloud seed and forwarded SSH and HTTP.
+        #[arg(long)]
+        cloud_init: bool,
     },
     /// List templates.
     List,
@@ -56,6 +59,7 @@ pub fn run(command: TemplateCommand, store: &Store) -> anyhow::Result<()> {
             initrd,
             cmdline,
             if_missing,
+            cloud_init,
         } => {
             let kernel_boot = kernel.map(|kernel| KernelBoot {
                 kernel,
@@ -71,6 +75,7 @@ pub fn run(command: TemplateCommand, store: &Store) -> anyhow::Result<()> {
                 memory_mib,
                 disk_gib,
                 kernel_boot,
+                cloud_init,
             };
             match store.run_blocking(|c| templates::insert(c, &template)) {
                 Ok(()) => println!("added template {name}"),

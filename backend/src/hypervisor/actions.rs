@@ -64,7 +64,10 @@ impl Pool {
                 }
                 match action {
                     VmAction::Start => dom.create().map(drop),
-                    VmAction::Shutdown => dom.shutdown().map(drop),
+                    // Through the guest agent when one answers, else the ACPI power button.
+                    VmAction::Shutdown => dom
+                        .shutdown_flags(AGENT_THEN_ACPI)
+                        .or_else(|_| dom.shutdown().map(drop)),
                     VmAction::Poweroff => dom.destroy(),
                     VmAction::Reboot => dom.reboot(0),
                     VmAction::Suspend => dom.suspend().map(drop),
@@ -100,12 +103,14 @@ impl Pool {
                 dom.undefine_flags(MANAGED_SAVE | SNAPSHOTS | NVRAM)
                     .or_else(|_| dom.undefine_flags(MANAGED_SAVE | SNAPSHOTS))
                     .or_else(|_| dom.undefine())?;
-                if disks {
-                    for file in files {
-                        // A disk that is not a libvirt volume (a file outside any pool) stays.
-                        if let Ok(vol) = conn.lookup_storage_vol_by_path(&file) {
-                            vol.delete(0)?;
-                        }
+                // The cloud-init seed goes with the VM, its disks only when asked.
+                let gone = files
+                    .into_iter()
+                    .filter(|f| disks || f.ends_with(xml::SEED_SUFFIX));
+                for file in gone {
+                    // A disk that is not a libvirt volume (a file outside any pool) stays.
+                    if let Ok(vol) = conn.lookup_storage_vol_by_path(&file) {
+                        vol.delete(0)?;
                     }
                 }
                 Ok(())
@@ -116,6 +121,10 @@ impl Pool {
         Ok(done?)
     }
 }
+
+/// `virDomainShutdownFlags`: the guest agent first, then ACPI.
+const AGENT_THEN_ACPI: sys::virDomainShutdownFlagValues =
+    sys::VIR_DOMAIN_SHUTDOWN_GUEST_AGENT | sys::VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN;
 
 /// Whether `action` makes sense for a VM in `state`.
 fn allowed(action: VmAction, state: DomainState) -> bool {

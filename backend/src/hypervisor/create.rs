@@ -12,10 +12,18 @@ use virt::{
     connect::Connect,
     enumutil::Enum,
     error::{Error, ErrorNumber},
+    storage_pool::StoragePool,
     storage_vol::StorageVol,
+    stream::Stream,
 };
 
-use super::{Host, HostError, Pool, layout, metadata::VmMetadata, placement, xml};
+use super::{
+    Host, HostError, Pool,
+    guest_net::{FORWARD_PORTS, PortForward},
+    layout,
+    metadata::VmMetadata,
+    placement, xml,
+};
 
 /// A VM to create, already validated and checked against the owner's quota.
 #[derive(Debug, Clone)]
@@ -27,6 +35,8 @@ pub struct NewVm {
     pub memory_mib: u64,
     /// The host the user picked, if any.
     pub host: Option<String>,
+    /// The cloud-init NoCloud seed (an ISO image) for templates that take one.
+    pub seed: Option<Vec<u8>>,
 }
 
 /// Why a VM was not created.
@@ -40,6 +50,8 @@ pub enum CreateError {
     NoCapacity { cores: u32, memory_mib: u64 },
     #[error("the template's disk is not on host {0}")]
     TemplateMissing(String),
+    #[error("no free ports to forward on host {0}")]
+    NoPorts(String),
     #[error(transparent)]
     Host(#[from] HostError),
 }
@@ -112,12 +124,20 @@ async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
     if domain_type == "qemu" {
         host.guard_guests().await?;
     }
+    // Ports are picked and taken (the VM defined, the view refreshed) under one lock, so two
+    // creates on this host never pick the same ones.
+    let _ports = host.forwards_lock.lock().await;
+    let forwards = match new.template.cloud_init && domain_type == "qemu" {
+        true => Some(free_ports(host).ok_or(CreateError::NoPorts(host_name.clone()))?),
+        false => None,
+    };
     let network = host.guest_network;
     let built = host
         .call_with_timeout(BUILD_TIMEOUT, move |_, conn| {
-            Ok(build(conn, &new, domain_type, network))
+            Ok(build(conn, &new, domain_type, network, forwards))
         })
         .await?;
+    let _ = host.refresh().await;
     built.map_err(|err| match err {
         Built::DiskExists => CreateError::NameTaken(name),
         Built::Failed(e) if is_missing_storage(&e) => CreateError::TemplateMissing(host_name),
@@ -151,6 +171,7 @@ fn build(
     new: &NewVm,
     domain_type: &'static str,
     network: GuestNetwork,
+    ports: Option<(u16, u16)>,
 ) -> Result<String, Built> {
     let t = &new.template;
     let pool = conn.lookup_storage_pool_by_name(&t.storage_pool)?;
@@ -162,6 +183,34 @@ fn build(
     }
     let overlay = xml::overlay_volume(&disk_name, t.disk_gib << 30, &base.path()?, &base_format);
     let volume = StorageVol::create_xml(&pool, &overlay, 0)?;
+    let seed = match &new.seed {
+        Some(iso) => match make_seed(conn, &pool, &new.name, iso) {
+            Ok(seed) => Some(seed),
+            Err(err) => {
+                let _ = volume.delete(0);
+                return Err(err.into());
+            }
+        },
+        None => None,
+    };
+    let undo = || {
+        let _ = volume.delete(0);
+        if let Some(seed) = &seed {
+            let _ = seed.delete(0);
+        }
+    };
+    let forwards = ports.map_or_else(Vec::new, |(ssh, http)| {
+        vec![
+            PortForward {
+                host_port: ssh,
+                guest_port: 22,
+            },
+            PortForward {
+                host_port: http,
+                guest_port: 80,
+            },
+        ]
+    });
     let spec = xml::DomainSpec {
         domain_type,
         name: new.name.clone(),
@@ -173,6 +222,8 @@ fn build(
                 .ok()
                 .map(|d| d.as_secs()),
             disk_gib: Some(t.disk_gib),
+            ssh_port: ports.map(|(ssh, _)| ssh),
+            http_port: ports.map(|(_, http)| http),
         },
         cores: new.cores,
         memory_mib: new.memory_mib,
@@ -180,18 +231,76 @@ fn build(
         kernel_boot: t.kernel_boot.clone(),
         serial_log: (domain_type == "qemu").then(|| layout::serial_log_path(&new.name)),
         network,
+        forwards,
+        seed: match &seed {
+            Some(seed) => match seed.path() {
+                Ok(path) => Some(path),
+                Err(err) => {
+                    undo();
+                    return Err(err.into());
+                }
+            },
+            None => None,
+        },
     };
     let domain = match conn.define_domain_xml(&spec.to_xml()) {
         Ok(domain) => domain,
         Err(err) => {
-            let _ = volume.delete(0);
+            undo();
             return Err(err.into());
         }
     };
     if let Err(err) = domain.create() {
         let _ = domain.undefine();
-        let _ = volume.delete(0);
+        undo();
         return Err(err.into());
     }
     Ok(domain.uuid_string()?)
+}
+
+/// The seed volume `NAME-seed.iso` beside the VM's disk, holding `iso`, uploaded through
+/// libvirt's storage API (so it lands on a remote host too).
+fn make_seed(
+    conn: &Connect,
+    pool: &StoragePool,
+    vm: &str,
+    iso: &[u8],
+) -> Result<StorageVol, Error> {
+    let name = format!("{vm}{}", xml::SEED_SUFFIX);
+    let volume = StorageVol::create_xml(pool, &xml::raw_volume(&name, iso.len() as u64), 0)?;
+    let upload = || -> Result<(), Error> {
+        let stream = Stream::new(conn, 0)?;
+        volume.upload(&stream, 0, iso.len() as u64, 0)?;
+        let mut sent = 0;
+        while sent < iso.len() {
+            sent += stream.send(&iso[sent..])?.max(0) as usize;
+        }
+        stream.finish()
+    };
+    match upload() {
+        Ok(()) => Ok(volume),
+        Err(err) => {
+            let _ = volume.delete(0);
+            Err(err)
+        }
+    }
+}
+
+/// Two ports of the host's 127.0.0.1 for a new VM's SSH and HTTP: the lowest in
+/// `FORWARD_PORTS` that no VM of the host has (running or not) and, on this machine, that
+/// nothing listens on.
+fn free_ports(host: &Host) -> Option<(u16, u16)> {
+    let taken: std::collections::HashSet<u16> = host
+        .view()
+        .vms
+        .iter()
+        .flat_map(|vm| [vm.ssh_port, vm.http_port])
+        .flatten()
+        .collect();
+    let local = host.is_local();
+    let mut free = FORWARD_PORTS.filter(|port| {
+        !taken.contains(port)
+            && (!local || std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+    });
+    Some((free.next()?, free.next()?))
 }

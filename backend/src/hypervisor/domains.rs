@@ -57,6 +57,8 @@ pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
         disk_gib: meta.disk_gib,
         ips: if running { addresses(dom) } else { Vec::new() },
         unprotected: qemu && running && unprotected(dom),
+        ssh_port: meta.ssh_port,
+        http_port: meta.http_port,
     })
 }
 

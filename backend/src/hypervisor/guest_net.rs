@@ -22,6 +22,10 @@ pub const NETDEV_ID: &str = "ezilla-net0";
 /// The PCI slot of the guest's NIC: high, so that it never takes one libvirt assigns.
 const NIC_SLOT: &str = "0x1e";
 
+/// The ports of a host's 127.0.0.1 that Ezilla forwards to guests (SSH and HTTP of each VM
+/// made from a cloud-init template), kept in the VM's metadata for its life.
+pub const FORWARD_PORTS: std::ops::Range<u16> = 40000..45000;
+
 /// A TCP port of the guest reachable at a port of the host's 127.0.0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortForward {

@@ -62,6 +62,8 @@ pub struct Host {
     epoch: Arc<AtomicU64>,
     /// Woken by libvirt's lifecycle events: the view is refreshed at once.
     wake: Arc<Notify>,
+    /// Held while a new VM's forwarded ports are picked and taken.
+    pub forwards_lock: tokio::sync::Mutex<()>,
 }
 
 impl Host {
@@ -78,6 +80,7 @@ impl Host {
             view: RwLock::new(View::default()),
             epoch,
             wake: Arc::new(Notify::new()),
+            forwards_lock: tokio::sync::Mutex::new(()),
         }
     }
 

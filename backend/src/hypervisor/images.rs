@@ -18,6 +18,8 @@ pub struct SavedImage {
     pub cores: u32,
     pub memory_mib: u64,
     pub kernel_boot: Option<KernelBoot>,
+    /// The VM had a cloud-init seed, so its copy runs cloud-init too.
+    pub cloud_init: bool,
 }
 
 impl Pool {
@@ -58,6 +60,7 @@ impl Pool {
                     cores: vm.cores,
                     memory_mib: vm.memory_mib,
                     kernel_boot: xml::kernel_boot(&desc),
+                    cloud_init: xml::has_seed(&desc),
                 }))
             })
             .await;

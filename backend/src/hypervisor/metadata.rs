@@ -1,5 +1,5 @@
 //! Ezilla's element in a domain's `<metadata>`: who owns the VM, its OS label, when it was
-//! made and how much disk it was given. It lives in the domain itself, so it survives the loss of Ezilla's database and shows
+//! made, how much disk it was given and which ports of its host reach its SSH and HTTP. It lives in the domain itself, so it survives the loss of Ezilla's database and shows
 //! in `virsh dumpxml`:
 //!
 //! ```xml
@@ -9,6 +9,8 @@
 //!     <ezilla:os>Debian 12</ezilla:os>
 //!     <ezilla:created>1764150000</ezilla:created>
 //!     <ezilla:disk_gib>4</ezilla:disk_gib>
+//!     <ezilla:ssh_port>40000</ezilla:ssh_port>
+//!     <ezilla:http_port>40001</ezilla:http_port>
 //!   </ezilla:vm>
 //! </metadata>
 //! ```
@@ -31,6 +33,10 @@ pub struct VmMetadata {
     pub created: Option<u64>,
     /// The disk size it was given, counted against its owner's disk quota.
     pub disk_gib: Option<u64>,
+    /// The port of the host's 127.0.0.1 forwarded to the guest's SSH (22).
+    pub ssh_port: Option<u16>,
+    /// The port of the host's 127.0.0.1 forwarded to the guest's HTTP (80).
+    pub http_port: Option<u16>,
 }
 
 impl VmMetadata {
@@ -42,6 +48,8 @@ impl VmMetadata {
             ("os", self.os.clone()),
             ("created", self.created.map(|c| c.to_string())),
             ("disk_gib", self.disk_gib.map(|d| d.to_string())),
+            ("ssh_port", self.ssh_port.map(|p| p.to_string())),
+            ("http_port", self.http_port.map(|p| p.to_string())),
         ];
         for (tag, value) in fields {
             if let Some(value) = value {
@@ -70,6 +78,8 @@ impl VmMetadata {
             os: field("os"),
             created: field("created").and_then(|c| c.parse().ok()),
             disk_gib: field("disk_gib").and_then(|d| d.parse().ok()),
+            ssh_port: field("ssh_port").and_then(|p| p.parse().ok()),
+            http_port: field("http_port").and_then(|p| p.parse().ok()),
         }
     }
 }
@@ -85,6 +95,8 @@ mod tests {
             os: Some("Debian <12> & more".into()),
             created: Some(1_764_150_000),
             disk_gib: Some(4),
+            ssh_port: Some(40000),
+            http_port: Some(40001),
         };
         let xml = meta.to_xml();
         let doc = roxmltree::Document::parse(&xml).unwrap();

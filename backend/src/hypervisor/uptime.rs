@@ -77,6 +77,8 @@ mod tests {
             disk_gib: None,
             ips: Vec::new(),
             unprotected: false,
+            ssh_port: None,
+            http_port: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use shared::{GuestNetwork, KernelBoot};
 
 use super::{
-    guest_net::{self, QEMU_NAMESPACE},
+    guest_net::{self, PortForward, QEMU_NAMESPACE},
     layout::VNC_ON_SOCKET,
     metadata::VmMetadata,
 };
@@ -44,6 +44,10 @@ pub struct DomainSpec {
     pub serial_log: Option<String>,
     /// What the guest may reach (QEMU domains; see `guest_net`).
     pub network: GuestNetwork,
+    /// Guest ports reachable at ports of the host's 127.0.0.1.
+    pub forwards: Vec<PortForward>,
+    /// The cloud-init seed ISO, attached as a CD-ROM.
+    pub seed: Option<String>,
 }
 
 impl DomainSpec {
@@ -79,6 +83,14 @@ impl DomainSpec {
              <source file='{}'/><target dev='vda' bus='virtio'/></disk>",
             e(&self.disk)
         );
+        if let Some(seed) = &self.seed {
+            let _ = writeln!(
+                x,
+                "    <disk type='file' device='cdrom'><driver name='qemu' type='raw'/>\
+                 <source file='{}'/><target dev='hdc' bus='ide'/><readonly/></disk>",
+                e(seed)
+            );
+        }
         let log = self
             .serial_log
             .as_ref()
@@ -87,9 +99,19 @@ impl DomainSpec {
         let _ = writeln!(x, "    <serial type='pty'>{log}<target port='0'/></serial>");
         x.push_str("    <console type='pty'><target type='serial' port='0'/></console>\n");
         let _ = writeln!(x, "    {VNC_ON_SOCKET}");
+        if qemu {
+            // The QEMU guest agent's channel (libvirt picks the socket).
+            x.push_str(
+                "    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>\n",
+            );
+        }
         x.push_str("    <video><model type='vga'/></video>\n  </devices>\n");
         if qemu {
-            let _ = writeln!(x, "  {}", guest_net::commandline_xml(self.network, &[]));
+            let _ = writeln!(
+                x,
+                "  {}",
+                guest_net::commandline_xml(self.network, &self.forwards)
+            );
         }
         x.push_str("</domain>\n");
         x
@@ -114,6 +136,25 @@ pub fn standalone_volume(name: &str, capacity_bytes: u64) -> String {
     format!(
         "<volume><name>{}</name><capacity unit='bytes'>{capacity_bytes}</capacity>\
          <target><format type='qcow2'/></target></volume>",
+        escape(name)
+    )
+}
+
+/// The suffix of a VM's cloud-init seed volume (`NAME-seed.iso`, beside its `NAME.qcow2`).
+pub const SEED_SUFFIX: &str = "-seed.iso";
+
+/// Whether a domain has a cloud-init seed CD-ROM.
+pub fn has_seed(domain_xml: &str) -> bool {
+    disk_files(domain_xml)
+        .iter()
+        .any(|f| f.ends_with(SEED_SUFFIX))
+}
+
+/// A raw volume of `bytes` bytes (a seed ISO is uploaded into it).
+pub fn raw_volume(name: &str, bytes: u64) -> String {
+    format!(
+        "<volume><name>{}</name><capacity unit='bytes'>{bytes}</capacity>\
+         <target><format type='raw'/></target></volume>",
         escape(name)
     )
 }
@@ -184,6 +225,7 @@ mod tests {
                 os: Some("Debian".into()),
                 created: Some(1),
                 disk_gib: Some(4),
+                ..Default::default()
             },
             cores: 2,
             memory_mib: 512,
@@ -191,6 +233,8 @@ mod tests {
             kernel_boot: None,
             serial_log: Some("/var/log/libvirt/qemu/x.serial".into()),
             network: GuestNetwork::Isolated,
+            forwards: Vec::new(),
+            seed: None,
         }
     }
 

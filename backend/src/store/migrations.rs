@@ -47,6 +47,18 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 4: what the guests of a host added at runtime may reach.
     "ALTER TABLE hosts ADD COLUMN guest_network TEXT NOT NULL DEFAULT 'isolated';",
+    // 5: users' SSH public keys.
+    "CREATE TABLE ssh_keys (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        public_key  TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        UNIQUE (user_id, fingerprint)
+    );",
+    // 6: templates whose guests take a cloud-init seed.
+    "ALTER TABLE templates ADD COLUMN cloud_init INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -5,6 +5,7 @@ pub mod desktops;
 pub mod hosts;
 pub(crate) mod migrations;
 pub mod sessions;
+pub mod ssh_keys;
 pub mod templates;
 pub mod users;
 

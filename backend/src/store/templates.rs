@@ -5,7 +5,8 @@ use shared::{KernelBoot, Template};
 
 use super::{StoreError, conflict_on_unique};
 
-const COLUMNS: &str = "name, os, storage_pool, volume, cores, memory_mib, disk_gib, kernel_boot";
+const COLUMNS: &str =
+    "name, os, storage_pool, volume, cores, memory_mib, disk_gib, kernel_boot, cloud_init";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
     let kernel_boot: Option<String> = row.get(7)?;
@@ -18,6 +19,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
         memory_mib: row.get(5)?,
         disk_gib: row.get(6)?,
         kernel_boot: kernel_boot.and_then(|json| serde_json::from_str::<KernelBoot>(&json).ok()),
+        cloud_init: row.get(8)?,
     })
 }
 
@@ -39,7 +41,7 @@ pub fn insert(conn: &Connection, t: &Template) -> Result<(), StoreError> {
         .as_ref()
         .map(|k| serde_json::to_string(k).expect("serializes"));
     conn.execute(
-        &format!("INSERT INTO templates ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        &format!("INSERT INTO templates ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
         params![
             t.name,
             t.os,
@@ -48,7 +50,8 @@ pub fn insert(conn: &Connection, t: &Template) -> Result<(), StoreError> {
             t.cores,
             t.memory_mib,
             t.disk_gib,
-            kernel_boot
+            kernel_boot,
+            t.cloud_init
         ],
     )
     .map_err(conflict_on_unique)?;

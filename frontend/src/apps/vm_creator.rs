@@ -80,6 +80,7 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
             cores: Some(c),
             memory_mib: Some(m),
             host: (!host.is_empty()).then_some(host),
+            user_data: None,
         });
     };
     view! {

@@ -1,0 +1,3 @@
+//! SSH for users: their public keys (validated, fingerprinted, generated).
+
+pub mod keys;

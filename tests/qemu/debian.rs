@@ -1,0 +1,214 @@
+//! A Debian 12 cloud guest (scripts/debian-guest.sh) made through the API: cloud-init reads
+//! its NoCloud seed, so the owner's SSH key logs in as the owner through the port Ezilla
+//! forwards on 127.0.0.1 (another user's key does not), the guest's web server answers on
+//! its forwarded HTTP port, and the guest agent reports its address. Deleting the VM deletes
+//! its seed and frees its ports. The time from create to SSH under TCG is printed.
+
+use std::{
+    os::unix::fs::PermissionsExt,
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::Role;
+use virt::connect::Connect;
+
+use super::{LOCAL_QEMU, lifecycle::Cleanup};
+use crate::support::{
+    eventually,
+    server::{Client, TestServer},
+};
+
+/// The Debian guest that the test command builds (scripts/demo-pool.sh).
+const DEBIAN_POOL: &str = "ezilla-debian";
+const DEBIAN_DIR: &str = "/var/lib/libvirt/images/ezilla-debian";
+
+/// The Debian template, as the run command registers it.
+pub fn debian_template() -> Value {
+    let cmdline = std::fs::read_to_string(format!("{DEBIAN_DIR}/cmdline"))
+        .expect("the test command builds the Debian guest");
+    json!({
+        "name": "debian-12", "os": "Debian 12 (bookworm)", "storage_pool": DEBIAN_POOL,
+        "volume": "root.qcow2", "cores": 1, "memory_mib": 1024, "disk_gib": 3,
+        "cloud_init": true,
+        "kernel_boot": {
+            "kernel": format!("{DEBIAN_DIR}/vmlinuz"),
+            "initrd": format!("{DEBIAN_DIR}/initrd.img"),
+            "cmdline": cmdline.trim(),
+        }
+    })
+}
+
+/// A new keypair of `user`'s, made by the server; its private half written to a 0600 file.
+async fn generated_key(user: &Client, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let (status, pair) = user
+        .send(
+            Method::POST,
+            "/api/v1/me/keys/generate",
+            Some(json!({"name": name})),
+        )
+        .await;
+    assert_eq!(status, 201, "{pair}");
+    let file = dir.join(name);
+    std::fs::write(&file, pair["private_key"].as_str().unwrap()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    file
+}
+
+/// What `command` prints when run over SSH as `account` with `key` on 127.0.0.1:`port`, or
+/// `None` when the login fails.
+fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option<String> {
+    let out = Command::new("ssh")
+        .args(["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no"])
+        .args([
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+        ])
+        .args(["-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", "-i"])
+        .arg(key)
+        .args([
+            "-p",
+            &port.to_string(),
+            &format!("{account}@127.0.0.1"),
+            command,
+        ])
+        .output()
+        .expect("ssh (the test command installs openssh-client)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+#[tokio::test]
+async fn a_debian_vm_lets_its_owner_in_with_her_key() {
+    virt::error::clear_error_callback();
+    let server = TestServer::api(&[("local", LOCAL_QEMU)]).await;
+    server.add_user("alice", Role::User);
+    server.add_user("bob", Role::User);
+    let (status, body) = server
+        .admin()
+        .await
+        .send(Method::POST, "/api/v1/templates", Some(debian_template()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (alice, bob) = (server.login("alice").await, server.login("bob").await);
+    let keys = tempfile::tempdir().unwrap();
+    let alice_key = generated_key(&alice, keys.path(), "alice-laptop").await;
+    let bob_key = generated_key(&bob, keys.path(), "bob-laptop").await;
+
+    let name = format!("ezilla-test-{}-debian", std::process::id());
+    let _cleanup = Cleanup(vec![name.clone()]);
+    let started = Instant::now();
+    let (status, vm) = alice
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": name, "template": "debian-12"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{vm}");
+    let (ssh_port, http_port) = (
+        vm["ssh_port"].as_u64().unwrap(),
+        vm["http_port"].as_u64().unwrap(),
+    );
+    assert_ne!(ssh_port, http_port);
+
+    let whoami = eventually("SSH into the guest", Duration::from_secs(420), || {
+        let key = alice_key.clone();
+        async move {
+            let answer =
+                tokio::task::spawn_blocking(move || ssh(&key, "alice", ssh_port, "whoami"))
+                    .await
+                    .unwrap();
+            if answer.is_none() {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            answer
+        }
+    })
+    .await;
+    println!(
+        "boot to SSH under TCG: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(whoami, "alice");
+    assert_eq!(
+        ssh(&alice_key, "alice", ssh_port, "hostname").as_deref(),
+        Some(name.as_str()),
+        "the hostname is the VM's name"
+    );
+    assert_eq!(
+        ssh(
+            &alice_key,
+            "alice",
+            ssh_port,
+            "sudo -n true && echo root-ok"
+        )
+        .as_deref(),
+        Some("root-ok"),
+        "the owner has sudo"
+    );
+    for account in ["alice", "bob", "root"] {
+        assert_eq!(
+            ssh(&bob_key, account, ssh_port, "true"),
+            None,
+            "bob's key as {account}"
+        );
+    }
+
+    let page = reqwest::get(format!("http://127.0.0.1:{http_port}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ezilla Debian guest"), "{page}");
+
+    let uuid = vm["uuid"].as_str().unwrap();
+    eventually(
+        "the guest agent's address",
+        Duration::from_secs(120),
+        || async {
+            let (_, vm) = alice.get(&format!("/api/v1/vms/{uuid}")).await;
+            vm["ips"]
+                .as_array()?
+                .iter()
+                .any(|ip| ip == "10.0.2.15")
+                .then_some(())
+        },
+    )
+    .await;
+
+    let (status, _) = alice
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/vms/{uuid}?disks=true"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let pool = Connect::open(Some(LOCAL_QEMU))
+        .unwrap()
+        .lookup_storage_pool_by_name(DEBIAN_POOL)
+        .unwrap();
+    pool.refresh(0).unwrap();
+    assert!(
+        pool.lookup_storage_vol_by_name(&format!("{name}-seed.iso"))
+            .is_err(),
+        "the seed goes with the VM"
+    );
+    assert!(
+        pool.lookup_storage_vol_by_name(&format!("{name}.qcow2"))
+            .is_err()
+    );
+    for port in [ssh_port, http_port] {
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port as u16)).is_err(),
+            "port {port} is free again"
+        );
+    }
+}
