@@ -6,6 +6,7 @@ mod console_bridge;
 mod desktop;
 mod events;
 mod health;
+mod keys;
 mod lifecycle;
 mod metrics;
 mod screenshot;

@@ -115,7 +115,7 @@ impl Pool {
 /// while the VM goes on being made.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 
-async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
+async fn build_on(host: &Arc<Host>, mut new: NewVm) -> Result<String, CreateError> {
     let domain_type = match HypervisorKind::of_uri(&host.uri) {
         HypervisorKind::Test => "test",
         _ => "qemu",
@@ -123,6 +123,9 @@ async fn build_on(host: &Arc<Host>, new: NewVm) -> Result<String, CreateError> {
     let (host_name, name) = (host.name.clone(), new.name.clone());
     if domain_type == "qemu" {
         host.guard_guests().await?;
+    } else {
+        // The test driver's simulated guests boot nothing: no seed.
+        new.seed = None;
     }
     // Ports are picked and taken (the VM defined, the view refreshed) under one lock, so two
     // creates on this host never pick the same ones.

@@ -3,6 +3,7 @@
 mod admin;
 mod console;
 mod events;
+mod keys;
 mod metrics;
 mod wallpaper;
 
@@ -17,6 +18,7 @@ use shared::{
 pub use admin::*;
 pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
+pub use keys::{add_key, generate_key, list_keys, remove_key};
 pub use metrics::{Subject, history};
 pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};
 

@@ -3,6 +3,7 @@
 mod console_link;
 mod serial_console;
 mod settings;
+mod ssh_keys;
 mod users;
 mod visualizer;
 mod vm_creator;

@@ -8,6 +8,7 @@ use shared::{
 };
 use web_sys::HtmlInputElement;
 
+use super::ssh_keys::SshKeys;
 use crate::{
     api,
     i18n::{Key, use_i18n},
@@ -68,6 +69,7 @@ pub fn Settings() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
+            <SshKeys />
         </div>
     }
 }
