@@ -200,11 +200,43 @@ async fn server_with_demo(tweak: impl FnOnce(&mut ezilla::config::Settings)) -> 
     server.add_user("alice", Role::User);
     server.add_user("bob", Role::User);
     let admin = server.admin().await;
-    let (status, body) = admin
-        .send(Method::POST, "/api/v1/templates", Some(demo_template()))
-        .await;
-    assert_eq!(status, 201, "{body}");
+    // The demo guest again, as a template that takes cloud-init: its VMs get forwarded
+    // ports (the busybox guest ignores the seed; `nc` listens for the test).
+    let mut forwarded = demo_template();
+    forwarded["name"] = json!("demo-fwd");
+    forwarded["cloud_init"] = json!(true);
+    for template in [demo_template(), forwarded] {
+        let (status, body) = admin
+            .send(Method::POST, "/api/v1/templates", Some(template))
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
     server
+}
+
+/// The forwarded HTTP port of `vm` answers from the guest: a listener started in it sends a
+/// line the host reads through 127.0.0.1.
+async fn forward_reaches_the_guest(shell: &mut GuestShell, vm: &Value) {
+    let port = vm["http_port"].as_u64().expect("a forwarded HTTP port") as u16;
+    shell
+        .run(
+            "echo fwd-$((40+2))-ok | nc -l -p 80 >/dev/null 2>&1 &",
+            &["#"],
+        )
+        .await;
+    let wait = Duration::from_secs(30);
+    let line = eventually("the guest's answer on its forwarded port", wait, || async {
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+        let mut text = String::new();
+        let read = tokio::io::AsyncReadExt::read_to_string(&mut conn, &mut text);
+        tokio::time::timeout(Duration::from_secs(5), read)
+            .await
+            .ok()?
+            .ok()?;
+        text.contains("fwd-42-ok").then_some(text)
+    })
+    .await;
+    assert!(line.contains("fwd-42-ok"));
 }
 
 /// Held by the tests that depend on whether the host's guard for `outbound` guests is in
@@ -218,7 +250,7 @@ fn remove_guard() {
     let status = std::process::Command::new("sh")
         .args([
             "-c",
-            "iptables -w -S OUTPUT | grep -- '--dst-type LOCAL -j REJECT' | sed 's/^-A //' \
+            "iptables -w -S OUTPUT | grep -- '--dst-type LOCAL.*-j REJECT' | sed 's/^-A //' \
              | while read -r rule; do iptables -w -D $rule; done",
         ])
         .status()
@@ -237,7 +269,7 @@ async fn guests_reach_neither_the_host_nor_each_other() {
     let _cleanup = Cleanup(vec![alice_vm.clone(), bob_vm.clone()]);
     let (alice, bob) = (server.login("alice").await, server.login("bob").await);
     let (a, b) = tokio::join!(
-        create_and_boot(&alice, &alice_vm, "demo"),
+        create_and_boot(&alice, &alice_vm, "demo-fwd"),
         create_and_boot(&bob, &bob_vm, "demo"),
     );
     let targets = HostTargets::start(&server).await;
@@ -261,6 +293,10 @@ async fn guests_reach_neither_the_host_nor_each_other() {
                 !shell.probe(addr, port).await,
                 "{owner}: host {addr}:{port}"
             );
+        }
+        if owner == "alice" {
+            // What Ezilla forwards still reaches the isolated guest, from the host only.
+            forward_reaches_the_guest(&mut shell, vm).await;
         }
     }
 
@@ -420,7 +456,7 @@ async fn outbound_guests_are_kept_off_the_host_by_its_firewall() {
     let name = test_name("outbound");
     let _cleanup = Cleanup(vec![name.clone()]);
     let alice = server.login("alice").await;
-    let vm = create_and_boot(&alice, &name, "demo").await;
+    let vm = create_and_boot(&alice, &name, "demo-fwd").await;
     let (_, hosts) = server.admin().await.get("/api/v1/hosts").await;
     assert_eq!(
         hosts[0]["guest_network"], "outbound",
@@ -432,7 +468,7 @@ async fn outbound_guests_are_kept_off_the_host_by_its_firewall() {
         .unwrap();
     let rules = String::from_utf8_lossy(&rules.stdout);
     assert!(
-        rules.contains("--dst-type LOCAL -j REJECT"),
+        rules.contains("--dst-type LOCAL") && rules.contains("-j REJECT"),
         "the host's guard is in force: {rules}"
     );
     let targets = HostTargets::start(&server).await;
@@ -447,5 +483,7 @@ async fn outbound_guests_are_kept_off_the_host_by_its_firewall() {
             "host loopback :{port}"
         );
     }
+    // The guard refuses the guest's connections, not the answers of the forwarded ports.
+    forward_reaches_the_guest(&mut shell, &vm).await;
     remove_guard();
 }

@@ -92,11 +92,19 @@ impl Pool {
         for host in candidates {
             match build_on(&host, new.clone()).await {
                 Ok(uuid) => {
-                    let _ = host.refresh().await;
                     self.changed();
-                    return self.find_vm(&uuid).map(|(_, vm)| vm).ok_or_else(|| {
-                        CreateError::Host(HostError::Unreachable("vanished after creation".into()))
-                    });
+                    // The VM is made: a look at the host that failed (a busy host's call
+                    // timing out) is tried again rather than answered as an error, which a
+                    // client would retry into "the name is taken".
+                    for _ in 0..3 {
+                        if let Some((_, vm)) = self.find_vm(&uuid) {
+                            return Ok(vm);
+                        }
+                        let _ = host.refresh().await;
+                    }
+                    return Err(CreateError::Host(HostError::Unreachable(
+                        "the new VM does not show on its host".into(),
+                    )));
                 }
                 // This host lacks the template's disk: the next one may have it.
                 Err(CreateError::TemplateMissing(h)) => {

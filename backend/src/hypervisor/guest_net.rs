@@ -69,10 +69,12 @@ const GUARD_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Adds, unless present, the host firewall rule that keeps `outbound` guests off the host:
 /// every connection that the QEMU user (the owner of libvirt's QEMU state directory) opens
-/// to an address of the host itself is refused. Run on this machine for local URIs and over
-/// the host's own SSH for `qemu+ssh` ones.
+/// to an address of the host itself is refused. Only new connections: the answers of QEMU's
+/// own listeners (the forwarded ports) are the QEMU user's packets to a local address too.
+/// Run on this machine for local URIs and over the host's own SSH for `qemu+ssh` ones.
 const GUARD_SCRIPT: &str = "set -e; u=$(stat -c %U /var/lib/libvirt/qemu); \
-     rule=\"OUTPUT -m owner --uid-owner $u -m addrtype --dst-type LOCAL -j REJECT\"; \
+     rule=\"OUTPUT -m owner --uid-owner $u -m addrtype --dst-type LOCAL \
+     -m conntrack --ctstate NEW -j REJECT\"; \
      iptables -w -C $rule 2>/dev/null || iptables -w -I $rule";
 
 /// Makes sure the guard is in force on the host of `uri` before an `outbound` guest starts

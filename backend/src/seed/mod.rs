@@ -64,7 +64,7 @@ impl Seed {
             .map(|k| format!("      - {}\n", quoted(k)))
             .collect();
         format!(
-            "#cloud-config\nhostname: {host}\nusers:\n  - name: {account}\n    \
+            "#cloud-config\nhostname: {host}\nmanage_etc_hosts: true\nusers:\n  - name: {account}\n    \
              gecos: {gecos}\n    groups: [sudo]\n    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n    \
              shell: /bin/bash\n    lock_passwd: true\n    ssh_authorized_keys:\n{keys}\
              ssh_pwauth: false\n",
