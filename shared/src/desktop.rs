@@ -69,6 +69,8 @@ pub struct Desktop {
     pub favourites: Vec<String>,
     pub windows: Vec<WindowPlace>,
     pub widgets: Vec<WidgetPlace>,
+    /// The user closed the first-time welcome: it never shows again.
+    pub welcome_closed: bool,
 }
 
 /// What `GET` answers and `PUT` returns: the desktop and its version (also the `ETag`).
@@ -108,6 +110,8 @@ impl Desktop {
             widgets: merge_by(&base.widgets, &mine.widgets, &latest.widgets, |w| {
                 w.widget.clone()
             }),
+            // Closed in any tab is closed for good.
+            welcome_closed: mine.welcome_closed || latest.welcome_closed,
         }
     }
 }
