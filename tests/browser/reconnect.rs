@@ -85,7 +85,7 @@ async fn lcm_states_are_derived_again_after_libvirtd_reconnects() {
     // libvirtd goes away: the host is offline.
     relay.cut_and_hold();
     eventually("one1 to go offline", PATIENCE, || async {
-        (online(&admin).await? == false).then_some(())
+        (!online(&admin).await?).then_some(())
     })
     .await;
     // It is back: the pool reconnects, and libvirt has forgotten why the VM is off.
