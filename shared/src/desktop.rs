@@ -172,6 +172,18 @@ mod tests {
     }
 
     #[test]
+    fn a_welcome_closed_in_any_tab_stays_closed() {
+        let closed = Desktop {
+            welcome_closed: true,
+            ..Desktop::default()
+        };
+        let open = Desktop::default();
+        assert!(Desktop::merge(&open, &open, &closed).welcome_closed);
+        assert!(Desktop::merge(&open, &closed, &open).welcome_closed);
+        assert!(!Desktop::merge(&open, &open, &open).welcome_closed);
+    }
+
+    #[test]
     fn a_removal_here_removes_there_and_untouched_fields_stay_as_latest() {
         let base = pinned(&["settings", "vm-manager"]);
         let mine = pinned(&["vm-manager"]);

@@ -96,30 +96,37 @@ async fn the_vm_table_shows_every_column_or_scrolls_to_it() {
     let (status, vm) = api.send(Method::POST, "/api/v1/vms", Some(body)).await;
     assert_eq!(status, 201, "{vm}");
     let browser = Browser::start().await;
-    browser.set_viewport(1366, 800).await;
     // The admin's table has the most columns (Owner).
     browser.login(&server.url("/"), "root", PASSWORD).await;
-    open_app(&browser, "vm-manager").await;
-    browser
-        .find("tr[data-vm='a-vm-with-a-rather-long-name']")
-        .await;
-    let body = browser
-        .find("section.window[data-window='vm-manager'] .window-body")
-        .await;
-    let (bx, _, bw, _) = body.rectangle().await.unwrap();
-    let headers = browser
-        .client
-        .find_all(fantoccini::Locator::Css(".vm-table th"))
-        .await
-        .unwrap();
-    assert_eq!(headers.len(), 11);
-    for th in &headers {
-        let (x, _, w, _) = th.rectangle().await.unwrap();
-        assert!(
-            x >= bx && x + w <= bx + bw + 0.5,
-            "column `{}` is cut at the default size",
-            th.text().await.unwrap()
-        );
+    for (width, height) in [(1920, 1080), (1366, 800)] {
+        browser.set_viewport(width, height).await;
+        open_app(&browser, "vm-manager").await;
+        browser
+            .find("tr[data-vm='a-vm-with-a-rather-long-name']")
+            .await;
+        let body = browser
+            .find("section.window[data-window='vm-manager'] .window-body")
+            .await;
+        let (bx, _, bw, _) = body.rectangle().await.unwrap();
+        let headers = browser
+            .client
+            .find_all(fantoccini::Locator::Css(".vm-table th"))
+            .await
+            .unwrap();
+        assert_eq!(headers.len(), 11);
+        for th in &headers {
+            let (x, _, w, _) = th.rectangle().await.unwrap();
+            assert!(
+                x >= bx && x + w <= bx + bw + 0.5,
+                "column `{}` is cut at the default size in {width}x{height}",
+                th.text().await.unwrap()
+            );
+        }
+        if width == 1920 {
+            browser
+                .click("section.window[data-window='vm-manager'] button.close")
+                .await;
+        }
     }
 
     // Made narrow, the table scrolls sideways within the window to its last columns.

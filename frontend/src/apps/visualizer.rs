@@ -114,7 +114,10 @@ fn HostCard(name: String, is_admin: bool) -> impl IntoView {
                 <label>{move || i18n.t(Key::MetricCpu)} <meter min="0" max="100" value=cpu_used></meter></label>
                 <label>{move || i18n.t(Key::MetricMemoryTotal)} <meter min="0" max="100" value=memory_used></meter></label>
             </div>
-            <Show when={let tiles = tiles.clone(); move || tiles().is_empty()}>
+            <Show when={
+                let tiles = tiles.clone();
+                move || live.vms.with(|l| matches!(l, Some(Ok(_)))) && tiles().is_empty()
+            }>
                 <p class="empty">{move || i18n.t(Key::NoVmsOnHost)}</p>
             </Show>
             <ul class="vm-tiles" aria-label=move || i18n.t(Key::VmsOnHost)>
