@@ -207,6 +207,18 @@ async fn apps_open_once_and_consoles_once_per_vm() {
         1
     );
     assert_eq!(count(&browser, "section.window").await, 4);
+
+    // A VM opened from the Visualizer shows in the one VM Manager, selected.
+    open_app(&browser, "cloud-visualizer").await;
+    browser.click(".vm-tile[data-vm='c2']").await;
+    browser
+        .text_where(".vm-details dd.name", |t| t == "c2")
+        .await;
+    assert_eq!(
+        count(&browser, "section.window[data-window='vm-manager']").await,
+        1
+    );
+    assert_eq!(front_window(&browser).await, "vm-manager");
 }
 
 #[tokio::test]
