@@ -62,8 +62,11 @@ impl AppState {
         )
         .await?;
         let pool = Arc::new(pool);
-        let monitor =
-            metrics::Monitor::new(settings.metrics_interval(), settings.metrics_token.clone());
+        let monitor = metrics::Monitor::new(
+            settings.metrics_interval(),
+            settings.metrics_token.clone(),
+            Some(&settings.data_dir),
+        );
         monitor.start(&pool, settings.libvirt_timeout());
         Ok(Self {
             pool,

@@ -14,7 +14,14 @@ async fn main() -> anyhow::Result<()> {
     let state = ezilla::AppState::start(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving Ezilla");
-    ezilla::serve(listener, state, shutdown_signal()).await
+    let monitor = state.monitor.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        // Saved at once, not after open connections (consoles, live events) end: the graphs
+        // go on where they stopped at the next start.
+        monitor.save_history().await;
+    };
+    ezilla::serve(listener, state, shutdown).await
 }
 
 async fn shutdown_signal() {

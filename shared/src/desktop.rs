@@ -69,6 +69,8 @@ pub struct Desktop {
     pub favourites: Vec<String>,
     pub windows: Vec<WindowPlace>,
     pub widgets: Vec<WidgetPlace>,
+    /// The user closed the first-time welcome: it never shows again.
+    pub welcome_closed: bool,
 }
 
 /// What `GET` answers and `PUT` returns: the desktop and its version (also the `ETag`).
@@ -108,6 +110,8 @@ impl Desktop {
             widgets: merge_by(&base.widgets, &mine.widgets, &latest.widgets, |w| {
                 w.widget.clone()
             }),
+            // Closed in any tab is closed for good.
+            welcome_closed: mine.welcome_closed || latest.welcome_closed,
         }
     }
 }
@@ -165,6 +169,18 @@ mod tests {
         let merged = Desktop::merge(&base, &mine, &latest);
         assert_eq!(merged.wallpaper, "dawn.svg");
         assert_eq!(merged.favourites, ["settings", "vm-creator", "vm-manager"]);
+    }
+
+    #[test]
+    fn a_welcome_closed_in_any_tab_stays_closed() {
+        let closed = Desktop {
+            welcome_closed: true,
+            ..Desktop::default()
+        };
+        let open = Desktop::default();
+        assert!(Desktop::merge(&open, &open, &closed).welcome_closed);
+        assert!(Desktop::merge(&open, &closed, &open).welcome_closed);
+        assert!(!Desktop::merge(&open, &open, &open).welcome_closed);
     }
 
     #[test]

@@ -3,9 +3,13 @@
 mod accounts;
 mod consoles;
 mod desktop;
+mod first_use;
 mod keyboard;
 mod monitoring;
+mod placement;
+mod reconnect;
 mod settings;
+mod stacking;
 mod sync;
 mod vms;
 mod vnc_input;

@@ -37,12 +37,15 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
     open_app(&browser, "vm-manager").await;
+    // Narrowed, so that the right of the screen is bare desktop.
+    let corner = browser.find("section.window .resize.se").await;
+    drag_by(&browser, &corner, -420.0, 0.0).await;
 
     // Dropped on a window it is nothing; dropped on the bare desktop it is a widget.
     let row = browser.find("tr[data-vm='w1'] td.name").await;
     drag_by(&browser, &row, 0.0, 60.0).await;
     let row = browser.find("tr[data-vm='w1'] td.name").await;
-    drag_to(&browser, &row, 1000.0, 360.0).await;
+    drag_to(&browser, &row, 1000.0, 300.0).await;
     let state = browser
         .text_where(".vm-widget[data-name='w1'] .state", |t| !t.is_empty())
         .await;
@@ -61,7 +64,7 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
     let (x, y, ..) = widget.rectangle().await.unwrap();
     let near = |a: f64, b: f64| (a - b).abs() <= 2.0;
     assert!(
-        near(x, 984.0) && near(y, 344.0),
+        near(x, 984.0) && near(y, 284.0),
         "the widget's corner near the drop: {x},{y}"
     );
     browser
@@ -72,8 +75,8 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
     let title = browser
         .find(".vm-widget[data-name='w1'] .widget-title .name")
         .await;
-    drag_by(&browser, &title, 40.0, -300.0).await;
-    let moved = json!({"x": x as i64 + 40, "y": y as i64 - 300});
+    drag_by(&browser, &title, 40.0, -200.0).await;
+    let moved = json!({"x": x as i64 + 40, "y": y as i64 - 200});
     saved_desktop_where(&api, |d| d["widgets"][0]["at"] == moved).await;
     browser.client.refresh().await.unwrap();
     let widget = browser.find(".vm-widget[data-name='w1']").await;
@@ -81,7 +84,7 @@ async fn a_vm_dragged_onto_the_desktop_becomes_a_widget_that_stays() {
         .text_where(".vm-widget[data-name='w1'] .state", |t| t == "running")
         .await;
     let (x1, y1, ..) = widget.rectangle().await.unwrap();
-    assert_eq!((x1, y1), (x + 40.0, y - 300.0), "where it was moved to");
+    assert_eq!((x1, y1), (x + 40.0, y - 200.0), "where it was moved to");
 
     // Quick buttons act on the VM.
     browser

@@ -29,11 +29,10 @@ async fn resize_maximise_minimise_and_cycle_windows() {
     let server = TestServer::with_frontend(&[crate::api::TEST_HOST]).await;
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "root", PASSWORD).await;
-    open_app(&browser, "vm-manager").await;
-    let manager = browser
-        .find("section.window[data-window='vm-manager']")
-        .await;
-    let (x, y, w, h) = rect(&manager).await;
+    // Settings opens at a size that leaves room to grow on a 1280-pixel-wide screen.
+    open_app(&browser, "settings").await;
+    let settings = browser.find("section.window[data-window='settings']").await;
+    let (x, y, w, h) = rect(&settings).await;
 
     drag_by(
         &browser,
@@ -43,7 +42,7 @@ async fn resize_maximise_minimise_and_cycle_windows() {
     )
     .await;
     assert_eq!(
-        rect(&manager).await,
+        rect(&settings).await,
         (x, y, w + 100, h + 50),
         "the corner follows the mouse"
     );
@@ -55,26 +54,30 @@ async fn resize_maximise_minimise_and_cycle_windows() {
     )
     .await;
     assert_eq!(
-        rect(&manager).await,
+        rect(&settings).await,
         (x + 40, y, w + 60, h + 50),
         "the left edge moves alone"
     );
-    let before = rect(&manager).await;
+    let before = rect(&settings).await;
 
     double_click(&browser, &browser.find("section.window .title").await).await;
     let desktop = rect(&browser.find(".desktop").await).await;
-    assert_eq!(rect(&manager).await, desktop, "maximised fills the desktop");
+    assert_eq!(
+        rect(&settings).await,
+        desktop,
+        "maximised fills the desktop"
+    );
     double_click(&browser, &browser.find("section.window .title").await).await;
-    assert_eq!(rect(&manager).await, before, "restored where it was");
+    assert_eq!(rect(&settings).await, before, "restored where it was");
 
     browser.click("section.window button.minimize").await;
     assert!(
-        !manager.is_displayed().await.unwrap(),
+        !settings.is_displayed().await.unwrap(),
         "minimised to the taskbar"
     );
     browser.click(".task-list button.task").await;
     assert!(
-        manager.is_displayed().await.unwrap(),
+        settings.is_displayed().await.unwrap(),
         "back from the taskbar"
     );
 
@@ -86,12 +89,12 @@ async fn resize_maximise_minimise_and_cycle_windows() {
         .find("section.window[data-window='user-admin']")
         .await;
     assert!(
-        z_index(&admin).await > z_index(&manager).await,
+        z_index(&admin).await > z_index(&settings).await,
         "the new window is in front"
     );
     alt_backquote(&browser).await;
     assert!(
-        z_index(&manager).await > z_index(&admin).await,
+        z_index(&settings).await > z_index(&admin).await,
         "Alt+` brought the other forward"
     );
     browser.close().await;

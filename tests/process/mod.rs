@@ -3,6 +3,7 @@
 
 mod cli;
 mod durability;
+mod metrics_history;
 
 use std::{
     net::TcpListener,
@@ -45,6 +46,12 @@ pub struct Served {
 
 impl Served {
     pub async fn start(data: &Path) -> Self {
+        Self::start_with(data, &[], Stdio::null()).await
+    }
+
+    /// Like `start`, with more arguments and the server's log (stdout and stderr) to `log`.
+    pub async fn start_with(data: &Path, args: &[&str], log: impl Into<Stdio>) -> Self {
+        let log = log.into();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -52,7 +59,8 @@ impl Served {
             .port();
         let child = ezilla(data)
             .args(["--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
+            .args(args)
+            .stdout(log)
             .stderr(Stdio::null())
             .spawn()
             .expect("start ezilla");

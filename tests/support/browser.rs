@@ -64,6 +64,30 @@ impl Browser {
         }
     }
 
+    /// Makes the page's viewport `width` x `height` CSS pixels (the window around it is larger
+    /// by whatever the browser keeps for itself).
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let inner = || async {
+            let size = self
+                .client
+                .execute("return [window.innerWidth, window.innerHeight]", vec![])
+                .await
+                .unwrap();
+            (
+                size[0].as_u64().unwrap() as u32,
+                size[1].as_u64().unwrap() as u32,
+            )
+        };
+        self.client.set_window_size(width, height).await.unwrap();
+        let (w, h) = inner().await;
+        let (outer_w, outer_h) = (2 * width - w, 2 * height - h);
+        self.client.set_window_size(outer_w, outer_h).await.unwrap();
+        eventually("the viewport to take its size", PATIENCE, || async {
+            (inner().await == (width, height)).then_some(())
+        })
+        .await;
+    }
+
     /// Waits for the element `css` to exist.
     pub async fn find(&self, css: &str) -> Element {
         self.client

@@ -2,7 +2,9 @@
 
 pub mod browser;
 pub mod console_proxy;
+pub mod libvirt_relay;
 pub mod relay;
+pub mod screenshots;
 pub mod server;
 pub mod vnc_server;
 

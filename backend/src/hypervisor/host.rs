@@ -14,7 +14,7 @@ use shared::{GuestNetwork, HostInfo, HypervisorKind, Vm};
 use tokio::sync::{Notify, watch};
 use virt::connect::Connect;
 
-use super::{domains, events, guest_net, uptime::UptimeTracker};
+use super::{domains, events, guest_net, reasons::Reasons, uptime::UptimeTracker};
 use crate::config::HostSpec;
 
 /// Why a call to a host failed.
@@ -57,6 +57,8 @@ pub struct Host {
     timeout: Duration,
     conn: Mutex<Option<Connect>>,
     uptime: Mutex<UptimeTracker>,
+    /// The VMs' state reasons as last known, shown again when libvirt forgets them.
+    reasons: Mutex<Reasons>,
     view: RwLock<View>,
     /// The pool's epoch, bumped whenever any view is rewritten.
     epoch: Arc<AtomicU64>,
@@ -77,6 +79,7 @@ impl Host {
             timeout,
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
+            reasons: Mutex::default(),
             view: RwLock::new(View::default()),
             epoch,
             wake: Arc::new(Notify::new()),
@@ -151,6 +154,7 @@ impl Host {
                     .lock()
                     .expect("uptime lock")
                     .fill(&mut vms, SystemTime::now());
+                host.reasons.lock().expect("reasons lock").fill(&mut vms);
                 Ok((vms, node.cpus, node.memory / 1024, free))
             })
             .await;

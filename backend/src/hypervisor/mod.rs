@@ -14,6 +14,7 @@ mod images;
 mod layout;
 pub mod metadata;
 pub mod placement;
+mod reasons;
 mod screenshot;
 mod snapshots;
 mod stats;

@@ -10,8 +10,12 @@
 //! 40 KB, so 1,000 VMs take about 40 MB (`cargo bench -p ezilla-tests --bench metrics`
 //! measures it). VMs that no host lists any more are dropped after an hour, anything not
 //! sampled for a day is dropped.
+//!
+//! The rings are written to the data directory every `SAVE_EVERY` and on shutdown, and read
+//! back at start (`persist`), so graphs go on across a restart.
 
 pub mod http;
+mod persist;
 mod prometheus;
 mod ring;
 mod sampler;
@@ -19,6 +23,7 @@ mod store;
 
 use std::{
     collections::HashSet,
+    path::{Path, PathBuf},
     sync::{
         Arc, Mutex, RwLock,
         atomic::{AtomicI64, Ordering},
@@ -94,15 +99,38 @@ pub struct Monitor {
     consoles: Arc<AtomicI64>,
     /// The bearer token that may read `/metrics`, if one is configured.
     pub token: Option<String>,
+    /// Where the history is kept across restarts (none: in memory only).
+    history_file: Option<PathBuf>,
 }
 
+/// How often the history is written to its file while the server runs (a crash loses at most
+/// this much; a shutdown writes it as well).
+pub const SAVE_EVERY: Duration = Duration::from_secs(60);
+
 impl Monitor {
-    /// A monitor for rounds `step` apart; `start` begins sampling.
-    pub fn new(step: Duration, token: Option<String>) -> Arc<Self> {
+    /// A monitor for rounds `step` apart; `start` begins sampling. With a `data_dir`, the
+    /// history kept there is read now (one that cannot be read is ignored with a warning) and
+    /// written back by `start`'s task and by `save_history`.
+    pub fn new(step: Duration, token: Option<String>, data_dir: Option<&Path>) -> Arc<Self> {
         let step = step.max(Duration::from_secs(1));
+        let history_file = data_dir.map(|dir| dir.join(persist::FILE_NAME));
+        let store = match &history_file {
+            Some(path) if path.exists() => match persist::load(path, step.as_secs()) {
+                Ok(store) => {
+                    tracing::info!(file = %path.display(), "metrics history loaded");
+                    store
+                }
+                Err(err) => {
+                    tracing::warn!(file = %path.display(), error = %err, "metrics history ignored");
+                    store::Store::new(step.as_secs())
+                }
+            },
+            _ => store::Store::new(step.as_secs()),
+        };
         Arc::new(Self {
             step,
-            store: Mutex::new(store::Store::new(step.as_secs())),
+            history_file,
+            store: Mutex::new(store),
             latest: RwLock::new(Arc::default()),
             rounds: broadcast::channel(4).0,
             http: Default::default(),
@@ -120,6 +148,34 @@ impl Monitor {
             Arc::downgrade(pool),
             timeout,
         ));
+        if self.history_file.is_some() {
+            let monitor = Arc::downgrade(self);
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(SAVE_EVERY);
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    let Some(monitor) = monitor.upgrade() else {
+                        return;
+                    };
+                    monitor.save_history().await;
+                }
+            });
+        }
+    }
+
+    /// Writes the history to its file (on a blocking thread); a failure is logged.
+    pub async fn save_history(&self) {
+        let Some(path) = self.history_file.clone() else {
+            return;
+        };
+        let bytes = persist::encode(&self.store.lock().expect("store lock"));
+        let written = tokio::task::spawn_blocking(move || persist::write(&path, &bytes)).await;
+        match written {
+            Ok(Ok(())) => tracing::debug!("metrics history saved"),
+            Ok(Err(err)) => tracing::warn!(error = %err, "cannot save the metrics history"),
+            Err(err) => tracing::warn!(error = %err, "saving the metrics history panicked"),
+        }
     }
 
     /// Every round, as it ends.

@@ -16,16 +16,16 @@ pub const HOUR_SECS: u64 = 3600;
 
 /// The rings of one subject: `width` metrics per point.
 pub struct Rings {
-    width: usize,
-    step: u64,
-    hour: Box<[f32]>,
-    day: Box<[f32]>,
+    pub(super) width: usize,
+    pub(super) step: u64,
+    pub(super) hour: Box<[f32]>,
+    pub(super) day: Box<[f32]>,
     /// The hour slot written last (slot = unix seconds / step).
-    last_slot: u64,
+    pub(super) last_slot: u64,
     /// The day bucket being averaged, and its sums and counts per metric.
-    bucket: u64,
-    sums: Box<[f32]>,
-    counts: Box<[u16]>,
+    pub(super) bucket: u64,
+    pub(super) sums: Box<[f32]>,
+    pub(super) counts: Box<[u16]>,
 }
 
 impl Rings {

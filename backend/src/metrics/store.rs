@@ -26,11 +26,11 @@ impl Kind {
 
 /// The rings of every host and VM.
 pub struct Store {
-    step: u64,
+    pub(super) step: u64,
     /// The hour slot of the latest round.
-    now: u64,
-    hosts: HashMap<String, Rings>,
-    vms: HashMap<String, Rings>,
+    pub(super) now: u64,
+    pub(super) hosts: HashMap<String, Rings>,
+    pub(super) vms: HashMap<String, Rings>,
 }
 
 impl Store {

@@ -83,6 +83,16 @@ impl AppKind {
         }
     }
 
+    /// The size a new window of the app opens at (as far as the desktop has room): the VM
+    /// Manager wide enough for every column of its table.
+    pub fn default_size(self) -> (i32, i32) {
+        match self {
+            Self::VmManager => (1140, 600),
+            Self::Visualizer => (900, 560),
+            _ => (760, 480),
+        }
+    }
+
     /// The icon's URL under the served assets.
     pub fn icon(self) -> &'static str {
         match self {

@@ -45,6 +45,9 @@ pub fn Visualizer() -> impl IntoView {
                 {move || free().0} " " {move || i18n.t(Key::FreeVcpus)} ", "
                 {move || format!("{} MiB", free().1)} " " {move || i18n.t(Key::FreeMemory)}
             </p>
+            <Show when=move || live.hosts.with(|h| h.as_ref().is_some_and(Vec::is_empty))>
+                <p class="empty">{move || i18n.t(Key::NoHosts)}</p>
+            </Show>
             <div class="host-cards">
                 // Keyed by name alone: a card, its graphs and the pointer over them stay put
                 // while the host's numbers change under them.
@@ -117,6 +120,12 @@ fn HostCard(name: String, is_admin: bool) -> impl IntoView {
                 <label>{move || i18n.t(Key::MetricCpu)} <meter min="0" max="100" value=cpu_used></meter></label>
                 <label>{move || i18n.t(Key::MetricMemoryTotal)} <meter min="0" max="100" value=memory_used></meter></label>
             </div>
+            <Show when={
+                let tiles = tiles.clone();
+                move || live.vms.with(|l| matches!(l, Some(Ok(_)))) && tiles().is_empty()
+            }>
+                <p class="empty">{move || i18n.t(Key::NoVmsOnHost)}</p>
+            </Show>
             <ul class="vm-tiles" aria-label=move || i18n.t(Key::VmsOnHost)>
                 <For each=tiles key=|(uuid, name)| (uuid.clone(), name.clone()) let:((uuid, name))>
                     <VmTile uuid name />

@@ -1,9 +1,12 @@
 //! A line chart drawn as SVG by the app itself: a series over time with its axes, units and
 //! the value under the pointer. Gaps (nothing measured) break the line; nothing is made up.
+//! A chart with nothing measured yet says so.
 
 use leptos::prelude::*;
 use shared::{Metric, Point};
 use web_sys::PointerEvent;
+
+use crate::i18n::{Key, use_i18n};
 
 /// The drawing's size in SVG units, and the room kept for the axes' labels.
 const WIDTH: f64 = 320.0;
@@ -134,7 +137,9 @@ pub fn LineChart(
     #[prop(into)]
     label: Signal<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let frame = Memo::new(move |_| points.with(|p| Frame::of(p, unit)));
+    let nothing_yet = move || points.with(|p| p.iter().all(|p| p.v.is_none()));
     let hovered = RwSignal::new(None::<Point>);
     let last = move || points.with(|p| p.iter().rev().find_map(|p| p.v).map(|v| format!("{v:.3}")));
     let on_move = move |ev: PointerEvent| {
@@ -190,6 +195,10 @@ pub fn LineChart(
             <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=HEIGHT - BOTTOM />
             <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM />
             <path class="series" d=move || points.with(|p| path(p, frame.get())) />
+            <Show when=nothing_yet>
+                <text class="chart-empty" x=(LEFT + WIDTH - RIGHT) / 2.0 y=(HEIGHT - BOTTOM) / 2.0
+                    text-anchor="middle">{move || i18n.t(Key::NoMeasurements)}</text>
+            </Show>
             {move || hovered.get().and_then(|p| {
                 let f = frame.get();
                 let v = p.v?;

@@ -1,4 +1,5 @@
-//! The VM table, with the original Ezilla's columns. Rows can be selected and dragged.
+//! The VM table, with the original Ezilla's columns. Rows can be selected and dragged. It
+//! scrolls sideways in a window narrower than its columns; with no VMs it says how to make one.
 
 use leptos::prelude::*;
 use shared::Vm;
@@ -16,10 +17,20 @@ pub fn VmTable(
     selected: RwSignal<Option<String>>,
     /// Called when a row is pressed, with the VM's UUID and name: where a drag starts.
     on_press: Callback<(String, String, PointerEvent)>,
+    /// Called by the empty table's button: open VM Creator.
+    on_create: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if vms.is_empty() {
-        return view! { <p class="empty">{move || i18n.t(Key::NoVms)}</p> }.into_any();
+        return view! {
+            <p class="empty">
+                {move || i18n.t(Key::NoVms)}
+                <button class="open-creator" on:click=move |_| on_create.run(())>
+                    {move || i18n.t(Key::OpenVmCreator)}
+                </button>
+            </p>
+        }
+        .into_any();
     }
     let mut columns = vec![
         Key::ColId,
@@ -37,6 +48,7 @@ pub fn VmTable(
         columns.push(Key::ColOwner);
     }
     view! {
+        <div class="table-scroll">
         <table class="vm-table">
             <thead>
                 <tr>
@@ -83,6 +95,7 @@ pub fn VmTable(
                 }}).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }

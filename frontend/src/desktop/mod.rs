@@ -1,10 +1,11 @@
-//! The desktop shell: wallpaper, icons, VM widgets, windows and the taskbar; the window
-//! manager's keyboard shortcut (Alt+` brings the next window to the front and gives it the
-//! focus; not in a console, whose keys go to the VM) and keeping windows within reach when the
-//! browser window shrinks.
+//! The desktop shell: wallpaper, icons, VM widgets, windows, the taskbar and a first-time
+//! user's welcome; the window manager's keyboard shortcut (Alt+` brings the next window to the
+//! front and gives it the focus; not in a console, whose keys go to the VM) and keeping windows
+//! inside the desktop when the browser window shrinks.
 
 mod icons;
 mod taskbar;
+mod welcome;
 mod widgets;
 mod window;
 
@@ -17,16 +18,14 @@ use crate::{
         carry::provide_carry,
         desktop::{sync_desktop, use_personal},
         live::provide_live,
-        windows::{Windows, use_windows},
+        windows::{Windows, desktop_area, use_windows},
     },
 };
 use icons::DesktopIcons;
 use taskbar::Taskbar;
+use welcome::Welcome;
 use widgets::DesktopWidgets;
 use window::WindowFrame;
-
-/// The taskbar's height, as in the CSS.
-const TASKBAR_HEIGHT: i32 = 44;
 
 #[component]
 pub fn Desktop() -> impl IntoView {
@@ -56,6 +55,7 @@ pub fn Desktop() -> impl IntoView {
         >
             <DesktopIcons />
             <DesktopWidgets />
+            <Welcome />
             <For each=move || windows.list.get() key=|w| w.id let:window>
                 <WindowFrame window=window />
             </For>
@@ -73,8 +73,6 @@ fn keys_go_to_a_vm(ev: &web_sys::KeyboardEvent) -> bool {
 }
 
 fn keep_windows_inside(windows: Windows) {
-    let size =
-        |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
-    let (width, height) = (size(window().inner_width()), size(window().inner_height()));
-    windows.keep_inside(width, height - TASKBAR_HEIGHT);
+    let (width, height) = desktop_area();
+    windows.keep_inside(width, height);
 }

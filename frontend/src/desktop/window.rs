@@ -114,16 +114,18 @@ struct Drag {
 }
 
 impl Drag {
-    /// The rect after the pointer moved to `to`, never smaller than the minimum size.
-    fn rect_at(&self, to: (i32, i32)) -> Rect {
+    /// The rect after the pointer moved to `to`, never smaller than the minimum size nor
+    /// outside the `area` (the desktop's width and height).
+    fn rect_at(&self, to: (i32, i32), area: (i32, i32)) -> Rect {
         let (dx, dy) = (to.0 - self.from.0, to.1 - self.from.1);
         let s = self.start;
         if self.edges == MOVE {
-            return Rect {
+            let moved = Rect {
                 x: s.x + dx,
-                y: (s.y + dy).max(0),
+                y: s.y + dy,
                 ..s
             };
+            return moved.fit(area.0, area.1);
         }
         let mut r = s;
         if self.edges.left {
@@ -142,6 +144,13 @@ impl Drag {
         if self.edges.bottom {
             r.h = (s.h + dy).max(MIN_H);
         }
+        // An edge pulled past the desktop's stops at it.
+        if r.x < 0 {
+            r.w += r.x;
+            r.x = 0;
+        }
+        r.w = r.w.min(area.0 - r.x).max(MIN_W);
+        r.h = r.h.min(area.1 - r.y).max(MIN_H);
         r
     }
 }
@@ -182,7 +191,10 @@ pub fn WindowFrame(
     };
     let follow = move |ev: PointerEvent| {
         if let Some(d) = drag.get_untracked() {
-            window.rect.set(d.rect_at((ev.client_x(), ev.client_y())));
+            let area = windows.area.get_untracked();
+            window
+                .rect
+                .set(d.rect_at((ev.client_x(), ev.client_y()), area));
         }
     };
     let stop = move |_: PointerEvent| drag.set(None);

@@ -17,7 +17,16 @@ pub fn text(key: Key) -> &'static str {
         Refresh => "Refresh",
         Loading => "Loading…",
         LoadingVms => "Loading virtual machines…",
-        NoVms => "No virtual machines yet.",
+        NoVms => "No VMs yet: create one with VM Creator.",
+        OpenVmCreator => "Open VM Creator",
+        NoVmsOnHost => "No VMs on this host yet: create one with VM Creator.",
+        NoHosts => "No hosts yet: an administrator adds them.",
+        NoMeasurements => "Nothing measured yet: values come every few seconds while it runs.",
+        WelcomeTitle => "Welcome to Ezilla",
+        WelcomeText => {
+            "This is your desktop. Start by making a virtual machine with VM Creator; it shows up in the VM Manager, and a VM dragged onto the desktop becomes a widget."
+        }
+        CloseWelcome => "Close the welcome",
         UnreachableHosts => "Not shown: VMs of unreachable hosts",
         ColId => "ID",
         ColName => "Name",
@@ -92,7 +101,7 @@ pub fn text(key: Key) -> &'static str {
         Snapshots => "Snapshots",
         TakeSnapshot => "Take snapshot",
         Revert => "Revert",
-        NoSnapshots => "No snapshots.",
+        NoSnapshots => "No snapshots yet: name one and press “Take snapshot”.",
         SnapshotName => "Snapshot name",
         StateRunning => "running",
         StateBlocked => "blocked",

@@ -17,7 +17,16 @@ pub fn text(key: Key) -> &'static str {
         Refresh => "重新整理",
         Loading => "載入中…",
         LoadingVms => "正在載入虛擬機…",
-        NoVms => "尚無虛擬機。",
+        NoVms => "尚無虛擬機：請用「建立虛擬機」建立一台。",
+        OpenVmCreator => "開啟「建立虛擬機」",
+        NoVmsOnHost => "此主機尚無虛擬機：請用「建立虛擬機」建立一台。",
+        NoHosts => "尚無主機：請管理員新增。",
+        NoMeasurements => "尚無量測資料：執行中時每隔幾秒就會有新值。",
+        WelcomeTitle => "歡迎使用 Ezilla",
+        WelcomeText => {
+            "這是您的桌面。請先用「建立虛擬機」建立一台虛擬機；它會出現在「虛擬機管理」中，把虛擬機拖到桌面上即成為小工具。"
+        }
+        CloseWelcome => "關閉歡迎訊息",
         UnreachableHosts => "未顯示：無法連線的主機上的虛擬機",
         ColId => "編號",
         ColName => "名稱",
@@ -92,7 +101,7 @@ pub fn text(key: Key) -> &'static str {
         Snapshots => "快照",
         TakeSnapshot => "建立快照",
         Revert => "還原",
-        NoSnapshots => "沒有快照。",
+        NoSnapshots => "尚無快照：輸入名稱後按「建立快照」。",
         SnapshotName => "快照名稱",
         StateRunning => "執行中",
         StateBlocked => "受阻",

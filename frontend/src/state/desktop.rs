@@ -59,6 +59,10 @@ pub struct Personal {
     pub favourites: RwSignal<Vec<String>>,
     /// VM widgets, where the user put them.
     pub widgets: RwSignal<Vec<WidgetPlace>>,
+    /// The user closed the first-time welcome.
+    pub welcome_closed: RwSignal<bool>,
+    /// The saved desktop has been read (until then nothing is known of the user's choices).
+    pub loaded: RwSignal<bool>,
 }
 
 /// The wallpapers that come with Ezilla.
@@ -77,13 +81,15 @@ pub fn sync_desktop(windows: Windows) {
         hidden_icons: RwSignal::new(Vec::new()),
         favourites: RwSignal::new(Vec::new()),
         widgets: RwSignal::new(Vec::new()),
+        welcome_closed: RwSignal::new(false),
+        loaded: RwSignal::new(false),
     };
     provide_context(personal);
     let saved = Saved {
         version: StoredValue::new(0),
         desktop: StoredValue::new(Desktop::default()),
         generation: StoredValue::new(0),
-        loaded: RwSignal::new(false),
+        loaded: personal.loaded,
         saving: StoredValue::new(false),
         again: StoredValue::new(false),
     };
@@ -92,7 +98,12 @@ pub fn sync_desktop(windows: Windows) {
         if let Ok(loaded) = api::load_desktop().await {
             let desktop = normalized(loaded.desktop);
             for place in &desktop.windows {
-                if let Some(app) = AppKind::from_slug(&place.app) {
+                // One window per app (per VM for a console), even if a desktop saved before
+                // that rule held two.
+                let app = AppKind::from_slug(&place.app);
+                if let Some(app) =
+                    app.filter(|&app| windows.find(app, place.vm.as_deref()).is_none())
+                {
                     let rect = Rect {
                         x: place.at.x,
                         y: place.at.y,
@@ -138,6 +149,7 @@ fn current(personal: Personal, windows: Windows) -> Desktop {
         favourites: personal.favourites.get(),
         windows: window_places(windows),
         widgets: personal.widgets.get(),
+        welcome_closed: personal.welcome_closed.get(),
     }
 }
 
@@ -148,6 +160,7 @@ fn show(personal: Personal, desktop: &Desktop) {
     set(personal.hidden_icons, &desktop.hidden_icons);
     set(personal.favourites, &desktop.favourites);
     set(personal.widgets, &desktop.widgets);
+    set(personal.welcome_closed, &desktop.welcome_closed);
 }
 
 /// Sets `signal` to `value` unless it holds that already (no needless re-render or save).

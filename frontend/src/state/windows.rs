@@ -1,5 +1,7 @@
 //! The window manager's state: which windows are open, where and how big, minimised or
-//! maximised, and in what stacking order.
+//! maximised, and in what stacking order. An app opens once (opening it again brings its
+//! window to the front), a VM's console once per VM; every window is kept inside the desktop
+//! (above the taskbar), also when the browser window shrinks.
 
 use leptos::prelude::*;
 
@@ -17,8 +19,27 @@ pub struct Rect {
 /// The smallest a window can be made.
 pub const MIN_W: i32 = 320;
 pub const MIN_H: i32 = 200;
-/// How much of a window stays on screen when the viewport shrinks, so it can be grabbed.
-const KEEP_VISIBLE: i32 = 120;
+/// The taskbar's height, as in the CSS.
+pub const TASKBAR_HEIGHT: i32 = 44;
+/// Where the first new window opens; later ones cascade from there.
+const FIRST_AT: (i32, i32) = (120, 60);
+/// The margin a new window keeps from the desktop's right and bottom edges.
+const MARGIN: i32 = 16;
+
+impl Rect {
+    /// This rect moved (and, if it is larger, shrunk down to the minimum size) so that it
+    /// lies inside a `width` x `height` desktop: nothing under the taskbar or off screen.
+    pub fn fit(self, width: i32, height: i32) -> Rect {
+        let w = self.w.min(width).max(MIN_W);
+        let h = self.h.min(height).max(MIN_H);
+        Rect {
+            x: self.x.min(width - w).max(0),
+            y: self.y.min(height - h).max(0),
+            w,
+            h,
+        }
+    }
+}
 
 /// One open window. Its parts are signals so that changing one re-renders only that window.
 #[derive(Clone, Copy, PartialEq)]
@@ -40,31 +61,50 @@ pub struct Windows {
     pub list: RwSignal<Vec<Window>>,
     next_id: StoredValue<u32>,
     top_z: StoredValue<u32>,
+    /// The desktop's size (the browser window's less the taskbar), kept current by the
+    /// desktop: windows and widgets stay inside it.
+    pub area: RwSignal<(i32, i32)>,
     /// The desktop's reactive owner. A window's signals belong to it, not to whatever opened
     /// the window (a launcher menu item, another app), which may go away first.
     owner: StoredValue<Owner>,
 }
 
 impl Windows {
-    /// Opens a new window of `app`, in front, cascaded from the last one.
+    /// Brings `app`'s window to the front, or opens it, cascaded from the last one.
     pub fn open(self, app: AppKind) {
         self.open_cascaded(app, None);
     }
 
-    /// Opens a new window of `app` about the VM `uuid` (a console), in front.
+    /// Brings the window of `app` about the VM `uuid` (a console) to the front, or opens it.
     pub fn open_for_vm(self, app: AppKind, uuid: String) {
         self.open_cascaded(app, Some(uuid));
     }
 
     fn open_cascaded(self, app: AppKind, vm: Option<String>) {
+        if let Some(id) = self.find(app, vm.as_deref()) {
+            return self.focus(id);
+        }
         let offset = 32 * (self.list.with_untracked(Vec::len) as i32 % 8);
+        let (x, y) = (FIRST_AT.0 + offset, FIRST_AT.1 + offset);
+        let (width, height) = self.area.get_untracked();
+        let (w, h) = app.default_size();
+        // As large as the app wants, as far as the desktop has room from where it opens.
         let rect = Rect {
-            x: 120 + offset,
-            y: 60 + offset,
-            w: 760,
-            h: 480,
+            x,
+            y,
+            w: w.min(width - x - MARGIN),
+            h: h.min(height - y - MARGIN),
         };
         self.open_at(app, vm, rect, false, false);
+    }
+
+    /// The open window of `app` about `vm`, if there is one.
+    pub fn find(self, app: AppKind, vm: Option<&str>) -> Option<u32> {
+        self.list.with_untracked(|l| {
+            l.iter()
+                .find(|w| w.app == app && w.vm.with_value(|v| v.as_deref() == vm))
+                .map(|w| w.id)
+        })
     }
 
     /// Opens a window of `app` (about `vm`, for a console) at `rect`, in front (restoring a
@@ -80,10 +120,11 @@ impl Windows {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let z = self.raise_z();
+        let (width, height) = self.area.get_untracked();
         let window = self.owner.get_value().with(|| Window {
             id,
             app,
-            rect: RwSignal::new(rect),
+            rect: RwSignal::new(rect.fit(width, height)),
             z: RwSignal::new(z),
             minimized: RwSignal::new(minimized),
             maximized: RwSignal::new(maximized),
@@ -149,13 +190,15 @@ impl Windows {
         })
     }
 
-    /// Moves windows back within a `width` x `height` desktop, so each can still be grabbed.
+    /// The desktop is now `width` x `height`: every window moves (and shrinks if it must)
+    /// to lie inside it.
     pub fn keep_inside(self, width: i32, height: i32) {
+        self.area.set((width, height));
         for window in self.list.get_untracked() {
-            window.rect.update(|r| {
-                r.x = r.x.min(width - KEEP_VISIBLE).max(KEEP_VISIBLE - r.w);
-                r.y = r.y.min(height - 40).max(0);
-            });
+            let fitted = window.rect.get_untracked().fit(width, height);
+            if fitted != window.rect.get_untracked() {
+                window.rect.set(fitted);
+            }
         }
     }
 
@@ -185,10 +228,48 @@ pub fn provide_windows() {
         list: RwSignal::new(Vec::new()),
         next_id: StoredValue::new(1),
         top_z: StoredValue::new(10),
+        area: RwSignal::new(desktop_area()),
         owner: StoredValue::new(Owner::current().expect("provide_windows runs inside the app")),
     });
 }
 
 pub fn use_windows() -> Windows {
     expect_context()
+}
+
+/// The desktop's size now: the browser window's, less the taskbar.
+pub fn desktop_area() -> (i32, i32) {
+    let size =
+        |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
+    let window = window();
+    (
+        size(window.inner_width()),
+        size(window.inner_height()) - TASKBAR_HEIGHT,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitted_windows_lie_inside_the_desktop() {
+        let at = |x, y, w, h| Rect { x, y, w, h };
+        assert_eq!(at(10, 20, 400, 300).fit(1366, 756), at(10, 20, 400, 300));
+        assert_eq!(
+            at(1200, 600, 400, 300).fit(1366, 756),
+            at(966, 456, 400, 300),
+            "moved back above the taskbar"
+        );
+        assert_eq!(
+            at(-50, -5, 2000, 900).fit(1366, 756),
+            at(0, 0, 1366, 756),
+            "shrunk to the desktop"
+        );
+        assert_eq!(
+            at(0, 0, 800, 600).fit(200, 100),
+            at(0, 0, MIN_W, MIN_H),
+            "never below the minimum size"
+        );
+    }
 }

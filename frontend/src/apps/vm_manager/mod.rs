@@ -24,8 +24,16 @@ pub fn VmManager() -> impl IntoView {
     let windows = use_windows();
     let live = use_live();
     let carry = use_carry();
-    // A widget's "open" asks for its VM to be selected here.
-    let selected = RwSignal::new(live.select_next.try_update(Option::take).flatten());
+    // A widget's "open" (or a tile's, or a pinned VM's) asks for its VM to be selected here:
+    // when this window opens, or later, as the one VM Manager is brought to the front.
+    let selected = RwSignal::new(None);
+    Effect::new(move || {
+        if let Some(uuid) = live.select_next.get() {
+            live.select_next.set(None);
+            selected.set(Some(uuid));
+        }
+    });
+    let on_create = Callback::new(move |()| windows.open(AppKind::VmCreator));
 
     let selected_vm = Signal::derive(move || live.vm(&selected.get()?));
     let on_press =
@@ -65,7 +73,7 @@ pub fn VmManager() -> impl IntoView {
                                 {move || i18n.t(Key::UnreachableHosts)} ": " {missing.clone()}
                             </p>
                         </Show>
-                        <VmTable vms=list.vms show_owner=show_owner selected=selected on_press=on_press />
+                        <VmTable vms=list.vms show_owner=show_owner selected=selected on_press=on_press on_create=on_create />
                         <p class="hint">{move || i18n.t(Key::DragToDesktop)}</p>
                     }.into_any()
                 }

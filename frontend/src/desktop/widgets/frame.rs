@@ -1,14 +1,16 @@
 //! The frame every widget sits in: placed where the user put it, moved by its title (saved
-//! with the desktop when let go), removed by its ×.
+//! with the desktop when let go), removed by its ×. It always lies wholly inside the desktop:
+//! one put (or dropped) too near an edge, or left there when the browser window shrinks,
+//! shows moved in, above the taskbar.
 
 use leptos::prelude::*;
 use shared::{Position, Widget};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::PointerEvent;
 
 use crate::{
     i18n::{Key, use_i18n},
-    state::desktop::use_personal,
+    state::{desktop::use_personal, windows::use_windows},
 };
 
 #[component]
@@ -26,6 +28,9 @@ pub fn WidgetFrame(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let personal = use_personal();
+    let windows = use_windows();
+    let frame = NodeRef::<leptos::html::Article>::new();
+    let size = measured_size(frame);
     let saved_at = Memo::new({
         let widget = widget.clone();
         move |_| {
@@ -40,17 +45,23 @@ pub fn WidgetFrame(
     });
     // While dragged: where the pointer holds the title, and where the frame is now.
     let dragging = RwSignal::new(None::<(Position, Position)>);
+    // Where it shows: where it was put or is being dragged, moved in to lie inside.
     let at = Signal::derive(move || {
-        dragging
+        let wanted = dragging
             .get()
             .map(|(_, at)| at)
-            .unwrap_or_else(|| saved_at.get())
+            .unwrap_or_else(|| saved_at.get());
+        let ((width, height), (w, h)) = (windows.area.get(), size.get());
+        Position {
+            x: wanted.x.min(width - w).max(0),
+            y: wanted.y.min(height - h).max(0),
+        }
     });
     let press = move |ev: PointerEvent| {
         if ev.button() != 0 {
             return;
         }
-        let here = saved_at.get_untracked();
+        let here = at.get_untracked();
         let grip = Position {
             x: ev.client_x() - here.x,
             y: ev.client_y() - here.y,
@@ -76,9 +87,10 @@ pub fn WidgetFrame(
     let release = {
         let widget = widget.clone();
         move |_: PointerEvent| {
-            let Some((_, dropped)) = dragging.get_untracked() else {
+            if dragging.get_untracked().is_none() {
                 return;
-            };
+            }
+            let dropped = at.get_untracked();
             dragging.set(None);
             personal.widgets.update(|widgets| {
                 if let Some(place) = widgets.iter_mut().find(|w| w.widget == widget) {
@@ -94,6 +106,7 @@ pub fn WidgetFrame(
     };
     view! {
         <article
+            node_ref=frame
             class=format!("widget {class}")
             data-name=title
             aria-label=title
@@ -115,4 +128,23 @@ pub fn WidgetFrame(
             {children()}
         </article>
     }
+}
+
+/// The element's size in CSS pixels, kept current as it changes (a screenshot loading, the
+/// language changing its buttons).
+fn measured_size(frame: NodeRef<leptos::html::Article>) -> RwSignal<(i32, i32)> {
+    let size = RwSignal::new((0, 0));
+    Effect::new(move || {
+        let Some(el) = frame.get() else { return };
+        let measure = move || size.set((el.offset_width(), el.offset_height()));
+        measure();
+        let on_resize = Closure::<dyn FnMut()>::new(measure);
+        let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
+            return;
+        };
+        observer.observe(&frame.get_untracked().expect("mounted"));
+        let kept = StoredValue::new_local((observer, on_resize));
+        on_cleanup(move || kept.with_value(|(observer, _)| observer.disconnect()));
+    });
+    size
 }
