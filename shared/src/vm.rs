@@ -70,6 +70,9 @@ pub struct Vm {
     /// next starts, so a restart (power off, then start) protects it.
     #[serde(default)]
     pub unprotected: bool,
+    /// The OS the guest's own agent reports, when it runs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_os: Option<String>,
     /// The port of its host's 127.0.0.1 forwarded to the guest's SSH (VMs of cloud-init
     /// templates).
     #[serde(default, skip_serializing_if = "Option::is_none")]

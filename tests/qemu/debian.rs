@@ -1,8 +1,9 @@
 //! A Debian 12 cloud guest (scripts/debian-guest.sh) made through the API: cloud-init reads
 //! its NoCloud seed, so the owner's SSH key logs in as the owner through the port Ezilla
 //! forwards on 127.0.0.1 (another user's key does not), the guest's web server answers on
-//! its forwarded HTTP port, and the guest agent reports its address. Deleting the VM deletes
-//! its seed and frees its ports. The time from create to SSH under TCG is printed.
+//! its forwarded HTTP port, the guest agent reports its address and OS, and Shutdown shuts
+//! it down. Deleting the VM deletes its seed and frees its ports. The time from create to
+//! SSH under TCG is printed.
 
 use std::{
     os::unix::fs::PermissionsExt,
@@ -170,15 +171,29 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
 
     let uuid = vm["uuid"].as_str().unwrap();
     eventually(
-        "the guest agent's address",
+        "the guest agent's address and OS",
         Duration::from_secs(120),
         || async {
             let (_, vm) = alice.get(&format!("/api/v1/vms/{uuid}")).await;
-            vm["ips"]
-                .as_array()?
-                .iter()
-                .any(|ip| ip == "10.0.2.15")
-                .then_some(())
+            let os = vm["guest_os"].as_str()?.contains("Debian GNU/Linux 12");
+            (os && vm["ips"].as_array()?.iter().any(|ip| ip == "10.0.2.15")).then_some(())
+        },
+    )
+    .await;
+    let (status, body) = alice
+        .send(
+            Method::POST,
+            &format!("/api/v1/vms/{uuid}/action"),
+            Some(json!({"action": "shutdown"})),
+        )
+        .await;
+    assert!(status < 300, "{status} {body}");
+    eventually(
+        "the guest to shut down",
+        Duration::from_secs(180),
+        || async {
+            let (_, vm) = alice.get(&format!("/api/v1/vms/{uuid}")).await;
+            (vm["state"] == "shutoff").then_some(())
         },
     )
     .await;

@@ -179,7 +179,7 @@ async fn first_boot(
 ) -> Result<Seed, ApiError> {
     if user_data.is_some() && !me.is_admin() {
         return Err(ApiError::Forbidden(
-            "only admins give VMs their own user-data".into(),
+            "only admins give VMs their own user-data",
         ));
     }
     if user_data.as_ref().is_some_and(|d| d.len() > MAX_USER_DATA) {

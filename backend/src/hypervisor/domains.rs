@@ -3,6 +3,7 @@
 use shared::{Vm, VmState};
 
 use super::{
+    agent::AgentCache,
     layout,
     metadata::{self, VmMetadata},
 };
@@ -15,19 +16,26 @@ use virt::{
 };
 
 /// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
-pub fn list(conn: &Connect, host: &str) -> Result<Vec<Vm>, Error> {
-    // Only QEMU guests can be unprotected (the test driver's run nothing).
+pub fn list(conn: &Connect, host: &str, agents: &AgentCache) -> Result<Vec<Vm>, Error> {
+    // Only QEMU guests can be unprotected or have an agent (the test driver's run nothing).
     let qemu = conn
         .driver_type()
         .is_ok_and(|t| t.eq_ignore_ascii_case("qemu"));
-    conn.list_all_domains(0)?
+    let rows: Vec<Vm> = conn
+        .list_all_domains(0)?
         .iter()
-        .map(|dom| row(dom, host, qemu))
-        .collect()
+        .map(|dom| row(dom, host, qemu.then_some(agents)))
+        .collect::<Result<_, _>>()?;
+    let running: Vec<_> = rows
+        .iter()
+        .filter_map(|vm| Some((vm.uuid.clone(), vm.id?)))
+        .collect();
+    agents.keep_only(&running);
+    Ok(rows)
 }
 
-/// One domain as a VM row of `host` (uptime unset); `qemu` if the host runs QEMU.
-pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
+/// One domain as a VM row of `host` (uptime unset); `agents` if the host runs QEMU.
+fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Error> {
     let info = dom.info()?;
     let state = match info.state {
         Enum::Known(state) => vm_state(state),
@@ -39,10 +47,20 @@ pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
         .unwrap_or_default();
     let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
     let meta = metadata(dom);
+    // A running QEMU guest's live XML: its layout (isolated or not) and its agent's channel.
+    let live = match (agents, running) {
+        (Some(_), true) => dom.xml_desc(0).ok().filter(|xml| layout::is_qemu(xml)),
+        _ => None,
+    };
+    let uuid = dom.uuid_string()?;
+    let guest_os = match (agents, &live, dom.id()) {
+        (Some(agents), Some(xml), Some(id)) => agents.os(dom, &uuid, id, xml),
+        _ => None,
+    };
     // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
     let memory_kib = if running { info.memory } else { info.max_mem };
     Ok(Vm {
-        uuid: dom.uuid_string()?,
+        uuid,
         id: dom.id(),
         name: dom.name()?,
         state,
@@ -56,16 +74,11 @@ pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
         created: meta.created,
         disk_gib: meta.disk_gib,
         ips: if running { addresses(dom) } else { Vec::new() },
-        unprotected: qemu && running && unprotected(dom),
+        unprotected: live.as_deref().is_some_and(|xml| !layout::is_isolated(xml)),
+        guest_os,
         ssh_port: meta.ssh_port,
         http_port: meta.http_port,
     })
-}
-
-/// Whether the running guest has the layout of a version before guest isolation.
-fn unprotected(dom: &Domain) -> bool {
-    dom.xml_desc(0)
-        .is_ok_and(|xml| layout::is_qemu(&xml) && !layout::is_isolated(&xml))
 }
 
 fn vm_state(state: DomainState) -> VmState {

@@ -3,6 +3,7 @@
 //! Reads are served from each host's view, which a per-host task keeps current.
 
 mod actions;
+mod agent;
 mod console;
 mod create;
 mod detect;

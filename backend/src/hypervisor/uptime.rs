@@ -78,6 +78,7 @@ mod tests {
             ips: Vec::new(),
             unprotected: false,
             ssh_port: None,
+            guest_os: None,
             http_port: None,
         }
     }

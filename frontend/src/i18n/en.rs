@@ -134,6 +134,8 @@ pub fn text(key: Key) -> &'static str {
         HostOffline => "offline",
         Unprotected => "unprotected",
         SshKeys => "SSH keys",
+        GuestOs => "OS (guest agent)",
+        ForwardedPorts => "Forwarded on its host",
         SshKeysHint => {
             "New VMs of cloud-init templates accept these keys for an account named after you."
         }

@@ -140,6 +140,8 @@ pub enum Key {
     HostOffline,
     Unprotected,
     SshKeys,
+    GuestOs,
+    ForwardedPorts,
     SshKeysHint,
     NoSshKeys,
     AddSshKeyAction,
