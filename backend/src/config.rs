@@ -92,6 +92,12 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_CONSOLES_PER_USER")]
     pub consoles_per_user: Option<u32>,
 
+    /// The domain under which each VM's website gets an origin of its own,
+    /// `UUID.vm.APPS_DOMAIN` (needs wildcard DNS and, for HTTPS, a wildcard certificate;
+    /// browsers resolve `*.localhost` by themselves) [default: localhost].
+    #[arg(long, env = "EZILLA_APPS_DOMAIN")]
+    pub apps_domain: Option<String>,
+
     /// A command to run instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -163,6 +169,7 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     pub console_idle_secs: u64,
     pub consoles_per_user: u32,
+    pub apps_domain: String,
 }
 
 impl Default for Settings {
@@ -190,6 +197,7 @@ impl Default for Settings {
             metrics_token: None,
             console_idle_secs: 900,
             consoles_per_user: 4,
+            apps_domain: "localhost".into(),
         }
     }
 }
@@ -257,6 +265,9 @@ impl Settings {
         }
         if let Some(v) = cli.consoles_per_user {
             self.consoles_per_user = v;
+        }
+        if let Some(v) = &cli.apps_domain {
+            self.apps_domain = v.clone();
         }
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;

@@ -14,6 +14,7 @@ pub mod store;
 pub mod tasks;
 pub mod telemetry;
 pub mod wallpaper;
+pub mod website;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub consoles: Arc<api::console::Consoles>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
+    /// The VMs' websites: their domain and who may see which.
+    pub sites: Arc<website::Sites>,
 }
 
 impl AppState {
@@ -85,6 +88,10 @@ impl AppState {
             wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
             consoles: Arc::new(settings.consoles()),
             static_dir: settings.static_dir.clone(),
+            sites: Arc::new(website::Sites {
+                apps_domain: settings.apps_domain.clone(),
+                grants: Default::default(),
+            }),
         })
     }
 }
@@ -95,6 +102,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api::router(&state))
         .merge(api::root_router(&state))
         .merge(spa::router(&state.static_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            website::dispatch,
+        ))
         .with_state(state);
     telemetry::layers(router)
 }

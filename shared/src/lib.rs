@@ -27,5 +27,6 @@ pub use task::{Event, SaveImage, TaskInfo, TaskState};
 pub use template::{KernelBoot, Template};
 pub use vm::{
     ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,
+    WebsiteEntry,
 };
 pub use wallpaper::UploadedWallpaper;

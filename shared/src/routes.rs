@@ -54,6 +54,8 @@ pub const VM_SAVE_IMAGE: &str = "/api/v1/vms/{id}/save-image";
 pub const VM_CONSOLE_VNC: &str = "/api/v1/vms/{id}/console/vnc";
 /// A VM's serial console: a WebSocket carrying the console's bytes both ways.
 pub const VM_CONSOLE_SERIAL: &str = "/api/v1/vms/{id}/console/serial";
+/// A one-time entry to the VM's website, on its own origin (POST).
+pub const VM_WEBSITE: &str = "/api/v1/vms/{id}/website";
 /// A task's progress and outcome.
 pub const TASK: &str = "/api/v1/tasks/{task}";
 /// The template catalogue: GET for all, POST for admins.

@@ -172,3 +172,11 @@ pub struct NewSnapshot {
     /// Same rule as VM names.
     pub name: String,
 }
+
+/// `POST /api/v1/vms/{id}/website`: where the VM's website opens for the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebsiteEntry {
+    /// A one-time URL on the VM's own origin (valid about a minute); it sets that origin's
+    /// cookie and goes on to the site.
+    pub url: String,
+}

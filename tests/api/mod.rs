@@ -13,6 +13,7 @@ mod screenshot;
 mod spa;
 mod vms;
 mod wallpaper;
+mod website;
 
 use serde_json::Value;
 

@@ -19,6 +19,7 @@ mod snapshots;
 mod templates;
 mod vms;
 mod wallpaper;
+mod website;
 
 use axum::{
     Router,
@@ -96,6 +97,7 @@ pub fn routes() -> Vec<Route> {
         desktop::routes(),
         wallpaper::routes(),
         keys::routes(),
+        website::routes(),
         vms::routes(),
         snapshots::routes(),
         screenshot::routes(),
