@@ -1,7 +1,8 @@
 //! A Debian 12 cloud guest (scripts/debian-guest.sh) made through the API: cloud-init reads
 //! its NoCloud seed, so the owner's SSH key logs in as the owner through the port Ezilla
 //! forwards on 127.0.0.1 (another user's key does not), the guest's web server answers on
-//! its forwarded HTTP port, the guest agent reports its address and OS, and Shutdown shuts
+//! its forwarded HTTP port and, through Ezilla's proxy, on the VM's own origin without ever
+//! seeing Ezilla's cookies, the guest agent reports its address and OS, and Shutdown shuts
 //! it down. Deleting the VM deletes its seed and frees its ports. The time from create to
 //! SSH under TCG is printed.
 
@@ -82,6 +83,60 @@ fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The guest's page on the VM's own origin through Ezilla's proxy; the guest's web server,
+/// which logs every request's cookies, never sees Ezilla's.
+async fn website_through_ezilla(
+    server: &TestServer,
+    alice: &Client,
+    uuid: &str,
+    key: &std::path::Path,
+    ssh_port: u64,
+) {
+    let path = format!("/api/v1/vms/{uuid}/website");
+    let (status, entry) = alice.send(Method::POST, &path, Some(json!({}))).await;
+    assert_eq!(status, 200, "{entry}");
+    let port = server.addr.port();
+    let site = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(
+            &format!("{uuid}.vm.localhost"),
+            std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        )
+        .build()
+        .unwrap();
+    let entered = site
+        .get(entry["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(entered.status(), 303);
+    let cookie = entered.headers()["set-cookie"].to_str().unwrap();
+    let cookies = format!(
+        "{}; ezilla_session=app-secret; theme=dark",
+        cookie.split(';').next().unwrap()
+    );
+    let page = site
+        .get(format!("http://{uuid}.vm.localhost:{port}/"))
+        .header("cookie", cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Ezilla Debian guest"));
+    let log = ssh(
+        key,
+        "alice",
+        ssh_port,
+        "sudo cat /var/log/nginx/headers.log",
+    )
+    .unwrap();
+    assert!(log.contains("cookie=\"theme=dark\""), "{log}");
+    assert!(
+        !log.contains("ezilla_"),
+        "Ezilla's cookies never reach the guest: {log}"
+    );
 }
 
 #[tokio::test]
@@ -168,6 +223,14 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         .await
         .unwrap();
     assert!(page.contains("Ezilla Debian guest"), "{page}");
+    website_through_ezilla(
+        &server,
+        &alice,
+        vm["uuid"].as_str().unwrap(),
+        &alice_key,
+        ssh_port,
+    )
+    .await;
 
     let uuid = vm["uuid"].as_str().unwrap();
     eventually(

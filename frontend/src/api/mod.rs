@@ -12,7 +12,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     ActionRequest, CreateVm, Desktop, ErrorBody, ErrorCode, Health, HostInfo, LoginRequest,
     NewSnapshot, SaveImage, SetLanguage, Snapshot, TaskInfo, Template, User, VersionedDesktop, Vm,
-    VmAction, VmList, auth::CSRF_HEADER, routes,
+    VmAction, VmList, WebsiteEntry, auth::CSRF_HEADER, routes,
 };
 
 pub use admin::*;
@@ -144,6 +144,12 @@ pub async fn create_vm(request: &CreateVm) -> Result<Vm, Error> {
 pub async fn vm_action(uuid: &str, action: VmAction) -> Result<(), Error> {
     let url = routes::fill(routes::VM_ACTION, &[uuid]);
     no_content(send_json(Request::post(&url), &ActionRequest { action }).await?).await
+}
+
+/// A one-time entry URL of the VM's website, on the VM's own origin.
+pub async fn website_entry(uuid: &str) -> Result<WebsiteEntry, Error> {
+    let url = routes::fill(routes::VM_WEBSITE, &[uuid]);
+    decode(send_empty(Request::post(&url)).await?).await
 }
 
 /// `DELETE /api/v1/vms/{id}`, with its disks if `disks`.

@@ -134,6 +134,8 @@ pub fn text(key: Key) -> &'static str {
         HostOffline => "offline",
         Unprotected => "unprotected",
         SshKeys => "SSH keys",
+        Website => "Website",
+        PopupBlocked => "The browser blocked the new tab: allow pop-ups for Ezilla.",
         GuestOs => "OS (guest agent)",
         ForwardedPorts => "Forwarded on its host",
         SshKeysHint => {

@@ -140,6 +140,8 @@ pub enum Key {
     HostOffline,
     Unprotected,
     SshKeys,
+    Website,
+    PopupBlocked,
     GuestOs,
     ForwardedPorts,
     SshKeysHint,

@@ -134,6 +134,8 @@ pub fn text(key: Key) -> &'static str {
         HostOffline => "離線",
         Unprotected => "未受保護",
         SshKeys => "SSH 金鑰",
+        Website => "網站",
+        PopupBlocked => "瀏覽器封鎖了新分頁：請允許 Ezilla 開啟彈出視窗。",
         GuestOs => "作業系統（客體代理）",
         ForwardedPorts => "主機上的轉送埠",
         SshKeysHint => "以 cloud-init 範本建立的新虛擬機會以您的名稱建立帳號並接受這些金鑰。",
