@@ -60,8 +60,13 @@ async fn generated_key(user: &Client, dir: &std::path::Path, name: &str) -> std:
 }
 
 /// What `command` prints when run over SSH as `account` with `key` on 127.0.0.1:`port`, or
-/// `None` when the login fails.
-fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option<String> {
+/// what ssh said when the login failed.
+fn ssh_run(
+    key: &std::path::Path,
+    account: &str,
+    port: u64,
+    command: &str,
+) -> Result<String, String> {
     let out = Command::new("ssh")
         .args(["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no"])
         .args([
@@ -70,7 +75,7 @@ fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option
             "-o",
             "IdentitiesOnly=yes",
         ])
-        .args(["-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", "-i"])
+        .args(["-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR", "-i"])
         .arg(key)
         .args([
             "-p",
@@ -80,9 +85,15 @@ fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option
         ])
         .output()
         .expect("ssh (the test command installs openssh-client)");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    match out.status.success() {
+        true => Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned()),
+        false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+    }
+}
+
+/// `ssh_run`'s output, or `None` when the login fails.
+fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option<String> {
+    ssh_run(key, account, port, command).ok()
 }
 
 /// The guest's page on the VM's own origin through Ezilla's proxy; the guest's web server,
@@ -125,13 +136,13 @@ async fn website_through_ezilla(
         .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Ezilla Debian guest"));
-    let log = ssh(
+    let log = ssh_run(
         key,
         "alice",
         ssh_port,
         "sudo cat /var/log/nginx/headers.log",
     )
-    .unwrap();
+    .unwrap_or_else(|why| panic!("reading the guest's web log: {why}"));
     assert!(log.contains("cookie=\"theme=dark\""), "{log}");
     assert!(
         !log.contains("ezilla_"),
