@@ -1,7 +1,12 @@
 //! Settings: built-in defaults, then a TOML file, then environment variables and flags.
 //! No file is needed; every setting has a flag and an `EZILLA_*` variable (see `ezilla --help`).
 
-use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    str::FromStr,
+    time::Duration,
+};
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
@@ -92,6 +97,32 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_CONSOLES_PER_USER")]
     pub consoles_per_user: Option<u32>,
 
+    /// Connections open at once, in all; more are closed on arrival [default: 1024].
+    #[arg(long, env = "EZILLA_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// Connections open at once from one client address (trusted proxies excepted)
+    /// [default: 64].
+    #[arg(long, env = "EZILLA_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
+
+    /// Seconds a client has to send a whole request header, from connecting or from the last
+    /// response on the connection (so also how long an idle keep-alive connection stays)
+    /// [default: 10].
+    #[arg(long, env = "EZILLA_HTTP_HEADER_TIMEOUT_SECS")]
+    pub http_header_timeout_secs: Option<u64>,
+
+    /// Seconds a connection may move no bytes either way while none of its requests is being
+    /// handled (a stalled upload or download) [default: 60].
+    #[arg(long, env = "EZILLA_HTTP_IDLE_SECS")]
+    pub http_idle_secs: Option<u64>,
+
+    /// Reverse proxies' addresses, comma-separated: only from these is `X-Forwarded-For`
+    /// believed (for login throttling), and they are exempt from the per-address connection
+    /// cap [default: none].
+    #[arg(long, env = "EZILLA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+
     /// A command to run instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -163,6 +194,11 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     pub console_idle_secs: u64,
     pub consoles_per_user: u32,
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub http_header_timeout_secs: u64,
+    pub http_idle_secs: u64,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Settings {
@@ -190,6 +226,11 @@ impl Default for Settings {
             metrics_token: None,
             console_idle_secs: 900,
             consoles_per_user: 4,
+            max_connections: 1024,
+            max_connections_per_address: 64,
+            http_header_timeout_secs: 10,
+            http_idle_secs: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -243,6 +284,11 @@ impl Settings {
             (cli.quota_max_disk_gib, &mut self.quota_max_disk_gib),
             (cli.metrics_interval_secs, &mut self.metrics_interval_secs),
             (cli.console_idle_secs, &mut self.console_idle_secs),
+            (
+                cli.http_header_timeout_secs,
+                &mut self.http_header_timeout_secs,
+            ),
+            (cli.http_idle_secs, &mut self.http_idle_secs),
         ];
         for (flag, setting) in overrides {
             if let Some(v) = flag {
@@ -257,6 +303,15 @@ impl Settings {
         }
         if let Some(v) = cli.consoles_per_user {
             self.consoles_per_user = v;
+        }
+        if let Some(v) = cli.max_connections {
+            self.max_connections = v;
+        }
+        if let Some(v) = cli.max_connections_per_address {
+            self.max_connections_per_address = v;
+        }
+        if !cli.trusted_proxies.is_empty() {
+            self.trusted_proxies = cli.trusted_proxies.clone();
         }
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;
@@ -282,6 +337,17 @@ impl Settings {
             Duration::from_secs(self.console_idle_secs.max(1)),
             self.consoles_per_user as usize,
         )
+    }
+
+    /// The bounds on HTTP connections.
+    pub fn conn_limits(&self) -> crate::connections::ConnLimits {
+        crate::connections::ConnLimits {
+            max_connections: self.max_connections.max(1),
+            per_address: self.max_connections_per_address.max(1),
+            header_timeout: Duration::from_secs(self.http_header_timeout_secs.max(1)),
+            idle: Duration::from_secs(self.http_idle_secs.max(1)),
+            trusted_proxies: self.trusted_proxies.clone().into(),
+        }
     }
 
     /// The SQLite database file.

@@ -27,7 +27,7 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("wrong username or password")]
     BadCredentials,
-    #[error("too many failed logins")]
+    #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("conflict: {0}")]
     Conflict(String),
@@ -97,6 +97,14 @@ impl From<CreateError> for ApiError {
     }
 }
 
+impl From<crate::decode::Busy> for ApiError {
+    fn from(_: crate::decode::Busy) -> Self {
+        Self::TooManyRequests {
+            retry_after_secs: 1,
+        }
+    }
+}
+
 impl From<Rejected> for ApiError {
     fn from(err: Rejected) -> Self {
         match err {
@@ -154,7 +162,7 @@ impl ApiError {
             Self::Forbidden(why) => format!("Not allowed: {why}."),
             Self::BadCredentials => "Wrong username or password.".into(),
             Self::TooManyRequests { retry_after_secs } => {
-                format!("Too many failed logins. Try again in {retry_after_secs} seconds.")
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
             Self::Conflict(why)
             | Self::QuotaExceeded(why)

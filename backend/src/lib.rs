@@ -4,6 +4,8 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod connections;
+pub mod decode;
 pub mod error;
 pub mod hypervisor;
 pub mod metrics;
@@ -13,7 +15,7 @@ pub mod tasks;
 pub mod telemetry;
 pub mod wallpaper;
 
-use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{future::Future, path::PathBuf, sync::Arc};
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -37,10 +39,14 @@ pub struct AppState {
     pub wallpapers: Arc<wallpaper::Wallpapers>,
     /// Host and VM statistics (history, live rounds) and the Prometheus figures.
     pub monitor: Arc<metrics::Monitor>,
+    /// Turns for image work (wallpaper uploads, screenshots).
+    pub decodes: Arc<decode::DecodeGate>,
     /// Open consoles per user, their limit and idle timeout.
     pub consoles: Arc<api::console::Consoles>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
+    /// The bounds on HTTP connections, and the proxies whose `X-Forwarded-For` is believed.
+    pub conn_limits: connections::ConnLimits,
 }
 
 impl AppState {
@@ -73,13 +79,16 @@ impl AppState {
                 default_quota: settings.default_quota(),
                 secure_cookies: settings.secure_cookies,
                 sessions: Default::default(),
+                hashing: auth::password::HashGate::start(),
             }),
             tasks: Default::default(),
             vm_lists: Default::default(),
             screenshots: Default::default(),
             wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
+            decodes: Default::default(),
             consoles: Arc::new(settings.consoles()),
             static_dir: settings.static_dir.clone(),
+            conn_limits: settings.conn_limits(),
         })
     }
 }
@@ -94,20 +103,13 @@ pub fn app(state: AppState) -> Router {
     telemetry::layers(router)
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` completes.
+/// Serves `app(state)` on `listener`, within the state's connection limits, until `shutdown`
+/// completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    use axum::serve::ListenerExt;
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    // No Nagle: a console's keystrokes and small screen updates go out at once.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let limits = state.conn_limits.clone();
+    connections::serve(listener, app(state), limits, shutdown).await
 }

@@ -55,9 +55,13 @@ async fn add(
         language: Default::default(),
         quota: req.quota.unwrap_or(state.auth.default_quota),
     };
+    auth::check_username(&user.username)
+        .and(password::check_new(&req.password))
+        .map_err(ApiError::BadRequest)?;
+    let hash = hash(&state, req.password).await?;
     let store = state.auth.store.clone();
     let name = user.username.clone();
-    let added = tokio::task::spawn_blocking(move || auth::add_user(&store, user, &req.password))
+    let added = tokio::task::spawn_blocking(move || auth::add_hashed_user(&store, user, &hash))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     match added {
@@ -99,9 +103,7 @@ async fn set_password(
     Json(req): Json<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     password::check_new(&req.password).map_err(ApiError::BadRequest)?;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&req.password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let hash = hash(&state, req.password).await?;
     state.auth.sessions.forget_user(&name);
     let found = state
         .auth
@@ -113,6 +115,18 @@ async fn set_password(
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// `password` hashed through the server's hashing gate.
+async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
+    state
+        .auth
+        .hashing
+        .run(move || password::hash(&password))
+        .await
+        .map_err(|password::Busy| ApiError::TooManyRequests {
+            retry_after_secs: 1,
+        })
 }
 
 async fn set_quota(

@@ -27,6 +27,8 @@ pub struct Auth {
     pub secure_cookies: bool,
     /// Recently looked-up sessions.
     pub sessions: cache::SessionCache,
+    /// Every password hash and check of the server goes through it.
+    pub hashing: password::HashGate,
 }
 
 /// The logged-in caller, put into request extensions by the session middleware.
@@ -88,7 +90,16 @@ pub fn add_user(
         return Ok(Err(why));
     }
     let hash = password::hash(password);
-    store.run_blocking(|conn| users::insert(conn, &user, &hash, now_secs()).map(|r| Ok(r.user)))
+    add_hashed_user(store, user, &hash)
+}
+
+/// Adds a user whose name and password were checked and hashed already.
+pub fn add_hashed_user(
+    store: &Store,
+    user: User,
+    hash: &str,
+) -> Result<Result<User, String>, StoreError> {
+    store.run_blocking(|conn| users::insert(conn, &user, hash, now_secs()).map(|r| Ok(r.user)))
 }
 
 /// A plain user with the smallest quota, for unit tests.

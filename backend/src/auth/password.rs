@@ -1,11 +1,74 @@
-//! Password hashing (argon2id) and the rules a new password must meet.
+//! Password hashing (argon2id) and the rules a new password must meet. The server hashes
+//! through one `HashGate`: `HASHES_AT_ONCE` threads of its own (argon2 takes 19 MiB and a core
+//! per hash; neither the async workers nor the blocking pool that runs SQLite and libvirt
+//! calls are ever taken), with at most `HASHES_WAITING` hashes queued.
 
-use std::sync::OnceLock;
+use std::{
+    sync::{Arc, Mutex, OnceLock, mpsc},
+    thread,
+};
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 
 /// The shortest password accepted.
 pub const MIN_LEN: usize = 8;
+/// The longest password accepted or checked, in bytes.
+pub const MAX_LEN: usize = 1024;
+/// Passwords hashed or verified at once, each on a thread of its own.
+pub const HASHES_AT_ONCE: usize = 2;
+/// Hashes that may wait for a thread; one more is refused at once as `Busy`.
+pub const HASHES_WAITING: usize = 32;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The only way the server hashes: a bounded queue in front of `HASHES_AT_ONCE` threads.
+/// The threads end when the gate is dropped.
+pub struct HashGate {
+    jobs: mpsc::SyncSender<Job>,
+}
+
+/// The hashing queue is full: try again in a moment.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Busy;
+
+impl HashGate {
+    /// Starts the hashing threads.
+    pub fn start() -> Self {
+        let (jobs, queue) = mpsc::sync_channel::<Job>(HASHES_WAITING);
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..HASHES_AT_ONCE {
+            let queue = queue.clone();
+            thread::Builder::new()
+                .name("ezilla-hash".into())
+                .spawn(move || {
+                    loop {
+                        let job = queue.lock().expect("hash queue lock").recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("a hashing thread");
+        }
+        Self { jobs }
+    }
+
+    /// Runs `work` (a hash or a verification) on a hashing thread, or refuses it when
+    /// `HASHES_WAITING` are queued already.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(Box::new(move || {
+                let _ = done.send(work());
+            }))
+            .map_err(|_| Busy)?;
+        result.await.map_err(|_| Busy)
+    }
+}
 
 /// An argon2id PHC string for `password`.
 pub fn hash(password: &str) -> String {
@@ -42,6 +105,9 @@ pub fn check_new(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_LEN {
         return Err(format!("a password needs at least {MIN_LEN} characters"));
     }
+    if password.len() > MAX_LEN {
+        return Err(format!("a password is at most {MAX_LEN} bytes"));
+    }
     Ok(())
 }
 
@@ -68,6 +134,30 @@ mod tests {
         assert!(!verify("wrong horse", &a));
         assert_ne!(a, hash("correct horse"));
         assert!(!verify("x", "not a phc string"));
+    }
+
+    #[tokio::test]
+    async fn the_gate_queues_a_bounded_number_of_hashes() {
+        let gate = HashGate::start();
+        assert_eq!(gate.run(|| 2 + 2).await, Ok(4));
+        // Hold every thread, then fill the queue: the next hash is refused at once.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let held = Arc::new(Mutex::new(held));
+        for _ in 0..HASHES_AT_ONCE {
+            let held = held.clone();
+            gate.jobs
+                .send(Box::new(move || {
+                    let _ = held.lock().unwrap().recv();
+                }))
+                .unwrap();
+        }
+        let mut queued = 0;
+        while gate.jobs.try_send(Box::new(|| {})).is_ok() {
+            queued += 1;
+        }
+        assert!(queued <= HASHES_WAITING);
+        assert_eq!(gate.run(|| ()).await, Err(Busy));
+        drop(release);
     }
 
     #[test]

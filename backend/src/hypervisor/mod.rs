@@ -14,7 +14,7 @@ mod images;
 mod layout;
 pub mod metadata;
 pub mod placement;
-mod screenshot;
+pub mod screenshot;
 mod snapshots;
 mod stats;
 mod tunnel;

@@ -79,7 +79,9 @@ pub fn text(key: Key) -> &'static str {
         WallpaperUpload => "Upload image…",
         WallpaperUploading => "Uploading…",
         WallpaperMine => "My image",
-        WallpaperTooLarge => "That image is too large: at most 5 MB and 8192 × 8192 pixels.",
+        WallpaperTooLarge => {
+            "That image is too large: at most 5 MB, 8192 pixels a side and 5120 × 3200 pixels in all."
+        }
         WallpaperWrongType => "Only PNG, JPEG, GIF and WebP images can be used.",
         WallpaperUnreadable => "That file could not be read as an image: it may be damaged.",
         WallpaperUploadFailed => "The upload failed. Try again.",

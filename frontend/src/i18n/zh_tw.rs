@@ -79,7 +79,7 @@ pub fn text(key: Key) -> &'static str {
         WallpaperUpload => "上傳圖片…",
         WallpaperUploading => "上傳中…",
         WallpaperMine => "我的圖片",
-        WallpaperTooLarge => "圖片太大：最多 5 MB、8192 × 8192 像素。",
+        WallpaperTooLarge => "圖片太大：最多 5 MB、每邊 8192 像素、總共 5120 × 3200 像素。",
         WallpaperWrongType => "只能使用 PNG、JPEG、GIF 或 WebP 圖片。",
         WallpaperUnreadable => "無法將這個檔案讀取為圖片：檔案可能已損壞。",
         WallpaperUploadFailed => "上傳失敗，請再試一次。",
