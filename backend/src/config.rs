@@ -142,7 +142,7 @@ pub enum LogFormat {
 }
 
 /// One hypervisor host of the pool.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct HostSpec {
     /// The name shown in the Host column.
     pub name: String,
@@ -152,7 +152,20 @@ pub struct HostSpec {
     /// host itself) [default: isolated].
     #[serde(default)]
     pub guest_network: GuestNetwork,
+    /// vCPUs of running VMs per host CPU [default: `DEFAULT_VCPU_OVERCOMMIT`, 4].
+    #[serde(default)]
+    pub vcpu_overcommit: Option<f64>,
+    /// Memory of running VMs (at their maximum) per MiB of the host's memory [default:
+    /// `DEFAULT_MEMORY_OVERCOMMIT`, 1: no overcommit].
+    #[serde(default)]
+    pub memory_overcommit: Option<f64>,
 }
+
+/// vCPUs a host runs per CPU unless its `vcpu_overcommit` says otherwise (as OpenStack's
+/// and Proxmox's schedulers allow by default).
+pub const DEFAULT_VCPU_OVERCOMMIT: f64 = 4.0;
+/// Memory is not overcommitted unless a host's `memory_overcommit` says so.
+pub const DEFAULT_MEMORY_OVERCOMMIT: f64 = 1.0;
 
 impl FromStr for HostSpec {
     type Err = String;
@@ -168,12 +181,14 @@ impl FromStr for HostSpec {
             name: name.into(),
             uri: uri.into(),
             guest_network: GuestNetwork::default(),
+            vcpu_overcommit: None,
+            memory_overcommit: None,
         })
     }
 }
 
 /// The settings in force.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub listen: SocketAddr,
@@ -209,6 +224,8 @@ impl Default for Settings {
                 name: "local".into(),
                 uri: "auto".into(),
                 guest_network: GuestNetwork::default(),
+                vcpu_overcommit: None,
+                memory_overcommit: None,
             }],
             static_dir: PathBuf::from("frontend/dist"),
             libvirt_timeout_secs: 10,

@@ -152,8 +152,9 @@ impl ApiError {
         }
     }
 
-    /// The sentence the user sees. Internal errors say only that something failed.
-    fn public_message(&self) -> String {
+    /// The sentence the user sees (also a task's reason). Internal errors say only that
+    /// something failed.
+    pub fn public_message(&self) -> String {
         match self {
             Self::Internal(_) => "The server failed to handle this request.".into(),
             Self::NotFound => "Not found.".into(),

@@ -39,6 +39,10 @@ pub struct AppState {
     pub wallpapers: Arc<wallpaper::Wallpapers>,
     /// Host and VM statistics (history, live rounds) and the Prometheus figures.
     pub monitor: Arc<metrics::Monitor>,
+    /// Per user: held while a quota is checked and what it counts is made.
+    pub quota_locks: Arc<api::UserLocks>,
+    /// Per user: held while one of their images is being saved (one at a time).
+    pub image_saves: Arc<api::UserLocks>,
     /// Turns for image work (wallpaper uploads, screenshots).
     pub decodes: Arc<decode::DecodeGate>,
     /// Open consoles per user, their limit and idle timeout.
@@ -86,6 +90,8 @@ impl AppState {
             screenshots: Default::default(),
             wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
             decodes: Default::default(),
+            quota_locks: Default::default(),
+            image_saves: Default::default(),
             consoles: Arc::new(settings.consoles()),
             static_dir: settings.static_dir.clone(),
             conn_limits: settings.conn_limits(),

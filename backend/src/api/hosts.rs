@@ -57,6 +57,8 @@ async fn add(
         name: req.name.clone(),
         uri: req.uri.clone(),
         guest_network: req.guest_network,
+        vcpu_overcommit: None,
+        memory_overcommit: None,
     };
     let stored = spec.clone();
     match state

@@ -13,6 +13,7 @@ mod hosts;
 mod images;
 mod metrics;
 mod names;
+pub mod quota;
 mod screenshot;
 mod snapshots;
 mod templates;
@@ -34,6 +35,7 @@ use crate::{
 };
 pub use cache::ListCache;
 pub use extract::{Json, Query};
+pub use quota::UserLocks;
 pub use screenshot::ScreenshotCache;
 
 /// Who may call a route.

@@ -45,6 +45,11 @@ impl CurrentUser {
         self.user.role == Role::Admin
     }
 
+    /// Whether `vm` is this caller's own.
+    pub fn owns(&self, vm: &shared::Vm) -> bool {
+        vm.owner.as_deref() == Some(self.user.username.as_str())
+    }
+
     /// Whether this caller may see a VM owned by `owner`.
     pub fn may_see(&self, owner: Option<&str>) -> bool {
         self.is_admin() || owner == Some(self.user.username.as_str())

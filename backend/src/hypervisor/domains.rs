@@ -39,8 +39,9 @@ pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
         .unwrap_or_default();
     let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
     let meta = metadata(dom);
-    // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
-    let memory_kib = if running { info.memory } else { info.max_mem };
+    // Always the maximum: a running guest can shrink its balloon to look small, and would
+    // then be counted small against its owner's quota and its host's capacity.
+    let memory_kib = info.max_mem;
     Ok(Vm {
         uuid: dom.uuid_string()?,
         id: dom.id(),

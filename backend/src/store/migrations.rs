@@ -47,6 +47,29 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 4: what the guests of a host added at runtime may reach.
     "ALTER TABLE hosts ADD COLUMN guest_network TEXT NOT NULL DEFAULT 'isolated';",
+    // 5: saved images are private to their maker (owner_id) until an admin publishes them
+    // (owner_id NULL: the shared catalogue). Names are unique among the shared templates and
+    // among each user's own images, not across them.
+    "CREATE TABLE templates_v5 (
+        name         TEXT NOT NULL,
+        owner_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        os           TEXT NOT NULL,
+        storage_pool TEXT NOT NULL,
+        volume       TEXT NOT NULL,
+        cores        INTEGER NOT NULL,
+        memory_mib   INTEGER NOT NULL,
+        disk_gib     INTEGER NOT NULL,
+        kernel_boot  TEXT
+    );
+    INSERT INTO templates_v5 (name, os, storage_pool, volume, cores, memory_mib, disk_gib,
+        kernel_boot)
+        SELECT name, os, storage_pool, volume, cores, memory_mib, disk_gib, kernel_boot
+        FROM templates;
+    DROP TABLE templates;
+    ALTER TABLE templates_v5 RENAME TO templates;
+    CREATE UNIQUE INDEX shared_template_names ON templates(name) WHERE owner_id IS NULL;
+    CREATE UNIQUE INDEX own_image_names ON templates(owner_id, name)
+        WHERE owner_id IS NOT NULL;",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -70,6 +70,8 @@ pub fn text(key: Key) -> &'static str {
         Automatic => "Automatic (most free memory)",
         CreateVm => "Create VM",
         Created => "Created",
+        SharedTemplates => "Templates",
+        MyImages => "My images",
         NoTemplates => "No templates yet: an administrator adds them.",
         SelectVm => "Select a VM in the table.",
         Live => "live",

@@ -79,6 +79,8 @@ pub enum Key {
     CreateVm,
     Created,
     NoTemplates,
+    SharedTemplates,
+    MyImages,
     SelectVm,
     Live,
     Name,

@@ -70,6 +70,8 @@ pub fn text(key: Key) -> &'static str {
         Automatic => "自動（記憶體最多者）",
         CreateVm => "建立虛擬機",
         Created => "已建立",
+        SharedTemplates => "共用範本",
+        MyImages => "我的映像",
         NoTemplates => "尚無範本：請管理員新增。",
         SelectVm => "請在表格中選擇一台虛擬機。",
         Live => "即時",

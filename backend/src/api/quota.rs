@@ -1,0 +1,97 @@
+//! Quotas: what a user has (VMs at their maximum memory, their disks, their saved images and
+//! snapshots) against what they may have, checked and then made under the user's own lock,
+//! so concurrent requests cannot each see room for one more and together exceed it.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use shared::{Quota, Vm};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+use crate::{AppState, auth::CurrentUser, error::ApiError, store::templates};
+
+/// One async lock per user id, made on first use (a few bytes per user that ever asked).
+#[derive(Default)]
+pub struct UserLocks {
+    locks: Mutex<HashMap<i64, Arc<AsyncMutex<()>>>>,
+}
+
+impl UserLocks {
+    fn lock_of(&self, user_id: i64) -> Arc<AsyncMutex<()>> {
+        let mut locks = self.locks.lock().expect("user locks");
+        locks.entry(user_id).or_default().clone()
+    }
+
+    /// Waits for the user's lock.
+    pub async fn lock(&self, user_id: i64) -> OwnedMutexGuard<()> {
+        self.lock_of(user_id).lock_owned().await
+    }
+
+    /// The user's lock if nobody holds it.
+    pub fn try_lock(&self, user_id: i64) -> Option<OwnedMutexGuard<()>> {
+        self.lock_of(user_id).try_lock_owned().ok()
+    }
+}
+
+/// What one more thing would add to a user's use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Adding {
+    pub vms: u32,
+    pub cores: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+}
+
+/// What the user uses now: their VMs (memory at each domain's maximum, disks with their
+/// snapshots as the VM list counts them) and their own saved images.
+pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
+    let own: Vec<Vm> = state
+        .pool
+        .list_vms()
+        .vms
+        .into_iter()
+        .filter(|vm| me.owns(vm))
+        .collect();
+    let id = me.id;
+    let images_gib = state
+        .auth
+        .store
+        .run(move |c| templates::own_disk_gib(c, id))
+        .await?;
+    Ok(Adding {
+        vms: own.len() as u32,
+        cores: own.iter().map(|vm| vm.cores).sum(),
+        memory_mib: own.iter().map(|vm| vm.memory_mib).sum(),
+        disk_gib: own.iter().filter_map(|vm| vm.disk_gib).sum::<u64>() + images_gib,
+    })
+}
+
+/// Refuses `adding` when it would take the user past any limit of `quota`.
+pub fn check(quota: &Quota, used: Adding, adding: Adding) -> Result<(), ApiError> {
+    let refusal = if used.vms + adding.vms > quota.max_vms {
+        Some(format!(
+            "your quota allows {} VMs and you have {}",
+            quota.max_vms, used.vms
+        ))
+    } else if used.cores + adding.cores > quota.max_vcpus {
+        Some(format!(
+            "your quota allows {} vCPUs and you use {}",
+            quota.max_vcpus, used.cores
+        ))
+    } else if used.memory_mib + adding.memory_mib > quota.max_memory_mib {
+        Some(format!(
+            "your quota allows {} MiB and you use {}",
+            quota.max_memory_mib, used.memory_mib
+        ))
+    } else if used.disk_gib + adding.disk_gib > quota.max_disk_gib {
+        Some(format!(
+            "your quota allows {} GiB of disk and you use {} (VMs and saved images)",
+            quota.max_disk_gib, used.disk_gib
+        ))
+    } else {
+        None
+    };
+    refusal.map_or(Ok(()), |why| Err(ApiError::QuotaExceeded(why)))
+}
