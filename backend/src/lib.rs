@@ -9,6 +9,7 @@ pub mod decode;
 pub mod error;
 pub mod hypervisor;
 pub mod metrics;
+pub mod owners;
 pub mod spa;
 pub mod store;
 pub mod tasks;
@@ -70,6 +71,7 @@ impl AppState {
         )
         .await?;
         let pool = Arc::new(pool);
+        owners::migrate(&pool, &store).await;
         let monitor =
             metrics::Monitor::new(settings.metrics_interval(), settings.metrics_token.clone());
         monitor.start(&pool, settings.libvirt_timeout());

@@ -8,6 +8,7 @@ mod events;
 mod health;
 mod lifecycle;
 mod metrics;
+mod owners;
 mod screenshot;
 mod spa;
 mod vms;

@@ -34,7 +34,7 @@ pub fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiErro
     {
         return Err(ApiError::HypervisorUnavailable);
     }
-    list.vms.retain(|vm| me.may_see(vm.owner.as_deref()));
+    list.vms.retain(|vm| me.may_see(vm));
     Ok(list)
 }
 
@@ -56,7 +56,7 @@ impl FromRequestParts<AppState> for VisibleVm {
             .get::<CurrentUser>()
             .ok_or(ApiError::Unauthorized)?;
         match state.pool.find_vm(id) {
-            Some((_, vm)) if me.may_see(vm.owner.as_deref()) => Ok(Self(vm)),
+            Some((_, vm)) if me.may_see(&vm) => Ok(Self(vm)),
             _ => Err(ApiError::NotFound),
         }
     }
@@ -145,6 +145,7 @@ async fn create(
         .create(NewVm {
             name: req.name,
             owner: me.user.username.clone(),
+            owner_id: me.uid.clone(),
             template,
             cores,
             memory_mib,

@@ -60,6 +60,7 @@ mod tests {
     fn alice(token: &str) -> CurrentUser {
         CurrentUser {
             id: 1,
+            uid: "u1".into(),
             token: token.into(),
             user: crate::auth::test_user("alice"),
         }

@@ -35,6 +35,8 @@ pub struct Auth {
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: i64,
+    /// The stable id VMs name their owner by.
+    pub uid: String,
     pub user: User,
     /// The session token, so logout can end exactly this session.
     pub token: String,
@@ -47,12 +49,22 @@ impl CurrentUser {
 
     /// Whether `vm` is this caller's own.
     pub fn owns(&self, vm: &shared::Vm) -> bool {
-        vm.owner.as_deref() == Some(self.user.username.as_str())
+        self.owns_by(vm.owner_id.as_deref(), vm.owner.as_deref())
     }
 
-    /// Whether this caller may see a VM owned by `owner`.
-    pub fn may_see(&self, owner: Option<&str>) -> bool {
-        self.is_admin() || owner == Some(self.user.username.as_str())
+    /// Whether a VM whose metadata names `owner_id` (and `owner`) is this caller's: by the
+    /// stable id; by the name only for VMs not yet given one (made before ids, their host
+    /// offline when the server started).
+    pub fn owns_by(&self, owner_id: Option<&str>, owner: Option<&str>) -> bool {
+        match owner_id {
+            Some(id) => id == self.uid,
+            None => owner == Some(self.user.username.as_str()),
+        }
+    }
+
+    /// Whether this caller may see `vm`: their own, or any for admins.
+    pub fn may_see(&self, vm: &shared::Vm) -> bool {
+        self.is_admin() || self.owns(vm)
     }
 }
 

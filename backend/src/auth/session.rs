@@ -95,6 +95,7 @@ async fn lookup(state: &AppState, token: String) -> Result<Option<CurrentUser>, 
     let Some(record) = found else { return Ok(None) };
     let current = CurrentUser {
         id: record.id,
+        uid: record.uid,
         user: record.user,
         token,
     };

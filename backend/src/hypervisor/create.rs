@@ -22,6 +22,8 @@ use super::{Host, HostError, Pool, layout, metadata::VmMetadata, placement, xml}
 pub struct NewVm {
     pub name: String,
     pub owner: String,
+    /// The owner's stable id, kept in the domain's metadata.
+    pub owner_id: String,
     pub template: Template,
     pub cores: u32,
     pub memory_mib: u64,
@@ -193,6 +195,7 @@ fn build(
         name: new.name.clone(),
         metadata: VmMetadata {
             owner: Some(new.owner.clone()),
+            owner_id: Some(new.owner_id.clone()),
             os: Some(t.os.clone()),
             created: SystemTime::now()
                 .duration_since(UNIX_EPOCH)

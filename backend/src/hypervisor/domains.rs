@@ -53,6 +53,7 @@ pub fn row(dom: &Domain, host: &str, qemu: bool) -> Result<Vm, Error> {
         host: host.to_owned(),
         uptime_secs: None,
         owner: meta.owner,
+        owner_id: meta.owner_id,
         os: meta.os,
         created: meta.created,
         disk_gib: meta.disk_gib,

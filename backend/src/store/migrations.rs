@@ -70,6 +70,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX shared_template_names ON templates(name) WHERE owner_id IS NULL;
     CREATE UNIQUE INDEX own_image_names ON templates(owner_id, name)
         WHERE owner_id IS NOT NULL;",
+    // 6: a stable id per user, never reused (unlike the row id): VMs name their owner by it,
+    // so a later user of the same name never inherits them.
+    "ALTER TABLE users ADD COLUMN uid TEXT;
+    UPDATE users SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX users_by_uid ON users(uid);",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

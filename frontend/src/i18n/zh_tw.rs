@@ -49,6 +49,7 @@ pub fn text(key: Key) -> &'static str {
         MaxVcpus => "vCPU",
         MaxMemoryMib => "記憶體（MiB）",
         MaxDiskGib => "磁碟（GiB）",
+        VmsGoTo => "此使用者的虛擬機交給哪位使用者？留空則連同磁碟一併刪除。",
         ConfirmDelete => "確定要刪除這位使用者嗎？",
         Done => "已儲存。",
         ColLcm => "LCM 狀態",
