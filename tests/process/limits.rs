@@ -170,3 +170,25 @@ async fn wallpaper_bombs_are_refused_and_the_server_stays_up() {
     let peak = served.peak_rss_mib();
     assert!(peak < PEAK_RSS_MIB, "peak RSS {peak} MiB");
 }
+
+#[tokio::test]
+async fn the_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let served = Served::start(&data).await;
+    // A write, so that SQLite's WAL exists too.
+    admin_client(&served.base, &data).await;
+    let mode = |name: &str| {
+        let path = if name.is_empty() {
+            data.clone()
+        } else {
+            data.join(name)
+        };
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode(""), 0o700, "data/");
+    for file in ["ezilla.sqlite", "ezilla.sqlite-wal", "admin-password"] {
+        assert_eq!(mode(file), 0o600, "{file}");
+    }
+}
