@@ -97,6 +97,14 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_CONSOLES_PER_USER")]
     pub consoles_per_user: Option<u32>,
 
+    /// Events WebSockets (one per open tab) one user may have open at once [default: 8].
+    #[arg(long, env = "EZILLA_EVENTS_PER_USER")]
+    pub events_per_user: Option<u32>,
+
+    /// Snapshots one VM may have [default: 10].
+    #[arg(long, env = "EZILLA_SNAPSHOTS_PER_VM")]
+    pub snapshots_per_vm: Option<u32>,
+
     /// Connections open at once, in all; more are closed on arrival [default: 1024].
     #[arg(long, env = "EZILLA_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -209,6 +217,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     pub console_idle_secs: u64,
     pub consoles_per_user: u32,
+    pub events_per_user: u32,
+    pub snapshots_per_vm: u32,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
     pub http_header_timeout_secs: u64,
@@ -243,6 +253,8 @@ impl Default for Settings {
             metrics_token: None,
             console_idle_secs: 900,
             consoles_per_user: 4,
+            events_per_user: 8,
+            snapshots_per_vm: 10,
             max_connections: 1024,
             max_connections_per_address: 64,
             http_header_timeout_secs: 10,
@@ -320,6 +332,12 @@ impl Settings {
         }
         if let Some(v) = cli.consoles_per_user {
             self.consoles_per_user = v;
+        }
+        if let Some(v) = cli.events_per_user {
+            self.events_per_user = v;
+        }
+        if let Some(v) = cli.snapshots_per_vm {
+            self.snapshots_per_vm = v;
         }
         if let Some(v) = cli.max_connections {
             self.max_connections = v;

@@ -49,6 +49,8 @@ pub enum ApiError {
     HypervisorUnavailable,
     #[error("at most {0} consoles open per user")]
     ConsoleLimit(usize),
+    #[error("at most {0} events sockets open per user")]
+    EventsLimit(usize),
     #[error("hypervisor host {host} did not answer in time")]
     HypervisorTimeout { host: String },
     #[error(transparent)]
@@ -123,7 +125,7 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
-            Self::TooManyRequests { .. } => {
+            Self::TooManyRequests { .. } | Self::EventsLimit(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
             Self::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
@@ -179,6 +181,9 @@ impl ApiError {
             Self::UnsupportedMediaType(why) => format!("Unsupported type: {why}."),
             Self::ConsoleLimit(max) => {
                 format!("You have {max} consoles open, as many as allowed: close one first.")
+            }
+            Self::EventsLimit(max) => {
+                format!("You have Ezilla open in {max} tabs, as many as allowed: close one first.")
             }
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),

@@ -46,10 +46,15 @@ pub struct AppState {
     pub image_saves: Arc<api::UserLocks>,
     /// Turns for image work (wallpaper uploads, screenshots).
     pub decodes: Arc<decode::DecodeGate>,
+    /// Open events sockets per user and their limit (`events_per_user`); the idle time is
+    /// unused (the socket lives as long as its session).
+    pub event_sockets: Arc<api::console::Consoles>,
     /// Open consoles per user, their limit and idle timeout.
     pub consoles: Arc<api::console::Consoles>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
+    /// Snapshots one VM may have (`snapshots_per_vm`).
+    pub snapshots_per_vm: usize,
     /// The bounds on HTTP connections, and the proxies whose `X-Forwarded-For` is believed.
     pub conn_limits: connections::ConnLimits,
 }
@@ -95,7 +100,12 @@ impl AppState {
             quota_locks: Default::default(),
             image_saves: Default::default(),
             consoles: Arc::new(settings.consoles()),
+            event_sockets: Arc::new(api::console::Consoles::new(
+                std::time::Duration::MAX,
+                settings.events_per_user.max(1) as usize,
+            )),
             static_dir: settings.static_dir.clone(),
+            snapshots_per_vm: settings.snapshots_per_vm as usize,
             conn_limits: settings.conn_limits(),
         })
     }

@@ -7,6 +7,7 @@ mod desktop;
 mod events;
 mod health;
 mod lifecycle;
+mod limits;
 mod metrics;
 mod owners;
 mod screenshot;
