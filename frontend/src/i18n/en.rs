@@ -50,6 +50,7 @@ pub fn text(key: Key) -> &'static str {
         MaxMemoryMib => "Memory (MiB)",
         MaxDiskGib => "Disk (GiB)",
         ConfirmDelete => "Delete this user?",
+        CopyGuestClipboard => "Copy the VM's clipboard",
         VmsGoTo => "Their VMs go to which user? Leave empty to delete them with their disks.",
         Done => "Saved.",
         ColLcm => "LCM state",

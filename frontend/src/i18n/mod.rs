@@ -58,6 +58,7 @@ pub enum Key {
     MaxMemoryMib,
     MaxDiskGib,
     ConfirmDelete,
+    CopyGuestClipboard,
     VmsGoTo,
     Done,
     ColLcm,

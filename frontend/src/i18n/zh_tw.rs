@@ -50,6 +50,7 @@ pub fn text(key: Key) -> &'static str {
         MaxMemoryMib => "記憶體（MiB）",
         MaxDiskGib => "磁碟（GiB）",
         VmsGoTo => "此使用者的虛擬機交給哪位使用者？留空則連同磁碟一併刪除。",
+        CopyGuestClipboard => "複製虛擬機的剪貼簿",
         ConfirmDelete => "確定要刪除這位使用者嗎？",
         Done => "已儲存。",
         ColLcm => "LCM 狀態",
