@@ -1,19 +1,26 @@
 //! The budget of image work (decoding uploaded wallpapers and VM screenshots, and re-encoding
-//! them): at most `DECODES_AT_ONCE` at a time, each on the blocking pool, never on the async
-//! workers. Each decoder checks the image's declared size against its own limits before it
+//! them): at most `decodes_at_once()` at a time (half the machine's cores, at least one, so
+//! image work never takes every core from the rest), each on the blocking pool, never on the
+//! async workers. Each decoder checks the image's declared size against its own limits before it
 //! allocates (`wallpaper::reencode`, `hypervisor::screenshot`), so the memory of image work
-//! is at most `DECODES_AT_ONCE` times the largest of those.
+//! is at most `decodes_at_once()` times the largest of those.
 
 use std::{sync::Arc, time::Duration};
 
 use tokio::sync::Semaphore;
 
-/// Images decoded at once.
-pub const DECODES_AT_ONCE: usize = 2;
+/// Images decoded at once, at most.
+pub const MAX_DECODES_AT_ONCE: usize = 2;
+
+/// Images decoded at once: half the cores (at least one), at most `MAX_DECODES_AT_ONCE`.
+pub fn decodes_at_once() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / 2).clamp(1, MAX_DECODES_AT_ONCE)
+}
 /// How long an image may wait for its turn before it is refused as `Busy`.
 pub const DECODE_WAIT: Duration = Duration::from_secs(10);
 
-/// Image work waiting for or holding one of `DECODES_AT_ONCE` turns.
+/// Image work waiting for or holding one of `decodes_at_once()` turns.
 pub struct DecodeGate {
     turns: Arc<Semaphore>,
 }
@@ -25,7 +32,7 @@ pub struct Busy;
 impl Default for DecodeGate {
     fn default() -> Self {
         Self {
-            turns: Arc::new(Semaphore::new(DECODES_AT_ONCE)),
+            turns: Arc::new(Semaphore::new(decodes_at_once())),
         }
     }
 }
@@ -76,6 +83,6 @@ mod tests {
         for job in jobs.collect::<Vec<_>>() {
             job.await.unwrap().unwrap();
         }
-        assert!(most.load(std::sync::atomic::Ordering::SeqCst) <= DECODES_AT_ONCE);
+        assert!(most.load(std::sync::atomic::Ordering::SeqCst) <= decodes_at_once());
     }
 }

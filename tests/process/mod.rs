@@ -4,6 +4,7 @@
 mod cli;
 mod durability;
 mod limits;
+mod load;
 
 use std::{
     net::TcpListener,
