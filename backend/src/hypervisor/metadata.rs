@@ -92,34 +92,6 @@ impl VmMetadata {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn what_is_written_reads_back() {
-        let meta = VmMetadata {
-            owner: Some("alice".into()),
-            owner_id: Some("0a1b".into()),
-            os: Some("Debian <12> & more".into()),
-            created: Some(1_764_150_000),
-            disk_gib: Some(4),
-        };
-        let xml = meta.to_xml();
-        let doc = roxmltree::Document::parse(&xml).unwrap();
-        let element = doc.root_element().first_element_child().unwrap();
-        let inner = &xml[element.range()];
-        assert_eq!(VmMetadata::parse(inner), meta);
-        assert_eq!(
-            VmMetadata::parse(&meta.to_element()),
-            meta,
-            "as set on a domain"
-        );
-        assert_eq!(VmMetadata::parse("<vm/>"), VmMetadata::default());
-        assert_eq!(VmMetadata::parse("not xml"), VmMetadata::default());
-    }
-}
-
 impl super::Pool {
     /// Makes `owner` (stable id `owner_id`) the VM's owner in its domain's metadata, live and
     /// in the persistent definition; the rest of the metadata stays.
@@ -158,5 +130,33 @@ impl super::Pool {
         host.refresh().await.ok();
         self.changed();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let meta = VmMetadata {
+            owner: Some("alice".into()),
+            owner_id: Some("0a1b".into()),
+            os: Some("Debian <12> & more".into()),
+            created: Some(1_764_150_000),
+            disk_gib: Some(4),
+        };
+        let xml = meta.to_xml();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let element = doc.root_element().first_element_child().unwrap();
+        let inner = &xml[element.range()];
+        assert_eq!(VmMetadata::parse(inner), meta);
+        assert_eq!(
+            VmMetadata::parse(&meta.to_element()),
+            meta,
+            "as set on a domain"
+        );
+        assert_eq!(VmMetadata::parse("<vm/>"), VmMetadata::default());
+        assert_eq!(VmMetadata::parse("not xml"), VmMetadata::default());
     }
 }
