@@ -95,3 +95,48 @@ pub fn check(quota: &Quota, used: Adding, adding: Adding) -> Result<(), ApiError
     };
     refusal.map_or(Ok(()), |why| Err(ApiError::QuotaExceeded(why)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_holder_per_user_at_a_time() {
+        let locks = UserLocks::default();
+        let held = locks.try_lock(1).expect("free");
+        assert!(locks.try_lock(1).is_none(), "a second save waits its turn");
+        assert!(locks.try_lock(2).is_some(), "another user's is their own");
+        drop(held);
+        assert!(locks.try_lock(1).is_some());
+    }
+
+    #[test]
+    fn every_limit_refuses_with_its_reason() {
+        let quota = Quota {
+            max_vms: 2,
+            max_vcpus: 4,
+            max_memory_mib: 1024,
+            max_disk_gib: 10,
+        };
+        let used = Adding {
+            vms: 1,
+            cores: 2,
+            memory_mib: 512,
+            disk_gib: 8,
+        };
+        let one = |f: fn(&mut Adding)| {
+            let mut adding = Adding::default();
+            f(&mut adding);
+            check(&quota, used, adding).map_err(|e| e.to_string())
+        };
+        assert!(one(|a| a.vms = 1).is_ok());
+        assert!(one(|a| a.vms = 2).unwrap_err().contains("VMs"));
+        assert!(one(|a| a.cores = 3).unwrap_err().contains("vCPUs"));
+        assert!(one(|a| a.memory_mib = 513).unwrap_err().contains("MiB"));
+        assert!(
+            one(|a| a.disk_gib = 3)
+                .unwrap_err()
+                .contains("saved images")
+        );
+    }
+}
