@@ -104,3 +104,41 @@ async fn hosts_added_at_runtime_use_listed_schemes_and_parameters_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn snapshots_count_in_the_disk_quota_at_their_vms_disk_size() {
+    let server = TestServer::pool_of_three(false).await;
+    let quota = json!({"max_vms": 5, "max_vcpus": 8, "max_memory_mib": 8192, "max_disk_gib": 5});
+    server
+        .admin()
+        .await
+        .send(Method::PUT, "/api/v1/admin/users/alice/quota", Some(quota))
+        .await;
+    let alice = server.login("alice").await;
+    let (status, vm) = alice
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": "snappy", "template": "demo"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{vm}");
+    let path = format!("/api/v1/vms/{}/snapshots", vm["uuid"].as_str().unwrap());
+    // The disk is 2 GiB: the VM and one snapshot take 4 of 5.
+    let (status, body) = alice
+        .send(Method::POST, &path, Some(json!({"name": "one"})))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = alice
+        .send(Method::POST, &path, Some(json!({"name": "two"})))
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (403, json!("quota_exceeded")),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("snapshots"),
+        "{body}"
+    );
+}

@@ -44,8 +44,8 @@ pub struct Adding {
     pub disk_gib: u64,
 }
 
-/// What the user uses now: their VMs (memory at each domain's maximum, disks with their
-/// snapshots as the VM list counts them) and their own saved images.
+/// What the user uses now: their VMs (memory at each domain's maximum), their disks, each
+/// snapshot at its VM's disk size (what it can grow to), and their own saved images.
 pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
     let own: Vec<Vm> = state
         .pool
@@ -60,11 +60,19 @@ pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiErr
         .store
         .run(move |c| templates::own_disk_gib(c, id))
         .await?;
+    let mut snapshots_gib = 0;
+    for vm in &own {
+        if let Some(disk) = vm.disk_gib {
+            // A host that does not answer now counts none: it is asked again next time.
+            let taken = state.pool.snapshots(&vm.uuid).await.map_or(0, |s| s.len());
+            snapshots_gib += taken as u64 * disk;
+        }
+    }
     Ok(Adding {
         vms: own.len() as u32,
         cores: own.iter().map(|vm| vm.cores).sum(),
         memory_mib: own.iter().map(|vm| vm.memory_mib).sum(),
-        disk_gib: own.iter().filter_map(|vm| vm.disk_gib).sum::<u64>() + images_gib,
+        disk_gib: own.iter().filter_map(|vm| vm.disk_gib).sum::<u64>() + images_gib + snapshots_gib,
     })
 }
 
@@ -87,7 +95,7 @@ pub fn check(quota: &Quota, used: Adding, adding: Adding) -> Result<(), ApiError
         ))
     } else if used.disk_gib + adding.disk_gib > quota.max_disk_gib {
         Some(format!(
-            "your quota allows {} GiB of disk and you use {} (VMs and saved images)",
+            "your quota allows {} GiB of disk and you use {} (disks, snapshots, saved images)",
             quota.max_disk_gib, used.disk_gib
         ))
     } else {
@@ -133,10 +141,6 @@ mod tests {
         assert!(one(|a| a.vms = 2).unwrap_err().contains("VMs"));
         assert!(one(|a| a.cores = 3).unwrap_err().contains("vCPUs"));
         assert!(one(|a| a.memory_mib = 513).unwrap_err().contains("MiB"));
-        assert!(
-            one(|a| a.disk_gib = 3)
-                .unwrap_err()
-                .contains("saved images")
-        );
+        assert!(one(|a| a.disk_gib = 3).unwrap_err().contains("snapshots"));
     }
 }

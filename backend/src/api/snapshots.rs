@@ -8,7 +8,7 @@ use axum::{
 };
 use shared::{NewSnapshot, Snapshot, routes};
 
-use super::{Access, Json, Route, names::check_name, vms::VisibleVm};
+use super::{Access, Json, Route, names::check_name, quota, vms::VisibleVm};
 use crate::{AppState, auth::CurrentUser, error::ApiError};
 
 pub fn routes() -> Vec<Route> {
@@ -53,6 +53,12 @@ async fn take(
             "a VM keeps at most {limit} snapshots: delete one first"
         )));
     }
+    // A snapshot can grow to its VM's whole disk: it counts so in the owner's disk quota.
+    let adding = quota::Adding {
+        disk_gib: vm.disk_gib.unwrap_or(0),
+        ..Default::default()
+    };
+    quota::check(&me.user.quota, quota::in_use(&state, &me).await?, adding)?;
     let snapshot = state.pool.take_snapshot(&vm.uuid, &req.name).await?;
     Ok((StatusCode::CREATED, Json(snapshot)))
 }
