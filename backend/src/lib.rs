@@ -80,18 +80,20 @@ impl AppState {
         let monitor =
             metrics::Monitor::new(settings.metrics_interval(), settings.metrics_token.clone());
         monitor.start(&pool, settings.libvirt_timeout());
+        let auth = Arc::new(Auth {
+            store,
+            throttle: Default::default(),
+            expiry: settings.session_expiry(),
+            default_quota: settings.default_quota(),
+            secure_cookies: settings.secure_cookies,
+            sessions: Default::default(),
+            hashing: auth::password::HashGate::start(),
+        });
+        auth::cache::watch_other_writers(Arc::downgrade(&auth));
         Ok(Self {
             pool,
             monitor,
-            auth: Arc::new(Auth {
-                store,
-                throttle: Default::default(),
-                expiry: settings.session_expiry(),
-                default_quota: settings.default_quota(),
-                secure_cookies: settings.secure_cookies,
-                sessions: Default::default(),
-                hashing: auth::password::HashGate::start(),
-            }),
+            auth,
             tasks: Default::default(),
             vm_lists: Default::default(),
             screenshots: Default::default(),
