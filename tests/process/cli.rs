@@ -121,3 +121,32 @@ async fn a_password_reset_on_the_command_line_ends_sessions_at_once() {
     )
     .await;
 }
+
+/// `ezilla user delete --delete-vms | --hand-over NAME` reaches the configured hosts (here the
+/// test driver, where the user has no VMs) and then deletes the user; a missing heir is refused.
+#[test]
+fn deleting_a_user_on_the_command_line_says_what_becomes_of_their_vms() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    stdout(&run(dir, &["user", "add", "alice"], "alice-password\n"));
+    stdout(&run(dir, &["user", "add", "bob"], "bob-password\n"));
+    let refused = run(
+        dir,
+        &["user", "delete", "alice", "--hand-over", "nobody"],
+        "",
+    );
+    assert!(!refused.status.success());
+    let out = stdout(&run(
+        dir,
+        &["user", "delete", "alice", "--hand-over", "bob"],
+        "",
+    ));
+    assert!(out.contains("0 VMs of alice"), "{out}");
+    let out = stdout(&run(dir, &["user", "delete", "bob", "--delete-vms"], ""));
+    assert!(out.contains("deleted bob"), "{out}");
+    let listed = stdout(&run(dir, &["user", "list"], ""));
+    assert!(
+        !listed.contains("alice") && !listed.contains("bob"),
+        "{listed}"
+    );
+}
