@@ -87,7 +87,10 @@ impl Throttle {
         let keys = keys(username, addr);
         let mut wait = Duration::ZERO;
         for (key, limit) in &keys {
-            let entry = map.entry(key.clone()).or_default();
+            // Only keys that exist can be locked; a refused attempt makes none.
+            let Some(entry) = map.get_mut(key) else {
+                continue;
+            };
             entry.prune(now);
             if let Some(left) = entry.locked(now) {
                 wait = wait.max(left);
