@@ -1,7 +1,12 @@
 //! Settings: built-in defaults, then a TOML file, then environment variables and flags.
 //! No file is needed; every setting has a flag and an `EZILLA_*` variable (see `ezilla --help`).
 
-use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    str::FromStr,
+    time::Duration,
+};
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
@@ -98,6 +103,40 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_APPS_DOMAIN")]
     pub apps_domain: Option<String>,
 
+    /// Events WebSockets (one per open tab) one user may have open at once [default: 8].
+    #[arg(long, env = "EZILLA_EVENTS_PER_USER")]
+    pub events_per_user: Option<u32>,
+
+    /// Snapshots one VM may have [default: 10].
+    #[arg(long, env = "EZILLA_SNAPSHOTS_PER_VM")]
+    pub snapshots_per_vm: Option<u32>,
+
+    /// Connections open at once, in all; more are closed on arrival [default: 1024].
+    #[arg(long, env = "EZILLA_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// Connections open at once from one client address (trusted proxies excepted)
+    /// [default: 64].
+    #[arg(long, env = "EZILLA_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
+
+    /// Seconds a client has to send a whole request header, from connecting or from the last
+    /// response on the connection (so also how long an idle keep-alive connection stays)
+    /// [default: 10].
+    #[arg(long, env = "EZILLA_HTTP_HEADER_TIMEOUT_SECS")]
+    pub http_header_timeout_secs: Option<u64>,
+
+    /// Seconds a connection may move no bytes either way while none of its requests is being
+    /// handled (a stalled upload or download) [default: 60].
+    #[arg(long, env = "EZILLA_HTTP_IDLE_SECS")]
+    pub http_idle_secs: Option<u64>,
+
+    /// Reverse proxies' addresses, comma-separated: only from these is `X-Forwarded-For`
+    /// believed (for login throttling), and they are exempt from the per-address connection
+    /// cap [default: none].
+    #[arg(long, env = "EZILLA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+
     /// A command to run instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -117,7 +156,7 @@ pub enum LogFormat {
 }
 
 /// One hypervisor host of the pool.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct HostSpec {
     /// The name shown in the Host column.
     pub name: String,
@@ -127,7 +166,20 @@ pub struct HostSpec {
     /// host itself) [default: isolated].
     #[serde(default)]
     pub guest_network: GuestNetwork,
+    /// vCPUs of running VMs per host CPU [default: `DEFAULT_VCPU_OVERCOMMIT`, 4].
+    #[serde(default)]
+    pub vcpu_overcommit: Option<f64>,
+    /// Memory of running VMs (at their maximum) per MiB of the host's memory [default:
+    /// `DEFAULT_MEMORY_OVERCOMMIT`, 1: no overcommit].
+    #[serde(default)]
+    pub memory_overcommit: Option<f64>,
 }
+
+/// vCPUs a host runs per CPU unless its `vcpu_overcommit` says otherwise (as OpenStack's
+/// and Proxmox's schedulers allow by default).
+pub const DEFAULT_VCPU_OVERCOMMIT: f64 = 4.0;
+/// Memory is not overcommitted unless a host's `memory_overcommit` says so.
+pub const DEFAULT_MEMORY_OVERCOMMIT: f64 = 1.0;
 
 impl FromStr for HostSpec {
     type Err = String;
@@ -143,12 +195,14 @@ impl FromStr for HostSpec {
             name: name.into(),
             uri: uri.into(),
             guest_network: GuestNetwork::default(),
+            vcpu_overcommit: None,
+            memory_overcommit: None,
         })
     }
 }
 
 /// The settings in force.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub listen: SocketAddr,
@@ -170,6 +224,13 @@ pub struct Settings {
     pub console_idle_secs: u64,
     pub consoles_per_user: u32,
     pub apps_domain: String,
+    pub events_per_user: u32,
+    pub snapshots_per_vm: u32,
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub http_header_timeout_secs: u64,
+    pub http_idle_secs: u64,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Settings {
@@ -180,6 +241,8 @@ impl Default for Settings {
                 name: "local".into(),
                 uri: "auto".into(),
                 guest_network: GuestNetwork::default(),
+                vcpu_overcommit: None,
+                memory_overcommit: None,
             }],
             static_dir: PathBuf::from("frontend/dist"),
             libvirt_timeout_secs: 10,
@@ -198,6 +261,13 @@ impl Default for Settings {
             console_idle_secs: 900,
             consoles_per_user: 4,
             apps_domain: "localhost".into(),
+            events_per_user: 8,
+            snapshots_per_vm: 10,
+            max_connections: 1024,
+            max_connections_per_address: 64,
+            http_header_timeout_secs: 10,
+            http_idle_secs: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -251,6 +321,11 @@ impl Settings {
             (cli.quota_max_disk_gib, &mut self.quota_max_disk_gib),
             (cli.metrics_interval_secs, &mut self.metrics_interval_secs),
             (cli.console_idle_secs, &mut self.console_idle_secs),
+            (
+                cli.http_header_timeout_secs,
+                &mut self.http_header_timeout_secs,
+            ),
+            (cli.http_idle_secs, &mut self.http_idle_secs),
         ];
         for (flag, setting) in overrides {
             if let Some(v) = flag {
@@ -268,6 +343,21 @@ impl Settings {
         }
         if let Some(v) = &cli.apps_domain {
             self.apps_domain = v.clone();
+        }
+        if let Some(v) = cli.events_per_user {
+            self.events_per_user = v;
+        }
+        if let Some(v) = cli.snapshots_per_vm {
+            self.snapshots_per_vm = v;
+        }
+        if let Some(v) = cli.max_connections {
+            self.max_connections = v;
+        }
+        if let Some(v) = cli.max_connections_per_address {
+            self.max_connections_per_address = v;
+        }
+        if !cli.trusted_proxies.is_empty() {
+            self.trusted_proxies = cli.trusted_proxies.clone();
         }
         if let Some(v) = cli.secure_cookies {
             self.secure_cookies = v;
@@ -293,6 +383,17 @@ impl Settings {
             Duration::from_secs(self.console_idle_secs.max(1)),
             self.consoles_per_user as usize,
         )
+    }
+
+    /// The bounds on HTTP connections.
+    pub fn conn_limits(&self) -> crate::connections::ConnLimits {
+        crate::connections::ConnLimits {
+            max_connections: self.max_connections.max(1),
+            per_address: self.max_connections_per_address.max(1),
+            header_timeout: Duration::from_secs(self.http_header_timeout_secs.max(1)),
+            idle: Duration::from_secs(self.http_idle_secs.max(1)),
+            trusted_proxies: self.trusted_proxies.clone().into(),
+        }
     }
 
     /// The SQLite database file.

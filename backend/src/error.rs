@@ -27,7 +27,7 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("wrong username or password")]
     BadCredentials,
-    #[error("too many failed logins")]
+    #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("conflict: {0}")]
     Conflict(String),
@@ -49,6 +49,8 @@ pub enum ApiError {
     HypervisorUnavailable,
     #[error("at most {0} consoles open per user")]
     ConsoleLimit(usize),
+    #[error("at most {0} events sockets open per user")]
+    EventsLimit(usize),
     #[error("hypervisor host {host} did not answer in time")]
     HypervisorTimeout { host: String },
     #[error(transparent)]
@@ -99,6 +101,14 @@ impl From<CreateError> for ApiError {
     }
 }
 
+impl From<crate::decode::Busy> for ApiError {
+    fn from(_: crate::decode::Busy) -> Self {
+        Self::TooManyRequests {
+            retry_after_secs: 1,
+        }
+    }
+}
+
 impl From<Rejected> for ApiError {
     fn from(err: Rejected) -> Self {
         match err {
@@ -117,7 +127,7 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
-            Self::TooManyRequests { .. } => {
+            Self::TooManyRequests { .. } | Self::EventsLimit(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
             Self::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
@@ -146,8 +156,9 @@ impl ApiError {
         }
     }
 
-    /// The sentence the user sees. Internal errors say only that something failed.
-    fn public_message(&self) -> String {
+    /// The sentence the user sees (also a task's reason). Internal errors say only that
+    /// something failed.
+    pub fn public_message(&self) -> String {
         match self {
             Self::Internal(_) => "The server failed to handle this request.".into(),
             Self::NotFound => "Not found.".into(),
@@ -156,7 +167,7 @@ impl ApiError {
             Self::Forbidden(why) => format!("Not allowed: {why}."),
             Self::BadCredentials => "Wrong username or password.".into(),
             Self::TooManyRequests { retry_after_secs } => {
-                format!("Too many failed logins. Try again in {retry_after_secs} seconds.")
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
             Self::Conflict(why)
             | Self::QuotaExceeded(why)
@@ -172,6 +183,9 @@ impl ApiError {
             Self::UnsupportedMediaType(why) => format!("Unsupported type: {why}."),
             Self::ConsoleLimit(max) => {
                 format!("You have {max} consoles open, as many as allowed: close one first.")
+            }
+            Self::EventsLimit(max) => {
+                format!("You have Ezilla open in {max} tabs, as many as allowed: close one first.")
             }
             Self::HypervisorUnavailable => "No hypervisor host is answering.".into(),
             Self::HypervisorTimeout { host } => format!("Host {host} did not answer in time."),

@@ -4,9 +4,12 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod connections;
+pub mod decode;
 pub mod error;
 pub mod hypervisor;
 pub mod metrics;
+pub mod owners;
 pub mod seed;
 pub mod spa;
 pub mod ssh;
@@ -16,7 +19,7 @@ pub mod telemetry;
 pub mod wallpaper;
 pub mod website;
 
-use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{future::Future, path::PathBuf, sync::Arc};
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -40,12 +43,25 @@ pub struct AppState {
     pub wallpapers: Arc<wallpaper::Wallpapers>,
     /// Host and VM statistics (history, live rounds) and the Prometheus figures.
     pub monitor: Arc<metrics::Monitor>,
+    /// Per user: held while a quota is checked and what it counts is made.
+    pub quota_locks: Arc<api::UserLocks>,
+    /// Per user: held while one of their images is being saved (one at a time).
+    pub image_saves: Arc<api::UserLocks>,
+    /// Turns for image work (wallpaper uploads, screenshots).
+    pub decodes: Arc<decode::DecodeGate>,
+    /// Open events sockets per user and their limit (`events_per_user`); the idle time is
+    /// unused (the socket lives as long as its session).
+    pub event_sockets: Arc<api::console::Consoles>,
     /// Open consoles per user, their limit and idle timeout.
     pub consoles: Arc<api::console::Consoles>,
     /// The built frontend (Trunk's `dist`), served as the SPA.
     pub static_dir: PathBuf,
     /// The VMs' websites: their domain and who may see which.
     pub sites: Arc<website::Sites>,
+    /// Snapshots one VM may have (`snapshots_per_vm`).
+    pub snapshots_per_vm: usize,
+    /// The bounds on HTTP connections, and the proxies whose `X-Forwarded-For` is believed.
+    pub conn_limits: connections::ConnLimits,
 }
 
 impl AppState {
@@ -65,33 +81,46 @@ impl AppState {
         )
         .await?;
         let pool = Arc::new(pool);
+        owners::migrate(&pool, &store).await;
         let monitor = metrics::Monitor::new(
             settings.metrics_interval(),
             settings.metrics_token.clone(),
             Some(&settings.data_dir),
         );
         monitor.start(&pool, settings.libvirt_timeout());
+        let auth = Arc::new(Auth {
+            store,
+            throttle: Default::default(),
+            expiry: settings.session_expiry(),
+            default_quota: settings.default_quota(),
+            secure_cookies: settings.secure_cookies,
+            sessions: Default::default(),
+            hashing: auth::password::HashGate::start(),
+        });
+        auth::cache::watch_other_writers(Arc::downgrade(&auth));
         Ok(Self {
             pool,
             monitor,
-            auth: Arc::new(Auth {
-                store,
-                throttle: Default::default(),
-                expiry: settings.session_expiry(),
-                default_quota: settings.default_quota(),
-                secure_cookies: settings.secure_cookies,
-                sessions: Default::default(),
-            }),
+            auth,
             tasks: Default::default(),
             vm_lists: Default::default(),
             screenshots: Default::default(),
             wallpapers: Arc::new(wallpaper::Wallpapers::new(&settings.data_dir)),
+            decodes: Default::default(),
+            quota_locks: Default::default(),
+            image_saves: Default::default(),
             consoles: Arc::new(settings.consoles()),
+            event_sockets: Arc::new(api::console::Consoles::new(
+                std::time::Duration::MAX,
+                settings.events_per_user.max(1) as usize,
+            )),
             static_dir: settings.static_dir.clone(),
             sites: Arc::new(website::Sites {
                 apps_domain: settings.apps_domain.clone(),
                 grants: Default::default(),
             }),
+            snapshots_per_vm: settings.snapshots_per_vm as usize,
+            conn_limits: settings.conn_limits(),
         })
     }
 }
@@ -110,20 +139,13 @@ pub fn app(state: AppState) -> Router {
     telemetry::layers(router)
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` completes.
+/// Serves `app(state)` on `listener`, within the state's connection limits, until `shutdown`
+/// completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    use axum::serve::ListenerExt;
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    // No Nagle: a console's keystrokes and small screen updates go out at once.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let limits = state.conn_limits.clone();
+    connections::serve(listener, app(state), limits, shutdown).await
 }

@@ -31,7 +31,8 @@ impl HypervisorKind {
 pub struct HostHealth {
     /// The host's name in the pool (the original's Host column).
     pub name: String,
-    /// The libvirt connection URI.
+    /// The libvirt connection URI (admins only; empty for others).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uri: String,
     /// Which driver the URI names.
     pub kind: HypervisorKind,
@@ -42,11 +43,11 @@ pub struct HostHealth {
 /// The health report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
-    /// True when the server runs and every host answered.
+    /// True when the server runs (and, to a logged-in caller, every host answered).
     pub ok: bool,
     /// The server's version.
     pub version: String,
-    /// Every configured host.
+    /// Every host, to a logged-in caller; none to others.
     pub hosts: Vec<HostHealth>,
 }
 

@@ -62,6 +62,10 @@ pub const TASK: &str = "/api/v1/tasks/{task}";
 pub const TEMPLATES: &str = "/api/v1/templates";
 /// One template (admin): DELETE.
 pub const TEMPLATE: &str = "/api/v1/templates/{name}";
+/// One of the caller's own saved images: DELETE.
+pub const IMAGE: &str = "/api/v1/images/{name}";
+/// Publish a user's saved image to the shared catalogue (admin): POST.
+pub const ADMIN_IMAGE_PUBLISH: &str = "/api/v1/admin/images/{owner}/{name}/publish";
 /// A host's metrics history (admin): `?range=1h|1d`.
 pub const METRICS_HOST: &str = "/api/v1/metrics/hosts/{name}";
 /// A VM's metrics history (its owner, admins): `?range=1h|1d`.

@@ -19,6 +19,10 @@ pub struct Template {
     /// Direct kernel boot (kernel, initrd, cmdline) instead of booting the disk's own loader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_boot: Option<KernelBoot>,
+    /// Whose private image this is (saved from one of their VMs, shown to them and to admins
+    /// only); `None` for the shared catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// The guest runs cloud-init: VMs made from it get a NoCloud seed (hostname, an account
     /// named after their owner with the owner's SSH keys and sudo) and SSH and HTTP forwarded
     /// to ports of their host's 127.0.0.1.

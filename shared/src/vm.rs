@@ -55,6 +55,10 @@ pub struct Vm {
     /// The user who owns the VM (from the domain's own metadata); none for VMs made
     /// outside Ezilla, which only admins see.
     pub owner: Option<String>,
+    /// The owner's stable id (from the domain's metadata), which decides who sees the VM; a
+    /// later user of the same name has another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
     /// The OS label of the template it was made from.
     pub os: Option<String>,
     /// When Ezilla made it (Unix seconds).

@@ -9,6 +9,9 @@ use crate::routes;
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// The largest width and height of an uploaded image, in pixels.
 pub const MAX_SIDE: u32 = 8192;
+/// The most pixels an uploaded image may have (5120 × 3200): what a 5K screen shows. Checked
+/// from the image's header before it is decoded.
+pub const MAX_PIXELS: u64 = 5120 * 3200;
 
 /// A `Desktop.wallpaper` value starting with this names the user's upload.
 const UPLOAD_PREFIX: &str = "upload:";

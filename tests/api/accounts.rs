@@ -243,3 +243,46 @@ async fn admins_manage_users_and_bad_input_is_refused_clearly() {
         .await;
     assert_eq!(status, 404);
 }
+
+/// Behind a trusted proxy each client is throttled by its own address (the proxy's
+/// `X-Forwarded-For`); a client that is not a trusted proxy cannot pick its address so.
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let server = TestServer::start_with(&[TEST_HOST], "/nonexistent".into(), |s| {
+        s.trusted_proxies = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    })
+    .await;
+    server.add_user("alice", Role::User);
+    let login = |from: [u8; 4], forwarded: &'static str, password: &'static str| {
+        let client = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(from))
+            .build()
+            .unwrap();
+        let url = server.url("/api/v1/auth/login");
+        async move {
+            client
+                .post(url)
+                .header("x-forwarded-for", forwarded)
+                .json(&login_body("alice", password).unwrap())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Through the proxy: the attacker at 203.0.113.9 is locked out, alice at 198.51.100.7 not.
+    for _ in 0..5 {
+        assert_eq!(login([127, 0, 0, 1], "203.0.113.9", "wrong one").await, 401);
+    }
+    assert_eq!(login([127, 0, 0, 1], "203.0.113.9", PASSWORD).await, 429);
+    assert_eq!(login([127, 0, 0, 1], "198.51.100.7", PASSWORD).await, 200);
+    // Not from the proxy: the header is ignored, the peer's own address counts.
+    for _ in 0..5 {
+        assert_eq!(
+            login([127, 0, 0, 2], "198.51.100.8", "wrong one").await,
+            401
+        );
+    }
+    assert_eq!(login([127, 0, 0, 2], "198.51.100.99", PASSWORD).await, 429);
+}

@@ -67,3 +67,73 @@ async fn screenshots_are_scaled_pngs_of_running_vms_only() {
         "a VM that is off has no screen"
     );
 }
+
+/// A valid 1 × 1 PNG whose header then claims `width` × `height` pixels.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, 1, 1);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&[0; 3])
+        .unwrap();
+    out[16..20].copy_from_slice(&width.to_be_bytes());
+    out[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = !out[12..29].iter().fold(!0u32, |crc, &byte| {
+        (0..8).fold(crc ^ u32::from(byte), |c, _| {
+            if c & 1 == 1 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            }
+        })
+    });
+    out[29..33].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+/// A libvirt host that sends a screenshot claiming a 1,000,000 × 1,000,000 screen (PNG or PPM)
+/// gets a clear refusal, through the same decode gate the route uses; it used to abort the
+/// whole process ("memory allocation of 4000000000000 bytes failed"), this test with it.
+#[tokio::test]
+async fn a_screenshot_claiming_a_huge_screen_is_refused_and_the_server_stays_up() {
+    use ezilla::hypervisor::screenshot::{Grab, Unreadable, render};
+
+    let host = fixture_host("owned-host.xml");
+    let server = TestServer::api(&[("one1", host.as_str())]).await;
+    server.add_user("alice", Role::User);
+    let alice = server.login("alice").await;
+    let huge = [
+        ("image/png", png_claiming(1_000_000, 1_000_000)),
+        (
+            "image/x-portable-pixmap",
+            b"P6\n1000000 1000000\n255\n\0\0\0".to_vec(),
+        ),
+    ];
+    for (mime, data) in huge {
+        let grab = Grab {
+            mime: mime.into(),
+            data,
+        };
+        let refused = server
+            .state
+            .decodes
+            .run(move || render(&grab, 640))
+            .await
+            .expect("a turn to decode");
+        assert!(
+            matches!(refused, Err(Unreadable::TooLarge(..))),
+            "{mime}: {refused:?}"
+        );
+        let message = refused.unwrap_err().to_string();
+        assert!(message.contains("more than is shown"), "{message}");
+    }
+    let response = alice
+        .http
+        .get(server.url(&format!("/api/v1/vms/{ALICE_VM}/screenshot?width=100")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the server still answers");
+}

@@ -15,7 +15,10 @@ async fn lists_the_test_drivers_vm_with_the_original_columns() {
     assert_eq!(vm["state"], "running");
     assert_eq!(vm["id"], 1);
     assert_eq!(vm["cores"], 2);
-    assert_eq!(vm["memory_mib"], 2048);
+    assert_eq!(
+        vm["memory_mib"], 8192,
+        "the domain's maximum, not its balloon (2048): a guest cannot shrink its count"
+    );
     assert_eq!(vm["host"], "one1");
     assert_eq!(
         vm["lcm_state"], "unknown",

@@ -86,7 +86,7 @@ async fn create_act_and_delete_with_live_rows() {
     let outcome = browser
         .text_where("p.task[data-task-state='succeeded']", |t| !t.is_empty())
         .await;
-    assert!(outcome.contains("saved as template web1-img"), "{outcome}");
+    assert!(outcome.contains("saved as image web1-img"), "{outcome}");
 
     browser.click(".vm-actions button.delete").await;
     browser.client.accept_alert().await.unwrap();

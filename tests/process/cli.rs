@@ -81,3 +81,72 @@ fn account_commands_work_on_the_database() {
     assert!(!stdout(&run(dir, &["user", "list"], "")).contains("alice"));
     assert!(!run(dir, &["user", "delete", "alice"], "").status.success());
 }
+
+/// `ezilla user passwd` on the running server's database ends the user's sessions at once,
+/// though the server had the session in its cache.
+#[tokio::test]
+async fn a_password_reset_on_the_command_line_ends_sessions_at_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_owned();
+    stdout(&run(&dir, &["user", "add", "alice"], "alice-password\n"));
+    let served = super::Served::start(&dir).await;
+    let alice = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login =
+        serde_json::json!({"username": "alice", "password": "alice-password", "language": "en"});
+    let answer = alice
+        .post(format!("{}/api/v1/auth/login", served.base))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let me = format!("{}/api/v1/me", served.base);
+    assert_eq!(
+        alice.get(&me).send().await.unwrap().status(),
+        200,
+        "cached now"
+    );
+    let reset = tokio::task::spawn_blocking(move || {
+        run(&dir, &["user", "passwd", "alice"], "a-new-password\n")
+    });
+    stdout(&reset.await.unwrap());
+    // Well within the cache's 5 s.
+    crate::support::eventually(
+        "the session to end",
+        std::time::Duration::from_secs(1),
+        || async { (alice.get(&me).send().await.unwrap().status() == 401).then_some(()) },
+    )
+    .await;
+}
+
+/// `ezilla user delete --delete-vms | --hand-over NAME` reaches the configured hosts (here the
+/// test driver, where the user has no VMs) and then deletes the user; a missing heir is refused.
+#[test]
+fn deleting_a_user_on_the_command_line_says_what_becomes_of_their_vms() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    stdout(&run(dir, &["user", "add", "alice"], "alice-password\n"));
+    stdout(&run(dir, &["user", "add", "bob"], "bob-password\n"));
+    let refused = run(
+        dir,
+        &["user", "delete", "alice", "--hand-over", "nobody"],
+        "",
+    );
+    assert!(!refused.status.success());
+    let out = stdout(&run(
+        dir,
+        &["user", "delete", "alice", "--hand-over", "bob"],
+        "",
+    ));
+    assert!(out.contains("0 VMs of alice"), "{out}");
+    let out = stdout(&run(dir, &["user", "delete", "bob", "--delete-vms"], ""));
+    assert!(out.contains("deleted bob"), "{out}");
+    let listed = stdout(&run(dir, &["user", "list"], ""));
+    assert!(
+        !listed.contains("alice") && !listed.contains("bob"),
+        "{listed}"
+    );
+}

@@ -8,7 +8,7 @@ use std::{
 
 use serde_json::json;
 
-use super::Served;
+use super::{Served, admin_client};
 use crate::support::eventually;
 
 /// Writers in parallel, and the most requests each sends; the burst stops by itself.
@@ -16,22 +16,6 @@ const WRITERS: usize = 4;
 const MAX_PER_WRITER: usize = 100;
 /// Acknowledged writes to wait for before the kill.
 const KILL_AFTER: usize = 24;
-
-async fn admin_client(base: &str, data: &std::path::Path) -> reqwest::Client {
-    let password = std::fs::read_to_string(data.join("admin-password")).unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": password.trim(), "language": "en"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    client
-}
 
 #[tokio::test]
 async fn kill_9_during_a_write_burst_loses_no_acknowledged_write() {

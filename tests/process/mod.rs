@@ -3,6 +3,8 @@
 
 mod cli;
 mod durability;
+mod limits;
+mod load;
 mod metrics_history;
 
 use std::{
@@ -82,4 +84,39 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+impl Served {
+    /// The process's peak resident memory so far (`VmHWM`), in MiB.
+    pub fn peak_rss_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/PID/status");
+        kib / 1024
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+/// A client logged in as the first admin, whose password the server wrote into `data`.
+pub async fn admin_client(base: &str, data: &Path) -> reqwest::Client {
+    let password = std::fs::read_to_string(data.join("admin-password")).unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "admin", "password": password.trim(), "language": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    client
 }

@@ -64,6 +64,8 @@ impl TestServer {
                     name: (*name).into(),
                     uri: (*uri).into(),
                     guest_network: Default::default(),
+                    vcpu_overcommit: None,
+                    memory_overcommit: None,
                 })
                 .collect(),
             static_dir,

@@ -8,11 +8,14 @@ use axum::{
 };
 use shared::{NewPassword, NewUser, Quota, User, routes};
 
-use super::{Access, Json, Route};
+use serde::Deserialize;
+
+use super::{Access, Json, Query, Route};
 use crate::{
     AppState,
     auth::{self, CurrentUser, password},
     error::ApiError,
+    owners::{self, Disposal},
     store::{StoreError, users},
 };
 
@@ -55,9 +58,13 @@ async fn add(
         language: Default::default(),
         quota: req.quota.unwrap_or(state.auth.default_quota),
     };
+    auth::check_username(&user.username)
+        .and(password::check_new(&req.password))
+        .map_err(ApiError::BadRequest)?;
+    let hash = hash(&state, req.password).await?;
     let store = state.auth.store.clone();
     let name = user.username.clone();
-    let added = tokio::task::spawn_blocking(move || auth::add_user(&store, user, &req.password))
+    let added = tokio::task::spawn_blocking(move || auth::add_hashed_user(&store, user, &hash))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     match added {
@@ -68,23 +75,74 @@ async fn add(
     }
 }
 
+/// What the admin chose for a deleted user's VMs: `?vms=delete`, or `?vms=handover&to=NAME`.
+#[derive(Debug, Deserialize)]
+struct RemoveUser {
+    vms: Option<String>,
+    to: Option<String>,
+}
+
+/// Deletes a user, with their VMs deleted or handed over as asked (a user who has VMs and
+/// no choice made is refused with 409, and stays).
 async fn remove(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     Path(name): Path<String>,
+    Query(req): Query<RemoveUser>,
 ) -> Result<StatusCode, ApiError> {
     if name == me.user.username {
         return Err(ApiError::Conflict(
             "you cannot delete your own account".into(),
         ));
     }
-    state.auth.sessions.forget_user(&name);
+    let (looked_up, to) = (name.clone(), req.to.clone());
+    let (user, heir) = state
+        .auth
+        .store
+        .run(move |c| {
+            let heir = match &to {
+                Some(to) => users::by_name(c, to)?,
+                None => None,
+            };
+            Ok((users::by_name(c, &looked_up)?, heir))
+        })
+        .await?;
+    let user = user.ok_or(ApiError::NotFound)?;
+    let disposal = match (req.vms.as_deref(), heir) {
+        (Some("delete"), _) => Some(Disposal::Delete),
+        (Some("handover"), Some(heir)) if heir.id != user.id => Some(Disposal::HandOver {
+            to: heir.user.username,
+            to_uid: heir.uid,
+        }),
+        (Some("handover"), _) => {
+            return Err(ApiError::BadRequest(
+                "say which other user takes the VMs (to=NAME)".into(),
+            ));
+        }
+        (Some(_), _) => {
+            return Err(ApiError::BadRequest("vms is delete or handover".into()));
+        }
+        (None, _) => None,
+    };
+    let owned = owners::count(&state.pool, &user.uid, &name);
+    match disposal {
+        None if owned > 0 => {
+            return Err(ApiError::Conflict(format!(
+                "{name} has {owned} VMs: delete them or hand them over to another user"
+            )));
+        }
+        None => {}
+        Some(disposal) => {
+            owners::dispose(&state.pool, &user.uid, &name, &disposal).await?;
+        }
+    }
     let id = state
         .auth
         .store
         .run(move |c| users::delete(c, &name))
         .await?
         .ok_or(ApiError::NotFound)?;
+    state.auth.sessions.forget_user(&user.user.username);
     let wallpapers = state.wallpapers.clone();
     tokio::task::spawn_blocking(move || wallpapers.remove(id))
         .await
@@ -99,20 +157,32 @@ async fn set_password(
     Json(req): Json<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     password::check_new(&req.password).map_err(ApiError::BadRequest)?;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&req.password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    state.auth.sessions.forget_user(&name);
+    let hash = hash(&state, req.password).await?;
+    let forget = name.clone();
     let found = state
         .auth
         .store
         .run(move |c| users::set_password_hash(c, &name, &hash))
         .await?;
+    // After the write: a request in between cannot cache the old session again.
+    state.auth.sessions.forget_user(&forget);
     if found {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// `password` hashed through the server's hashing gate.
+async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
+    state
+        .auth
+        .hashing
+        .run(move || password::hash(&password))
+        .await
+        .map_err(|password::Busy| ApiError::TooManyRequests {
+            retry_after_secs: 1,
+        })
 }
 
 async fn set_quota(

@@ -1,6 +1,9 @@
 //! Login, logout and the current user.
 
-use std::{net::SocketAddr, time::Instant};
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Instant,
+};
 
 use axum::{
     Extension,
@@ -14,7 +17,7 @@ use shared::{LoginRequest, SetLanguage, User, routes};
 use super::{Access, Json, Route};
 use crate::{
     AppState,
-    auth::{CurrentUser, now_secs, password, session},
+    auth::{CurrentUser, check_username, now_secs, password, session},
     error::ApiError,
     store::{sessions, users},
 };
@@ -33,8 +36,9 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// Checks the password (same work whether or not the user exists), throttles failures,
-/// starts a session and saves the language picked at login.
+/// Counts the attempt (refusing it when throttled), checks the password (same work whether
+/// or not the user exists, on the hashing gate), starts a session and saves the language
+/// picked at login.
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -42,11 +46,16 @@ async fn login(
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let auth = state.auth.clone();
-    if let Err(retry_after_secs) = auth
-        .throttle
-        .check(&req.username, peer.ip(), Instant::now())
-    {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
+    let addr = client_address(peer.ip(), &headers, &state.conn_limits.trusted_proxies);
+    // A name that cannot exist is never a key of its own, nor worth hashing for.
+    let plausible =
+        check_username(&req.username).is_ok() && req.password.len() <= password::MAX_LEN;
+    let username = plausible.then_some(req.username.as_str());
+    auth.throttle
+        .attempt(username, addr, Instant::now())
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })?;
+    if !plausible {
+        return Err(ApiError::BadCredentials);
     }
     let username = req.username.clone();
     let record = auth
@@ -54,23 +63,26 @@ async fn login(
         .run(move |c| users::by_name(c, &username))
         .await?;
     let password = req.password;
-    let (record, ok) = tokio::task::spawn_blocking(move || {
-        let ok = match &record {
-            Some(r) => password::verify(&password, &r.password_hash),
-            None => {
-                password::verify_against_nobody(&password);
-                false
-            }
-        };
-        (record, ok)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let (record, ok) = auth
+        .hashing
+        .run(move || {
+            let ok = match &record {
+                Some(r) => password::verify(&password, &r.password_hash),
+                None => {
+                    password::verify_against_nobody(&password);
+                    false
+                }
+            };
+            (record, ok)
+        })
+        .await
+        .map_err(|password::Busy| ApiError::TooManyRequests {
+            retry_after_secs: 1,
+        })?;
     let Some(mut record) = record.filter(|_| ok) else {
-        auth.throttle
-            .record_failure(&req.username, peer.ip(), Instant::now());
         return Err(ApiError::BadCredentials);
     };
+    auth.throttle.succeeded(&req.username, addr);
 
     let token = session::new_token();
     let (id, language, stored_token) = (record.id, req.language, token.clone());
@@ -103,6 +115,26 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
+/// The client's address: the peer's, or when the peer is a trusted proxy, the last address
+/// in `X-Forwarded-For` that is not itself a trusted proxy (the one the proxies saw).
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|hop| !trusted.contains(hop))
+        .unwrap_or(peer)
+}
+
 async fn me(Extension(me): Extension<CurrentUser>) -> Json<User> {
     Json(me.user)
 }
@@ -123,4 +155,24 @@ async fn set_language(
         language: req.language,
         ..me.user
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
+        let proxy: IpAddr = [10, 0, 0, 1].into();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 1.2.3.4".parse().unwrap());
+        let peer: IpAddr = [127, 0, 0, 1].into();
+        assert_eq!(client_address(peer, &headers, &[proxy]), peer, "spoofed");
+        assert_eq!(
+            client_address(proxy, &headers, &[proxy]),
+            IpAddr::from([1, 2, 3, 4]),
+            "the hop the proxy saw, not what the client claimed before it"
+        );
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &[proxy]), proxy);
+    }
 }

@@ -23,6 +23,7 @@ use super::{Access, Route, vms::visible_vms};
 use crate::{
     AppState,
     auth::{CurrentUser, now_secs},
+    error::ApiError,
     hypervisor::same_rows,
     store::sessions,
 };
@@ -34,12 +35,20 @@ pub fn routes() -> Vec<Route> {
     vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket()]
 }
 
+/// Opens the socket, unless the caller has `events_per_user` open already (429).
 async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
-) -> Response {
-    ws.on_upgrade(move |socket| stream(socket, state, me))
+) -> Result<Response, ApiError> {
+    let slot = state
+        .event_sockets
+        .take(&me.user.username)
+        .ok_or(ApiError::EventsLimit(state.event_sockets.per_user))?;
+    Ok(ws.on_upgrade(move |socket| async move {
+        stream(socket, state, me).await;
+        drop(slot);
+    }))
 }
 
 async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
@@ -98,7 +107,7 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
                 Err(RecvError::Closed) => return,
             },
             _ = session_check.tick() => {
-                if !session_alive(&state, &me).await {
+                if !session_alive(&state, &me, false).await {
                     let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };
                     let _ = socket.send(Message::Close(Some(close))).await;
                     return;
@@ -113,12 +122,20 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
 }
 
 /// Whether the session that opened the socket is still valid (not logged out or expired).
-pub(super) async fn session_alive(state: &AppState, me: &CurrentUser) -> bool {
+/// `activity`: whether the socket's use counts as the user's activity (a console's does; the
+/// events socket's own traffic does not, so a forgotten tab lets its session idle out).
+pub(super) async fn session_alive(state: &AppState, me: &CurrentUser, activity: bool) -> bool {
     let (token, expiry) = (me.token.clone(), state.auth.expiry);
     let found = state
         .auth
         .store
-        .run(move |c| sessions::user_of(c, &token, now_secs(), expiry))
+        .run(move |c| {
+            if activity {
+                sessions::user_of(c, &token, now_secs(), expiry)
+            } else {
+                sessions::peek(c, &token, now_secs(), expiry)
+            }
+        })
         .await;
     matches!(found, Ok(Some(_)))
 }

@@ -1,19 +1,20 @@
-//! Save as image (a long action) and the tasks that report on long actions.
+//! Saved images: save as image (a long action, one at a time per user), deleting one's own
+//! image, an admin publishing one to the shared catalogue; and the tasks of long actions.
 
 use axum::{
     Extension,
     extract::{Path, State},
     http::{Method, StatusCode},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use shared::{SaveImage, TaskInfo, TaskState, Template, VmState, routes};
 
-use super::{Access, Json, Route, names::check_name, vms::VisibleVm};
+use super::{Access, Json, Route, names::check_name, quota, vms::VisibleVm};
 use crate::{
     AppState,
     auth::CurrentUser,
     error::ApiError,
-    store::{StoreError, templates},
+    store::{StoreError, templates, users},
 };
 
 pub fn routes() -> Vec<Route> {
@@ -25,10 +26,19 @@ pub fn routes() -> Vec<Route> {
             post(save_image),
         ),
         Route::new(Method::GET, routes::TASK, Access::User, get(task)),
+        Route::new(Method::DELETE, routes::IMAGE, Access::User, delete(remove)),
+        Route::new(
+            Method::POST,
+            routes::ADMIN_IMAGE_PUBLISH,
+            Access::Admin,
+            post(publish),
+        ),
     ]
 }
 
-/// Checks what can be checked at once, then copies the disk in a task: 202 with the task.
+/// Checks what can be checked at once (the name, the VM shut off, no other save of the
+/// caller's running, room in their disk quota), then copies the disk in a task: 202 with
+/// the task. The image is the caller's own until an admin publishes it.
 async fn save_image(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
@@ -41,19 +51,10 @@ async fn save_image(
             "shut the VM down first: its disk must not change while it is copied".into(),
         ));
     }
-    let name = req.template.clone();
-    if state
-        .auth
-        .store
-        .run(move |c| templates::by_name(c, &name))
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Conflict(format!(
-            "template {} exists already",
-            req.template
-        )));
-    }
+    let saving = state.image_saves.try_lock(me.id).ok_or_else(|| {
+        ApiError::Conflict("you are saving an image already: wait until it is done".into())
+    })?;
+    check_room(&state, &me, &req.template, vm.disk_gib.unwrap_or(0)).await?;
     let task = state.tasks.start(
         &me.user.username,
         "save_image",
@@ -62,11 +63,12 @@ async fn save_image(
     );
     let id = task.id;
     tokio::spawn(async move {
-        let outcome = copy_into_template(&state, &vm.uuid, &vm.name, &req.template).await;
+        let outcome = copy_into_image(&state, &me, &vm.uuid, &vm.name, &req.template).await;
+        drop(saving);
         let (end, message) = match outcome {
             Ok(()) => (
                 TaskState::Succeeded,
-                format!("saved as template {}", req.template),
+                format!("saved as image {}", req.template),
             ),
             Err(why) => (TaskState::Failed, why),
         };
@@ -75,14 +77,46 @@ async fn save_image(
     Ok((StatusCode::ACCEPTED, Json(task)))
 }
 
-/// The copy, then the template over it. A failure says why in words for the task.
-async fn copy_into_template(
+/// Refuses a name the caller's images or the shared catalogue have, or an image of
+/// `disk_gib` that their disk quota has no room for.
+async fn check_room(
     state: &AppState,
+    me: &CurrentUser,
+    name: &str,
+    disk_gib: u64,
+) -> Result<(), ApiError> {
+    let (id, wanted) = (me.id, name.to_owned());
+    let taken = state
+        .auth
+        .store
+        .run(move |c| {
+            Ok(templates::own(c, id, &wanted)?.is_some()
+                || templates::shared(c, &wanted)?.is_some())
+        })
+        .await?;
+    if taken {
+        return Err(ApiError::Conflict(format!(
+            "template {name} exists already"
+        )));
+    }
+    let adding = quota::Adding {
+        disk_gib,
+        ..Default::default()
+    };
+    quota::check(&me.user.quota, quota::in_use(state, me).await?, adding)
+}
+
+/// The copy, then the caller's image over it (the quota checked again, under the caller's
+/// quota lock, since VMs may have been made meanwhile). A failure says why in words.
+async fn copy_into_image(
+    state: &AppState,
+    me: &CurrentUser,
     uuid: &str,
     vm_name: &str,
-    template: &str,
+    name: &str,
 ) -> Result<(), String> {
-    let volume = format!("{template}.qcow2");
+    // Per owner, so two users' images of the same name never share a volume.
+    let volume = format!("u{}-{name}.qcow2", me.id);
     let image = state.pool.save_image(uuid, &volume).await.map_err(|e| {
         tracing::warn!(error = %e, "save as image failed");
         match e {
@@ -92,28 +126,93 @@ async fn copy_into_template(
         }
     })?;
     let t = Template {
-        name: template.to_owned(),
+        name: name.to_owned(),
         os: format!("saved from {vm_name}"),
-        storage_pool: image.storage_pool,
-        volume: image.volume,
+        storage_pool: image.storage_pool.clone(),
+        volume: image.volume.clone(),
         cores: image.cores,
         memory_mib: image.memory_mib,
         disk_gib: image.disk_gib,
         kernel_boot: image.kernel_boot,
         cloud_init: image.cloud_init,
+        owner: Some(me.user.username.clone()),
     };
-    match state
+    let _quota = state.quota_locks.lock(me.id).await;
+    let stored = match check_room(state, me, name, image.disk_gib).await {
+        Err(refused) => Err(refused.public_message()),
+        Ok(()) => {
+            let id = me.id;
+            match state
+                .auth
+                .store
+                .run(move |c| templates::insert(c, &t, Some(id)))
+                .await
+            {
+                Ok(()) => Ok(()),
+                Err(StoreError::Conflict) => Err(format!("image {name} appeared meanwhile")),
+                Err(e) => {
+                    tracing::error!(error = %e, "storing the image failed");
+                    Err("the image could not be stored".into())
+                }
+            }
+        }
+    };
+    if stored.is_err() {
+        state
+            .pool
+            .delete_volume(&image.storage_pool, &image.volume)
+            .await;
+    }
+    stored
+}
+
+/// Deletes one of the caller's own images and its disk; another's is not found.
+async fn remove(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = me.id;
+    let image = state
         .auth
         .store
-        .run(move |c| templates::insert(c, &t))
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(StoreError::Conflict) => Err(format!("template {template} appeared meanwhile")),
-        Err(e) => {
-            tracing::error!(error = %e, "storing the template failed");
-            Err("the template could not be stored".into())
-        }
+        .run(move |c| {
+            let image = templates::own(c, id, &name)?;
+            if image.is_some() {
+                templates::delete_own(c, id, &name)?;
+            }
+            Ok(image)
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    state
+        .pool
+        .delete_volume(&image.storage_pool, &image.volume)
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Makes a user's image a shared template (admin).
+async fn publish(
+    State(state): State<AppState>,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let shown = name.clone();
+    let published = state
+        .auth
+        .store
+        .run(move |c| match users::by_name(c, &owner)? {
+            Some(user) => templates::publish(c, user.id, &name),
+            None => Ok(false),
+        })
+        .await;
+    match published {
+        Ok(true) => Ok(StatusCode::NO_CONTENT),
+        Ok(false) => Err(ApiError::NotFound),
+        Err(StoreError::Conflict) => Err(ApiError::Conflict(format!(
+            "a shared template named {shown} exists already"
+        ))),
+        Err(err) => Err(err.into()),
     }
 }
 

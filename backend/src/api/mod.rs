@@ -14,6 +14,7 @@ mod images;
 mod keys;
 mod metrics;
 mod names;
+pub mod quota;
 mod screenshot;
 mod snapshots;
 mod templates;
@@ -36,6 +37,7 @@ use crate::{
 };
 pub use cache::ListCache;
 pub use extract::{Json, Query};
+pub use quota::UserLocks;
 pub use screenshot::ScreenshotCache;
 
 /// Who may call a route.

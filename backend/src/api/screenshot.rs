@@ -18,7 +18,13 @@ use serde::Deserialize;
 use shared::routes;
 
 use super::{Access, Query, Route, vms::VisibleVm};
-use crate::{AppState, error::ApiError};
+use crate::{AppState, error::ApiError, hypervisor::screenshot};
+
+/// A screenshot the host sent that is not shown: the VM's fault (or its host's), not ours.
+fn unreadable(why: screenshot::Unreadable) -> ApiError {
+    tracing::warn!(%why, "screenshot refused");
+    ApiError::InvalidState(format!("the VM's screen cannot be shown: {why}"))
+}
 
 /// How long a screenshot is served again before a new one is taken.
 const FRESH: Duration = Duration::from_secs(1);
@@ -78,7 +84,13 @@ async fn screenshot(
     let png = match state.screenshots.get(&key, Instant::now()) {
         Some(png) => png,
         None => {
-            let png = Bytes::from(state.pool.screenshot(&vm.uuid, width).await?);
+            let grab = state.pool.screenshot(&vm.uuid).await?.map_err(unreadable)?;
+            let png = state
+                .decodes
+                .run(move || screenshot::render(&grab, width))
+                .await?
+                .map_err(unreadable)?;
+            let png = Bytes::from(png);
             state.screenshots.put(key, png.clone(), Instant::now());
             png
         }

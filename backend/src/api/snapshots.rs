@@ -1,14 +1,15 @@
 //! A VM's snapshots: list, take, revert, delete. Owner-checked like every VM route.
 
 use axum::{
+    Extension,
     extract::{Path, State},
     http::{Method, StatusCode},
     routing::{delete, get, post},
 };
 use shared::{NewSnapshot, Snapshot, routes};
 
-use super::{Access, Json, Route, names::check_name, vms::VisibleVm};
-use crate::{AppState, error::ApiError};
+use super::{Access, Json, Route, names::check_name, quota, vms::VisibleVm};
+use crate::{AppState, auth::CurrentUser, error::ApiError};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -36,12 +37,28 @@ async fn list(
     Ok(Json(state.pool.snapshots(&vm.uuid).await?))
 }
 
+/// Takes a snapshot, unless the VM has `snapshots_per_vm` already (counted and taken under
+/// the caller's quota lock, so two at once cannot both pass).
 async fn take(
     State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
     VisibleVm(vm): VisibleVm,
     Json(req): Json<NewSnapshot>,
 ) -> Result<(StatusCode, Json<Snapshot>), ApiError> {
     check_name(&req.name).map_err(ApiError::BadRequest)?;
+    let _quota = state.quota_locks.lock(me.id).await;
+    let limit = state.snapshots_per_vm;
+    if state.pool.snapshots(&vm.uuid).await?.len() >= limit {
+        return Err(ApiError::QuotaExceeded(format!(
+            "a VM keeps at most {limit} snapshots: delete one first"
+        )));
+    }
+    // A snapshot can grow to its VM's whole disk: it counts so in the owner's disk quota.
+    let adding = quota::Adding {
+        disk_gib: vm.disk_gib.unwrap_or(0),
+        ..Default::default()
+    };
+    quota::check(&me.user.quota, quota::in_use(&state, &me).await?, adding)?;
     let snapshot = state.pool.take_snapshot(&vm.uuid, &req.name).await?;
     Ok((StatusCode::CREATED, Json(snapshot)))
 }

@@ -1,6 +1,8 @@
-//! The template catalogue: everyone reads it; admins add and delete templates.
+//! The template catalogue: everyone reads it (with their own saved images); admins add and
+//! delete shared templates.
 
 use axum::{
+    Extension,
     extract::{Path, State},
     http::{Method, StatusCode},
     routing::{delete, get, post},
@@ -10,6 +12,7 @@ use shared::{Template, routes};
 use super::{Access, Json, Route, names::check_name};
 use crate::{
     AppState,
+    auth::CurrentUser,
     error::ApiError,
     store::{StoreError, templates},
 };
@@ -27,8 +30,20 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<Template>>, ApiError> {
-    Ok(Json(state.auth.store.run(|c| templates::list(c)).await?))
+/// The shared templates and the caller's own images (admins included: `ezilla template
+/// list` shows every user's).
+async fn list(
+    State(state): State<AppState>,
+    Extension(me): Extension<CurrentUser>,
+) -> Result<Json<Vec<Template>>, ApiError> {
+    let viewer = templates::Viewer::User(me.id);
+    Ok(Json(
+        state
+            .auth
+            .store
+            .run(move |c| templates::list(c, viewer))
+            .await?,
+    ))
 }
 
 async fn add(
@@ -46,11 +61,14 @@ async fn add(
             "a template names its storage pool and volume".into(),
         ));
     }
-    let stored = t.clone();
+    let stored = Template {
+        owner: None,
+        ..t.clone()
+    };
     match state
         .auth
         .store
-        .run(move |c| templates::insert(c, &stored))
+        .run(move |c| templates::insert(c, &stored, None))
         .await
     {
         Ok(()) => Ok((StatusCode::CREATED, Json(t))),

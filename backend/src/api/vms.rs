@@ -12,7 +12,7 @@ use axum::{
 };
 use shared::{ActionRequest, CreateVm, DeleteVm, Vm, VmList, routes};
 
-use super::{Access, Json, Query, Route, names::check_name};
+use super::{Access, Json, Query, Route, names::check_name, quota};
 use crate::{
     AppState,
     auth::CurrentUser,
@@ -41,7 +41,7 @@ pub fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiErro
     {
         return Err(ApiError::HypervisorUnavailable);
     }
-    list.vms.retain(|vm| me.may_see(vm.owner.as_deref()));
+    list.vms.retain(|vm| me.may_see(vm));
     Ok(list)
 }
 
@@ -63,7 +63,7 @@ impl FromRequestParts<AppState> for VisibleVm {
             .get::<CurrentUser>()
             .ok_or(ApiError::Unauthorized)?;
         match state.pool.find_vm(id) {
-            Some((_, vm)) if me.may_see(vm.owner.as_deref()) => Ok(Self(vm)),
+            Some((_, vm)) if me.may_see(&vm) => Ok(Self(vm)),
             _ => Err(ApiError::NotFound),
         }
     }
@@ -116,18 +116,20 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Validates the request, checks the caller's quota, then creates and starts the VM.
+/// Validates the request, then checks the caller's quota and creates and starts the VM,
+/// both under the caller's quota lock.
 async fn create(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     Json(req): Json<CreateVm>,
 ) -> Result<(StatusCode, Json<Vm>), ApiError> {
     check_name(&req.name).map_err(ApiError::BadRequest)?;
-    let name = req.template.clone();
+    let (name, id) = (req.template.clone(), me.id);
+    // Another user's image is answered like a template that does not exist.
     let template = state
         .auth
         .store
-        .run(move |c| templates::by_name(c, &name))
+        .run(move |c| templates::for_user(c, id, &name))
         .await?
         .ok_or_else(|| ApiError::BadRequest(format!("no template named {}", req.template)))?;
     let cores = req.cores.unwrap_or(template.cores);
@@ -137,7 +139,14 @@ async fn create(
             "a VM needs at least 1 core and 64 MiB".into(),
         ));
     }
-    check_quota(&state, &me, cores, memory_mib, template.disk_gib)?;
+    let _quota = state.quota_locks.lock(me.id).await;
+    let adding = quota::Adding {
+        vms: 1,
+        cores,
+        memory_mib,
+        disk_gib: template.disk_gib,
+    };
+    quota::check(&me.user.quota, quota::in_use(&state, &me).await?, adding)?;
     let seed = match template.cloud_init {
         true => Some(
             first_boot(&state, &me, &req.name, req.user_data)
@@ -156,6 +165,7 @@ async fn create(
         .create(NewVm {
             name: req.name,
             owner: me.user.username.clone(),
+            owner_id: me.uid.clone(),
             template,
             cores,
             memory_mib,
@@ -205,50 +215,4 @@ async fn first_boot(
         keys,
         extra_user_data: user_data,
     })
-}
-
-/// Refuses a VM that would take the caller past any limit of their quota.
-fn check_quota(
-    state: &AppState,
-    me: &CurrentUser,
-    cores: u32,
-    memory_mib: u64,
-    disk_gib: u64,
-) -> Result<(), ApiError> {
-    let q = me.user.quota;
-    let own: Vec<Vm> = state
-        .pool
-        .list_vms()
-        .vms
-        .into_iter()
-        .filter(|vm| vm.owner.as_deref() == Some(me.user.username.as_str()))
-        .collect();
-    let used_cores: u32 = own.iter().map(|vm| vm.cores).sum();
-    let used_mib: u64 = own.iter().map(|vm| vm.memory_mib).sum();
-    let used_gib: u64 = own.iter().filter_map(|vm| vm.disk_gib).sum();
-    let refusal = if own.len() as u32 + 1 > q.max_vms {
-        Some(format!(
-            "your quota allows {} VMs and you have {}",
-            q.max_vms,
-            own.len()
-        ))
-    } else if used_cores + cores > q.max_vcpus {
-        Some(format!(
-            "your quota allows {} vCPUs and you use {used_cores}",
-            q.max_vcpus
-        ))
-    } else if used_mib + memory_mib > q.max_memory_mib {
-        Some(format!(
-            "your quota allows {} MiB and you use {used_mib}",
-            q.max_memory_mib
-        ))
-    } else if used_gib + disk_gib > q.max_disk_gib {
-        Some(format!(
-            "your quota allows {} GiB of disk and you use {used_gib}",
-            q.max_disk_gib
-        ))
-    } else {
-        None
-    };
-    refusal.map_or(Ok(()), |why| Err(ApiError::QuotaExceeded(why)))
 }

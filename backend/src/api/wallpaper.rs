@@ -51,14 +51,15 @@ async fn upload(
         }
     })?;
     let wallpapers = state.wallpapers.clone();
-    let version = tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
-        let jpeg = wallpaper::reencode(&body)?;
-        wallpapers
-            .replace(me.id, &jpeg)
-            .map_err(|e| ApiError::Internal(e.into()))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    let version = state
+        .decodes
+        .run(move || -> Result<String, ApiError> {
+            let jpeg = wallpaper::reencode(&body)?;
+            wallpapers
+                .replace(me.id, &jpeg)
+                .map_err(|e| ApiError::Internal(e.into()))
+        })
+        .await??;
     Ok(Json(UploadedWallpaper {
         wallpaper: upload_value(&version),
     }))

@@ -1,6 +1,8 @@
 //! Sessions looked up in the last few seconds, so that a busy client does not queue on the
 //! database for every request. Logout, a password reset, a quota change and a deleted user
-//! drop their entries at once; anything else the database decides within `FRESH`.
+//! drop their entries at once; so does any write to the database by another process (the
+//! `ezilla user` commands), seen within `OTHER_WRITERS_POLL`; anything else the database
+//! decides within `FRESH`.
 
 use std::{
     collections::HashMap,
@@ -14,6 +16,9 @@ use super::CurrentUser;
 pub const FRESH: Duration = Duration::from_secs(5);
 /// More sessions than this and the cache starts over (memory stays bounded).
 const MAX_ENTRIES: usize = 10_000;
+/// How often the database is asked whether another process wrote to it (SQLite's
+/// `data_version`: an in-memory counter, no disk read).
+pub const OTHER_WRITERS_POLL: Duration = Duration::from_millis(250);
 
 #[derive(Default)]
 pub struct SessionCache {
@@ -44,6 +49,11 @@ impl SessionCache {
             .remove(token);
     }
 
+    /// Forgets every session.
+    pub fn clear(&self) {
+        self.entries.lock().expect("session cache lock").clear();
+    }
+
     /// Forgets every session of a user (password reset, quota change, deletion).
     pub fn forget_user(&self, username: &str) {
         self.entries
@@ -53,6 +63,28 @@ impl SessionCache {
     }
 }
 
+/// Clears `auth`'s session cache whenever another process (an `ezilla user` command) has
+/// written to the database, so a password reset there ends sessions at once; ends with `auth`.
+pub fn watch_other_writers(auth: std::sync::Weak<super::Auth>) {
+    tokio::spawn(async move {
+        let mut last = None;
+        let mut tick = tokio::time::interval(OTHER_WRITERS_POLL);
+        loop {
+            tick.tick().await;
+            let Some(auth) = auth.upgrade() else { return };
+            let version = auth
+                .store
+                .run(|c| Ok(c.pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))?))
+                .await
+                .ok();
+            if version.is_some() && last.is_some() && version != last {
+                auth.sessions.clear();
+            }
+            last = version.or(last);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +92,7 @@ mod tests {
     fn alice(token: &str) -> CurrentUser {
         CurrentUser {
             id: 1,
+            uid: "u1".into(),
             token: token.into(),
             user: crate::auth::test_user("alice"),
         }

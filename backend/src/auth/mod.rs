@@ -27,12 +27,16 @@ pub struct Auth {
     pub secure_cookies: bool,
     /// Recently looked-up sessions.
     pub sessions: cache::SessionCache,
+    /// Every password hash and check of the server goes through it.
+    pub hashing: password::HashGate,
 }
 
 /// The logged-in caller, put into request extensions by the session middleware.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: i64,
+    /// The stable id VMs name their owner by.
+    pub uid: String,
     pub user: User,
     /// The session token, so logout can end exactly this session.
     pub token: String,
@@ -43,9 +47,24 @@ impl CurrentUser {
         self.user.role == Role::Admin
     }
 
-    /// Whether this caller may see a VM owned by `owner`.
-    pub fn may_see(&self, owner: Option<&str>) -> bool {
-        self.is_admin() || owner == Some(self.user.username.as_str())
+    /// Whether `vm` is this caller's own.
+    pub fn owns(&self, vm: &shared::Vm) -> bool {
+        self.owns_by(vm.owner_id.as_deref(), vm.owner.as_deref())
+    }
+
+    /// Whether a VM whose metadata names `owner_id` (and `owner`) is this caller's: by the
+    /// stable id; by the name only for VMs not yet given one (made before ids, their host
+    /// offline when the server started).
+    pub fn owns_by(&self, owner_id: Option<&str>, owner: Option<&str>) -> bool {
+        match owner_id {
+            Some(id) => id == self.uid,
+            None => owner == Some(self.user.username.as_str()),
+        }
+    }
+
+    /// Whether this caller may see `vm`: their own, or any for admins.
+    pub fn may_see(&self, vm: &shared::Vm) -> bool {
+        self.is_admin() || self.owns(vm)
     }
 }
 
@@ -88,7 +107,16 @@ pub fn add_user(
         return Ok(Err(why));
     }
     let hash = password::hash(password);
-    store.run_blocking(|conn| users::insert(conn, &user, &hash, now_secs()).map(|r| Ok(r.user)))
+    add_hashed_user(store, user, &hash)
+}
+
+/// Adds a user whose name and password were checked and hashed already.
+pub fn add_hashed_user(
+    store: &Store,
+    user: User,
+    hash: &str,
+) -> Result<Result<User, String>, StoreError> {
+    store.run_blocking(|conn| users::insert(conn, &user, hash, now_secs()).map(|r| Ok(r.user)))
 }
 
 /// A plain user with the smallest quota, for unit tests.

@@ -83,6 +83,16 @@ pub async fn require(
     next.run(req).await
 }
 
+/// The caller's session user, if the request carries a live session (for public routes
+/// that say more to those logged in).
+pub async fn optional_user(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
+    let token = token_from(headers)?;
+    match state.auth.sessions.get(&token, Instant::now()) {
+        Some(current) => Some(current),
+        None => lookup(state, token).await.ok().flatten(),
+    }
+}
+
 /// The session's user from the database (touching its last-seen time), then cached.
 async fn lookup(state: &AppState, token: String) -> Result<Option<CurrentUser>, ApiError> {
     let expiry = state.auth.expiry;
@@ -95,6 +105,7 @@ async fn lookup(state: &AppState, token: String) -> Result<Option<CurrentUser>, 
     let Some(record) = found else { return Ok(None) };
     let current = CurrentUser {
         id: record.id,
+        uid: record.uid,
         user: record.user,
         token,
     };

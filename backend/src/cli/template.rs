@@ -76,8 +76,9 @@ pub fn run(command: TemplateCommand, store: &Store) -> anyhow::Result<()> {
                 disk_gib,
                 kernel_boot,
                 cloud_init,
+                owner: None,
             };
-            match store.run_blocking(|c| templates::insert(c, &template)) {
+            match store.run_blocking(|c| templates::insert(c, &template, None)) {
                 Ok(()) => println!("added template {name}"),
                 Err(StoreError::Conflict) if if_missing => println!("template {name} exists"),
                 Err(StoreError::Conflict) => bail!("template {name} exists already"),
@@ -85,10 +86,17 @@ pub fn run(command: TemplateCommand, store: &Store) -> anyhow::Result<()> {
             }
         }
         TemplateCommand::List => {
-            for t in store.run_blocking(|c| templates::list(c))? {
+            for t in store.run_blocking(|c| templates::list(c, templates::Viewer::Admin))? {
                 println!(
-                    "{}\t{}\t{}/{}\t{} vCPU\t{} MiB\t{} GiB",
-                    t.name, t.os, t.storage_pool, t.volume, t.cores, t.memory_mib, t.disk_gib
+                    "{}\t{}\t{}/{}\t{} vCPU\t{} MiB\t{} GiB\t{}",
+                    t.name,
+                    t.os,
+                    t.storage_pool,
+                    t.volume,
+                    t.cores,
+                    t.memory_mib,
+                    t.disk_gib,
+                    t.owner.as_deref().unwrap_or("shared")
                 );
             }
         }

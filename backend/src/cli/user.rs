@@ -7,6 +7,8 @@ use shared::{Language, Quota, Role, User};
 use crate::{
     auth::{self, password},
     config::Settings,
+    hypervisor::Pool,
+    owners,
     store::{Store, StoreError, users},
     wallpaper::Wallpapers,
 };
@@ -28,8 +30,18 @@ pub enum UserCommand {
     Passwd { username: String },
     /// List users with their roles and quotas.
     List,
-    /// Delete a user.
-    Delete { username: String },
+    /// Delete a user. With `--delete-vms` or `--hand-over NAME` their VMs are deleted (with
+    /// their disks) or handed over, on the configured hosts; without, the VMs stay, owned by
+    /// no one who can log in, and visible to admins.
+    Delete {
+        username: String,
+        /// Delete the user's VMs and their disks.
+        #[arg(long, conflicts_with = "hand_over")]
+        delete_vms: bool,
+        /// Hand the user's VMs over to this user.
+        #[arg(long, value_name = "NAME")]
+        hand_over: Option<String>,
+    },
     /// Set a user's quota; omitted limits stay as they are.
     SetQuota {
         username: String,
@@ -96,7 +108,45 @@ pub fn run(command: UserCommand, store: &Store, settings: &Settings) -> anyhow::
                 );
             }
         }
-        UserCommand::Delete { username } => {
+        UserCommand::Delete {
+            username,
+            delete_vms,
+            hand_over,
+        } => {
+            let Some(record) = store.run_blocking(|c| users::by_name(c, &username))? else {
+                bail!("no user {username}");
+            };
+            let disposal = match hand_over {
+                Some(to) => {
+                    let Some(heir) = store.run_blocking(|c| users::by_name(c, &to))? else {
+                        bail!("no user {to} to hand the VMs over to");
+                    };
+                    if heir.id == record.id {
+                        bail!("hand the VMs over to another user");
+                    }
+                    Some(owners::Disposal::HandOver {
+                        to: heir.user.username,
+                        to_uid: heir.uid,
+                    })
+                }
+                None => delete_vms.then_some(owners::Disposal::Delete),
+            };
+            if let Some(disposal) = disposal {
+                let moved = tokio::runtime::Handle::current().block_on(async {
+                    let added = store.run(|c| crate::store::hosts::list(c)).await?;
+                    let pool = Pool::start(
+                        &settings.hosts,
+                        &added,
+                        settings.libvirt_timeout(),
+                        settings.refresh_interval(),
+                    )
+                    .await?;
+                    owners::dispose(&pool, &record.uid, &username, &disposal)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))
+                })?;
+                println!("{moved} VMs of {username} deleted or handed over");
+            }
             let Some(id) = store.run_blocking(|c| users::delete(c, &username))? else {
                 bail!("no user {username}");
             };

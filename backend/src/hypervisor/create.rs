@@ -30,6 +30,8 @@ use super::{
 pub struct NewVm {
     pub name: String,
     pub owner: String,
+    /// The owner's stable id, kept in the domain's metadata.
+    pub owner_id: String,
     pub template: Template,
     pub cores: u32,
     pub memory_mib: u64,
@@ -46,9 +48,14 @@ pub enum CreateError {
     NameTaken(String),
     #[error("no host named {0}")]
     UnknownHost(String),
-    #[error("no online host has {cores} free vCPUs and {memory_mib} MiB free memory")]
-    NoCapacity { cores: u32, memory_mib: u64 },
-    #[error("the template's disk is not on host {0}")]
+    /// Every host with the template's disk is full; says how full.
+    #[error("no host has room for {cores} vCPUs and {memory_mib} MiB: {why}")]
+    NoCapacity {
+        cores: u32,
+        memory_mib: u64,
+        why: String,
+    },
+    #[error("the template's disk is not on {0}")]
     TemplateMissing(String),
     #[error("no free ports to forward on host {0}")]
     NoPorts(String),
@@ -63,29 +70,50 @@ impl Pool {
         if self.list_vms().vms.iter().any(|vm| vm.name == new.name) {
             return Err(CreateError::NameTaken(new.name));
         }
-        let candidates = match &new.host {
-            Some(name) => {
-                let host = self
-                    .host(name)
-                    .ok_or_else(|| CreateError::UnknownHost(name.clone()))?;
-                let info = host.info(false);
-                if placement::rank(&[info], new.cores, new.memory_mib).is_empty() {
-                    return Err(CreateError::NoCapacity {
-                        cores: new.cores,
-                        memory_mib: new.memory_mib,
-                    });
-                }
-                vec![host]
-            }
-            None => placement::rank(&self.host_infos(false), new.cores, new.memory_mib)
-                .iter()
-                .filter_map(|name| self.host(name))
+        let hosts = match &new.host {
+            Some(name) => vec![
+                self.host(name)
+                    .ok_or_else(|| CreateError::UnknownHost(name.clone()))?,
+            ],
+            None => self
+                .hosts()
+                .into_iter()
+                .filter(|h| h.info(false).online)
                 .collect(),
         };
+        // Only hosts that have the template's disk are candidates (asked all at once).
+        let t = &new.template;
+        let has_disk = futures_util::future::join_all(
+            hosts
+                .iter()
+                .map(|h| h.has_volume(&t.storage_pool, &t.volume)),
+        )
+        .await;
+        let hosts: Vec<_> = hosts
+            .into_iter()
+            .zip(has_disk)
+            .filter_map(|(h, has)| has.then_some(h))
+            .collect();
+        if hosts.is_empty() {
+            return Err(CreateError::TemplateMissing(match &new.host {
+                Some(name) => format!("host {name}"),
+                None => "any online host".into(),
+            }));
+        }
+        let infos: Vec<_> = hosts.iter().map(|h| h.info(false)).collect();
+        let candidates: Vec<_> = placement::rank(&infos, new.cores, new.memory_mib)
+            .iter()
+            .filter_map(|name| hosts.iter().find(|h| &h.name == name).cloned())
+            .collect();
         if candidates.is_empty() {
+            let why: Vec<_> = hosts
+                .iter()
+                .filter_map(|h| h.shortfall(new.cores, new.memory_mib))
+                .collect();
             return Err(CreateError::NoCapacity {
                 cores: new.cores,
                 memory_mib: new.memory_mib,
+                why: why.join("; "),
             });
         }
         let mut last = None;
@@ -227,6 +255,7 @@ fn build(
         name: new.name.clone(),
         metadata: VmMetadata {
             owner: Some(new.owner.clone()),
+            owner_id: Some(new.owner_id.clone()),
             os: Some(t.os.clone()),
             created: SystemTime::now()
                 .duration_since(UNIX_EPOCH)

@@ -57,8 +57,9 @@ fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Erro
         (Some(agents), Some(xml), Some(id)) => agents.os(dom, &uuid, id, xml),
         _ => None,
     };
-    // While a VM runs, `memory` is what it has now; when off, only the maximum means anything.
-    let memory_kib = if running { info.memory } else { info.max_mem };
+    // Always the maximum: a running guest can shrink its balloon to look small, and would
+    // then be counted small against its owner's quota and its host's capacity.
+    let memory_kib = info.max_mem;
     Ok(Vm {
         uuid,
         id: dom.id(),
@@ -70,6 +71,7 @@ fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Erro
         host: host.to_owned(),
         uptime_secs: None,
         owner: meta.owner,
+        owner_id: meta.owner_id,
         os: meta.os,
         created: meta.created,
         disk_gib: meta.disk_gib,

@@ -56,6 +56,8 @@ pub struct Host {
     pub configured: bool,
     /// What the guests Ezilla makes here may reach.
     pub guest_network: GuestNetwork,
+    /// Running VMs' vCPUs per CPU, and memory per MiB, this host takes.
+    overcommit: (f64, f64),
     timeout: Duration,
     conn: Mutex<Option<Connect>>,
     uptime: Mutex<UptimeTracker>,
@@ -80,6 +82,14 @@ impl Host {
             uri: spec.uri,
             configured,
             guest_network: spec.guest_network,
+            overcommit: (
+                spec.vcpu_overcommit
+                    .unwrap_or(crate::config::DEFAULT_VCPU_OVERCOMMIT)
+                    .max(0.0),
+                spec.memory_overcommit
+                    .unwrap_or(crate::config::DEFAULT_MEMORY_OVERCOMMIT)
+                    .max(0.0),
+            ),
             timeout,
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
@@ -97,20 +107,48 @@ impl Host {
         self.view.read().expect("view lock").clone()
     }
 
-    /// Capacity as the API shows it; the URI for admins only.
-    pub fn info(&self, show_uri: bool) -> HostInfo {
+    /// What running VMs use of this host and what it takes (its CPUs and memory times its
+    /// overcommit ratios): (used vCPUs, vCPU capacity, used MiB, memory capacity in MiB).
+    pub fn capacity(&self) -> (u32, u32, u64, u64) {
         let view = self.view.read().expect("view lock");
         let active = view.vms.iter().filter(|vm| vm.id.is_some());
         let (used_cpus, used_mib) =
             active.fold((0, 0), |(c, m), vm| (c + vm.cores, m + vm.memory_mib));
+        let vcpus = (f64::from(view.cpus) * self.overcommit.0).floor() as u32;
+        let memory = (view.memory_mib as f64 * self.overcommit.1).floor() as u64;
+        (used_cpus, vcpus, used_mib, memory)
+    }
+
+    /// Why a VM of `cores` and `memory_mib` does not fit here, if it does not.
+    pub fn shortfall(&self, cores: u32, memory_mib: u64) -> Option<String> {
+        let (used_cpus, vcpus, used_mib, memory) = self.capacity();
+        if used_cpus + cores > vcpus {
+            Some(format!(
+                "{} uses {used_cpus} of {vcpus} vCPUs ({} CPUs × {})",
+                self.name,
+                self.view.read().expect("view lock").cpus,
+                self.overcommit.0
+            ))
+        } else if used_mib + memory_mib > memory {
+            Some(format!("{} uses {used_mib} of {memory} MiB", self.name))
+        } else {
+            None
+        }
+    }
+
+    /// Capacity as the API shows it (free vCPUs and memory within the overcommit ratios);
+    /// the URI for admins only.
+    pub fn info(&self, show_uri: bool) -> HostInfo {
+        let (used_cpus, vcpus, used_mib, memory) = self.capacity();
+        let view = self.view.read().expect("view lock");
         HostInfo {
             name: self.name.clone(),
             uri: show_uri.then(|| self.uri.clone()),
             online: view.online,
             cpus: view.cpus,
-            free_vcpus: view.cpus.saturating_sub(used_cpus),
+            free_vcpus: vcpus.saturating_sub(used_cpus),
             memory_mib: view.memory_mib,
-            free_memory_mib: view.memory_mib.saturating_sub(used_mib),
+            free_memory_mib: memory.saturating_sub(used_mib),
             host_free_memory_mib: view.host_free_mib,
             vm_count: view.vms.len() as u32,
             configured: self.configured,

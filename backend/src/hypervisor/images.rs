@@ -1,5 +1,5 @@
 //! Save as image: a full copy of a shut-off VM's disk as a new standalone volume beside it,
-//! to become a template. The VM stays as it is.
+//! to become a template. The VM stays as it is. And deleting such a copy.
 
 use shared::KernelBoot;
 use virt::{domain::DomainState, enumutil::Enum, storage_vol::StorageVol};
@@ -65,5 +65,45 @@ impl Pool {
             })
             .await;
         saved?
+    }
+}
+
+impl Pool {
+    /// Deletes the volume `volume` of storage pool `storage_pool` on every host that has it;
+    /// whether any had it. A host that does not answer keeps its copy.
+    pub async fn delete_volume(&self, storage_pool: &str, volume: &str) -> bool {
+        let mut deleted = false;
+        for host in self.hosts() {
+            let (pool, vol) = (storage_pool.to_owned(), volume.to_owned());
+            let gone = host
+                .call(move |_, conn| {
+                    let Ok(pool) = conn.lookup_storage_pool_by_name(&pool) else {
+                        return Ok(false);
+                    };
+                    match pool.lookup_storage_vol_by_name(&vol) {
+                        Ok(vol) => vol.delete(0).map(|()| true),
+                        Err(_) => Ok(false),
+                    }
+                })
+                .await;
+            deleted |= gone.unwrap_or(false);
+        }
+        deleted
+    }
+}
+
+impl super::Host {
+    /// Whether this host has the volume `volume` in storage pool `storage_pool` (no, if it
+    /// does not answer).
+    pub async fn has_volume(self: &std::sync::Arc<Self>, storage_pool: &str, volume: &str) -> bool {
+        let (pool, vol) = (storage_pool.to_owned(), volume.to_owned());
+        self.call(move |_, conn| {
+            Ok(conn
+                .lookup_storage_pool_by_name(&pool)
+                .and_then(|pool| pool.lookup_storage_vol_by_name(&vol))
+                .is_ok())
+        })
+        .await
+        .unwrap_or(false)
     }
 }

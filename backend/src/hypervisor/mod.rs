@@ -16,7 +16,7 @@ mod layout;
 pub mod metadata;
 pub mod placement;
 mod reasons;
-mod screenshot;
+pub mod screenshot;
 mod snapshots;
 mod stats;
 mod tunnel;
@@ -222,26 +222,22 @@ impl Pool {
         self.hosts().iter().map(|h| h.info(show_uris)).collect()
     }
 
-    /// Asks every host, concurrently, whether libvirt answers.
-    pub async fn health(&self) -> Vec<HostHealth> {
-        let hosts = self.hosts();
-        let jobs: Vec<_> = hosts
+    /// Each host's name, driver and whether its last look reached it (from the views; no
+    /// libvirt call); the URI for admins only.
+    pub fn health(&self, show_uri: bool) -> Vec<HostHealth> {
+        self.hosts()
             .iter()
-            .map(|host| {
-                let host = host.clone();
-                tokio::spawn(async move { host.ping().await.is_ok() })
-            })
-            .collect();
-        let mut report = Vec::with_capacity(jobs.len());
-        for (host, job) in hosts.iter().zip(jobs) {
-            report.push(HostHealth {
+            .map(|host| HostHealth {
                 name: host.name.clone(),
-                uri: host.uri.clone(),
+                uri: if show_uri {
+                    host.uri.clone()
+                } else {
+                    String::new()
+                },
                 kind: HypervisorKind::of_uri(&host.uri),
-                reachable: job.await.unwrap_or(false),
-            });
-        }
-        report
+                reachable: host.view().online,
+            })
+            .collect()
     }
 }
 

@@ -1,5 +1,7 @@
 //! A running VM's screen, through libvirt's screenshot call (a stream of PNG, or PPM from
-//! some drivers), scaled down on the server to the width asked for and sent as PNG.
+//! some drivers), scaled down on the server to the width asked for and sent as PNG. What a
+//! host sends is bounded before it is believed: the stream by `MAX_STREAM_BYTES`, the
+//! declared screen by `MAX_SIDE` and `MAX_PIXELS`, checked before any pixel is allocated.
 
 use std::io::Cursor;
 
@@ -7,9 +9,37 @@ use virt::{domain::DomainState, enumutil::Enum, stream::Stream};
 
 use super::{ActionError, Pool};
 
+/// The most bytes one screenshot stream may carry (a PPM of `MAX_PIXELS` is 48 MiB).
+pub const MAX_STREAM_BYTES: usize = 64 << 20;
+/// The widest and tallest screen shown, in pixels.
+pub const MAX_SIDE: u32 = 16384;
+/// The most pixels a screen shown may have (16 Mi: 5120 × 3200 fits). With the PNG's
+/// RGBA buffer and the RGB copy, one screenshot's decoding takes at most about 112 MiB.
+pub const MAX_PIXELS: u64 = 16 << 20;
+
+/// Why a host's screenshot is not shown.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    #[error("the host sent more than {} MiB", MAX_STREAM_BYTES >> 20)]
+    TooManyBytes,
+    #[error("the host says the screen is {0} × {1} pixels, more than is shown")]
+    TooLarge(u32, u32),
+    #[error("the host sent a damaged image")]
+    Damaged,
+}
+
+/// A screenshot as the host sent it.
+pub struct Grab {
+    /// Its MIME type, as the host names it.
+    pub mime: String,
+    /// At most `MAX_STREAM_BYTES`.
+    pub data: Vec<u8>,
+}
+
 impl Pool {
-    /// The VM's screen as PNG, `width` pixels wide at most (aspect kept).
-    pub async fn screenshot(&self, uuid: &str, width: u32) -> Result<Vec<u8>, ActionError> {
+    /// The VM's screen as its host sends it, at most `MAX_STREAM_BYTES` (more is
+    /// `Unreadable::TooManyBytes`, the stream aborted).
+    pub async fn screenshot(&self, uuid: &str) -> Result<Result<Grab, Unreadable>, ActionError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
         let id = uuid.to_owned();
         let grabbed = host
@@ -30,20 +60,25 @@ impl Pool {
                     if n <= 0 {
                         break;
                     }
+                    if data.len() + n as usize > MAX_STREAM_BYTES {
+                        let _ = stream.abort();
+                        return Ok(Some(Err(Unreadable::TooManyBytes)));
+                    }
                     data.extend_from_slice(&chunk[..n as usize]);
                 }
                 stream.finish()?;
-                Ok(Some((mime, data)))
+                Ok(Some(Ok(Grab { mime, data })))
             })
             .await?;
-        let (mime, data) = grabbed.ok_or(ActionError::InvalidState)?;
-        let image = decode(&mime, &data).ok_or_else(|| {
-            ActionError::Host(super::HostError::Unreachable(format!(
-                "unreadable {mime} screenshot"
-            )))
-        })?;
-        Ok(encode_png(&image.scaled_to(width)))
+        grabbed.ok_or(ActionError::InvalidState)
     }
+}
+
+/// The grab decoded within the limits, scaled to `width` at most, as PNG. CPU-heavy: run it
+/// on the decode gate.
+pub fn render(grab: &Grab, width: u32) -> Result<Vec<u8>, Unreadable> {
+    let image = decode(&grab.mime, &grab.data)?;
+    Ok(encode_png(&image.scaled_to(width)))
 }
 
 /// An RGB image, row by row.
@@ -94,8 +129,8 @@ fn span(i: u32, n: u32, total: u32) -> (u32, u32) {
     (start, end.max(start + 1).min(total))
 }
 
-/// Reads a PNG (any colour type) or a binary PPM into RGB.
-pub fn decode(mime: &str, data: &[u8]) -> Option<Rgb> {
+/// Reads a PNG (any colour type) or a binary PPM into RGB, within the limits.
+pub fn decode(mime: &str, data: &[u8]) -> Result<Rgb, Unreadable> {
     if mime.contains("png") || data.starts_with(b"\x89PNG") {
         decode_png(data)
     } else {
@@ -103,12 +138,34 @@ pub fn decode(mime: &str, data: &[u8]) -> Option<Rgb> {
     }
 }
 
-fn decode_png(data: &[u8]) -> Option<Rgb> {
-    let mut decoder = png::Decoder::new(Cursor::new(data));
+/// Refuses a declared size over the limits.
+fn check_size(width: u32, height: u32) -> Result<(), Unreadable> {
+    if width == 0 || height == 0 {
+        return Err(Unreadable::Damaged);
+    }
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Unreadable::TooLarge(width, height));
+    }
+    Ok(())
+}
+
+fn decode_png(data: &[u8]) -> Result<Rgb, Unreadable> {
+    let damaged = |_| Unreadable::Damaged;
+    let mut decoder = png::Decoder::new_with_limits(
+        Cursor::new(data),
+        png::Limits {
+            bytes: (MAX_PIXELS * 4) as usize,
+        },
+    );
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().ok()?;
+    let mut reader = decoder.read_info().map_err(|err| match err {
+        png::DecodingError::LimitsExceeded => Unreadable::TooLarge(0, 0),
+        _ => Unreadable::Damaged,
+    })?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    check_size(width, height)?;
     let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).ok()?;
+    let info = reader.next_frame(&mut buf).map_err(damaged)?;
     let channels = info.color_type.samples();
     let pixels = buf[..info.buffer_size()]
         .chunks_exact(channels)
@@ -117,7 +174,7 @@ fn decode_png(data: &[u8]) -> Option<Rgb> {
             _ => [p[0], p[1], p[2]],
         })
         .collect();
-    Some(Rgb {
+    Ok(Rgb {
         width: info.width,
         height: info.height,
         pixels,
@@ -125,7 +182,20 @@ fn decode_png(data: &[u8]) -> Option<Rgb> {
 }
 
 /// `P6 <width> <height> 255 <RGB bytes>`.
-fn decode_ppm(data: &[u8]) -> Option<Rgb> {
+fn decode_ppm(data: &[u8]) -> Result<Rgb, Unreadable> {
+    let (width, height, pixels) = read_ppm(data).ok_or(Unreadable::Damaged)?;
+    check_size(width, height)?;
+    let len = (u64::from(width) * u64::from(height) * 3) as usize;
+    let pixels = data.get(pixels..pixels + len).ok_or(Unreadable::Damaged)?;
+    Ok(Rgb {
+        width,
+        height,
+        pixels: pixels.to_vec(),
+    })
+}
+
+/// A PPM's width, height and where its pixels start.
+fn read_ppm(data: &[u8]) -> Option<(u32, u32, usize)> {
     let mut fields = Vec::new();
     let mut at = 0;
     while fields.len() < 4 {
@@ -142,14 +212,7 @@ fn decode_ppm(data: &[u8]) -> Option<Rgb> {
     if fields[0] != "P6" || fields[3] != "255" {
         return None;
     }
-    let pixels = data
-        .get(at + 1..at + 1 + (width * height * 3) as usize)?
-        .to_vec();
-    Some(Rgb {
-        width,
-        height,
-        pixels,
-    })
+    Some((width, height, at + 1))
 }
 
 pub fn encode_png(image: &Rgb) -> Vec<u8> {
@@ -197,6 +260,28 @@ mod tests {
         assert_eq!(image.scaled_to(100), image, "never scaled up");
     }
 
+    /// A valid 1 × 1 PNG whose header then says `width` × `height`.
+    pub fn huge_png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut png = encode_png(&checker(1, 1));
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        !bytes.iter().fold(!0u32, |crc, &byte| {
+            (0..8).fold(crc ^ u32::from(byte), |c, _| {
+                if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                }
+            })
+        })
+    }
+
     #[test]
     fn ppm_reads_too() {
         let mut ppm = b"P6\n2 1\n255\n".to_vec();
@@ -206,6 +291,23 @@ mod tests {
             (image.width, image.height, image.pixels),
             (2, 1, vec![1, 2, 3, 4, 5, 6])
         );
-        assert!(decode("image/x-portable-pixmap", b"P6 2").is_none());
+        assert!(decode("image/x-portable-pixmap", b"P6 2").is_err());
+    }
+
+    #[test]
+    fn huge_declared_screens_are_refused_before_allocating() {
+        let ppm = b"P6\n1000000 1000000\n255\n\0\0\0";
+        assert_eq!(
+            decode("image/x-portable-pixmap", ppm).unwrap_err(),
+            Unreadable::TooLarge(1_000_000, 1_000_000)
+        );
+        assert!(matches!(
+            decode("image/png", &huge_png_header(1_000_000, 1_000_000)),
+            Err(Unreadable::TooLarge(..))
+        ));
+        assert_eq!(
+            decode("image/png", &huge_png_header(MAX_SIDE + 1, 1)).unwrap_err(),
+            Unreadable::TooLarge(MAX_SIDE + 1, 1)
+        );
     }
 }

@@ -72,6 +72,7 @@ mod tests {
             host: "h".into(),
             uptime_secs: None,
             owner: None,
+            owner_id: None,
             os: None,
             created: None,
             disk_gib: None,

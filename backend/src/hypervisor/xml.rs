@@ -222,6 +222,7 @@ mod tests {
             name: name.into(),
             metadata: VmMetadata {
                 owner: Some("alice".into()),
+                owner_id: None,
                 os: Some("Debian".into()),
                 created: Some(1),
                 disk_gib: Some(4),

@@ -50,6 +50,8 @@ pub struct SampledVm {
     pub sample: VmSample,
     pub name: String,
     pub owner: Option<String>,
+    /// The owner's stable id, which decides who sees it.
+    pub owner_id: Option<String>,
     /// Cumulative counters as libvirt reports them.
     pub cpu_seconds: Option<f64>,
     pub disk_read_bytes: Option<u64>,
@@ -80,7 +82,9 @@ impl Sampled {
             vms: self
                 .vms
                 .iter()
-                .filter(|vm| me.may_see(vm.owner.as_deref()))
+                .filter(|vm| {
+                    me.is_admin() || me.owns_by(vm.owner_id.as_deref(), vm.owner.as_deref())
+                })
                 .map(|vm| vm.sample.clone())
                 .collect(),
         }

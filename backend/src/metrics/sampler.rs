@@ -196,6 +196,7 @@ fn vm_sample(
         },
         name: row.map(|vm| vm.name.clone()).unwrap_or_default(),
         owner: row.and_then(|vm| vm.owner.clone()),
+        owner_id: row.and_then(|vm| vm.owner_id.clone()),
         cpu_seconds: now.cpu_time_ns.map(|ns| ns as f64 / 1e9),
         disk_read_bytes: now.disk_read_bytes,
         disk_write_bytes: now.disk_write_bytes,

@@ -18,6 +18,8 @@ pub fn list(conn: &Connection) -> Result<Vec<HostSpec>, StoreError> {
                 "outbound" => GuestNetwork::Outbound,
                 _ => GuestNetwork::Isolated,
             },
+            vcpu_overcommit: None,
+            memory_overcommit: None,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -50,6 +52,8 @@ mod tests {
                 name: name.into(),
                 uri: "test:///default".into(),
                 guest_network,
+                vcpu_overcommit: None,
+                memory_overcommit: None,
             };
             insert(&conn, &host).unwrap();
         }

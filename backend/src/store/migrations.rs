@@ -47,7 +47,35 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 4: what the guests of a host added at runtime may reach.
     "ALTER TABLE hosts ADD COLUMN guest_network TEXT NOT NULL DEFAULT 'isolated';",
-    // 5: users' SSH public keys.
+    // 5: saved images are private to their maker (owner_id) until an admin publishes them
+    // (owner_id NULL: the shared catalogue). Names are unique among the shared templates and
+    // among each user's own images, not across them.
+    "CREATE TABLE templates_v5 (
+        name         TEXT NOT NULL,
+        owner_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        os           TEXT NOT NULL,
+        storage_pool TEXT NOT NULL,
+        volume       TEXT NOT NULL,
+        cores        INTEGER NOT NULL,
+        memory_mib   INTEGER NOT NULL,
+        disk_gib     INTEGER NOT NULL,
+        kernel_boot  TEXT
+    );
+    INSERT INTO templates_v5 (name, os, storage_pool, volume, cores, memory_mib, disk_gib,
+        kernel_boot)
+        SELECT name, os, storage_pool, volume, cores, memory_mib, disk_gib, kernel_boot
+        FROM templates;
+    DROP TABLE templates;
+    ALTER TABLE templates_v5 RENAME TO templates;
+    CREATE UNIQUE INDEX shared_template_names ON templates(name) WHERE owner_id IS NULL;
+    CREATE UNIQUE INDEX own_image_names ON templates(owner_id, name)
+        WHERE owner_id IS NOT NULL;",
+    // 6: a stable id per user, never reused (unlike the row id): VMs name their owner by it,
+    // so a later user of the same name never inherits them.
+    "ALTER TABLE users ADD COLUMN uid TEXT;
+    UPDATE users SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX users_by_uid ON users(uid);",
+    // 7: users' SSH public keys.
     "CREATE TABLE ssh_keys (
         id          INTEGER PRIMARY KEY,
         user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -57,7 +85,7 @@ const MIGRATIONS: &[&str] = &[
         created_at  INTEGER NOT NULL,
         UNIQUE (user_id, fingerprint)
     );",
-    // 6: templates whose guests take a cloud-init seed.
+    // 8: templates whose guests take a cloud-init seed.
     "ALTER TABLE templates ADD COLUMN cloud_init INTEGER NOT NULL DEFAULT 0;",
 ];
 

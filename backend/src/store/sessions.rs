@@ -28,12 +28,34 @@ pub struct Expiry {
     pub absolute: i64,
 }
 
-/// The user of a live session, touching its last-seen time; expired sessions are deleted.
+/// The user of a live session, touching its last-seen time (a request is activity);
+/// expired sessions are deleted.
 pub fn user_of(
     conn: &Connection,
     token: &str,
     now: i64,
     expiry: Expiry,
+) -> Result<Option<UserRecord>, StoreError> {
+    live_user(conn, token, now, expiry, true)
+}
+
+/// The user of a live session, without touching it: an open socket's own checks are not
+/// activity, so a forgotten tab still lets its session idle out.
+pub fn peek(
+    conn: &Connection,
+    token: &str,
+    now: i64,
+    expiry: Expiry,
+) -> Result<Option<UserRecord>, StoreError> {
+    live_user(conn, token, now, expiry, false)
+}
+
+fn live_user(
+    conn: &Connection,
+    token: &str,
+    now: i64,
+    expiry: Expiry,
+    touch: bool,
 ) -> Result<Option<UserRecord>, StoreError> {
     let hash = token_hash(token);
     let found = conn
@@ -57,7 +79,7 @@ pub fn user_of(
         return Ok(None);
     }
     // Touch at most once a minute: a write per request would make reads pay for durability.
-    if now - last_seen >= 60 {
+    if touch && now - last_seen >= 60 {
         conn.execute(
             "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
             params![hash, now],
@@ -106,6 +128,16 @@ mod tests {
         assert!(
             user_of(&conn, "t", 401, EXPIRY).unwrap().is_none(),
             "and is gone"
+        );
+    }
+
+    #[test]
+    fn peeking_is_not_activity() {
+        let conn = db_with_session("t");
+        assert!(peek(&conn, "t", 90, EXPIRY).unwrap().is_some());
+        assert!(
+            peek(&conn, "t", 101, EXPIRY).unwrap().is_none(),
+            "not kept alive by the peek at 90"
         );
     }
 

@@ -1,12 +1,14 @@
-//! The templates table.
+//! The templates table: the shared catalogue (`owner_id` NULL) and users' private saved
+//! images. A user sees the shared templates and their own images; a name is looked up among
+//! their own images first.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use shared::{KernelBoot, Template};
 
 use super::{StoreError, conflict_on_unique};
 
-const COLUMNS: &str =
-    "name, os, storage_pool, volume, cores, memory_mib, disk_gib, kernel_boot, cloud_init";
+const SELECT: &str = "SELECT t.name, t.os, t.storage_pool, t.volume, t.cores, t.memory_mib,
+    t.disk_gib, t.kernel_boot, u.username, t.cloud_init FROM templates t LEFT JOIN users u ON u.id = t.owner_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
     let kernel_boot: Option<String> = row.get(7)?;
@@ -19,31 +21,90 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
         memory_mib: row.get(5)?,
         disk_gib: row.get(6)?,
         kernel_boot: kernel_boot.and_then(|json| serde_json::from_str::<KernelBoot>(&json).ok()),
-        cloud_init: row.get(8)?,
+        owner: row.get(8)?,
+        cloud_init: row.get(9)?,
     })
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Template>, StoreError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM templates ORDER BY name"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Whose templates a caller sees.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer {
+    /// Every template and every user's images.
+    Admin,
+    /// The shared templates and this user's own images.
+    User(i64),
 }
 
-pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Template>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM templates WHERE name = ?1");
+/// The templates `viewer` sees, shared ones first, by name.
+pub fn list(conn: &Connection, viewer: Viewer) -> Result<Vec<Template>, StoreError> {
+    let filter = match viewer {
+        Viewer::Admin => "1",
+        Viewer::User(_) => "(t.owner_id IS NULL OR t.owner_id = ?1)",
+    };
+    let id = match viewer {
+        Viewer::Admin => -1,
+        Viewer::User(id) => id,
+    };
+    let sql =
+        format!("{SELECT} WHERE {filter} ORDER BY t.owner_id IS NOT NULL, u.username, t.name");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = if matches!(viewer, Viewer::Admin) {
+        stmt.query_map([], from_row)?.collect::<Result<_, _>>()
+    } else {
+        stmt.query_map([id], from_row)?.collect::<Result<_, _>>()
+    };
+    Ok(rows?)
+}
+
+/// The shared template `name`.
+pub fn shared(conn: &Connection, name: &str) -> Result<Option<Template>, StoreError> {
+    let sql = format!("{SELECT} WHERE t.name = ?1 AND t.owner_id IS NULL");
     Ok(conn.query_row(&sql, [name], from_row).optional()?)
 }
 
-/// Adds a template; `Conflict` if the name is taken.
-pub fn insert(conn: &Connection, t: &Template) -> Result<(), StoreError> {
+/// User `owner_id`'s own image `name`.
+pub fn own(conn: &Connection, owner_id: i64, name: &str) -> Result<Option<Template>, StoreError> {
+    let sql = format!("{SELECT} WHERE t.name = ?1 AND t.owner_id = ?2");
+    Ok(conn
+        .query_row(&sql, params![name, owner_id], from_row)
+        .optional()?)
+}
+
+/// What `name` means to user `user_id`: their own image of that name, else the shared one.
+/// Another user's image is never found.
+pub fn for_user(
+    conn: &Connection,
+    user_id: i64,
+    name: &str,
+) -> Result<Option<Template>, StoreError> {
+    match own(conn, user_id, name)? {
+        Some(t) => Ok(Some(t)),
+        None => shared(conn, name),
+    }
+}
+
+/// GiB of disk that user `owner_id`'s own images take.
+pub fn own_disk_gib(conn: &Connection, owner_id: i64) -> Result<u64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(disk_gib), 0) FROM templates WHERE owner_id = ?1",
+        [owner_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Adds a template, shared (`owner_id` None) or a user's own; `Conflict` if the name is
+/// taken there.
+pub fn insert(conn: &Connection, t: &Template, owner_id: Option<i64>) -> Result<(), StoreError> {
     let kernel_boot = t
         .kernel_boot
         .as_ref()
         .map(|k| serde_json::to_string(k).expect("serializes"));
     conn.execute(
-        &format!("INSERT INTO templates ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        "INSERT INTO templates (name, owner_id, os, storage_pool, volume, cores, memory_mib,
+            disk_gib, kernel_boot, cloud_init) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             t.name,
+            owner_id,
             t.os,
             t.storage_pool,
             t.volume,
@@ -58,6 +119,86 @@ pub fn insert(conn: &Connection, t: &Template) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Deletes the shared template `name`.
 pub fn delete(conn: &Connection, name: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute("DELETE FROM templates WHERE name = ?1", [name])? > 0)
+    Ok(conn.execute(
+        "DELETE FROM templates WHERE name = ?1 AND owner_id IS NULL",
+        [name],
+    )? > 0)
+}
+
+/// Deletes user `owner_id`'s own image `name`.
+pub fn delete_own(conn: &Connection, owner_id: i64, name: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM templates WHERE name = ?1 AND owner_id = ?2",
+        params![name, owner_id],
+    )? > 0)
+}
+
+/// Makes user `owner_id`'s image `name` a shared template: `Ok(false)` if there is no such
+/// image, `Conflict` if a shared template has that name.
+pub fn publish(conn: &Connection, owner_id: i64, name: &str) -> Result<bool, StoreError> {
+    let changed = conn
+        .execute(
+            "UPDATE templates SET owner_id = NULL WHERE name = ?1 AND owner_id = ?2",
+            params![name, owner_id],
+        )
+        .map_err(conflict_on_unique)?;
+    Ok(changed > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, users};
+
+    fn template(name: &str) -> Template {
+        Template {
+            name: name.into(),
+            os: "test".into(),
+            storage_pool: "images".into(),
+            volume: format!("{name}.img"),
+            cores: 1,
+            memory_mib: 64,
+            disk_gib: 2,
+            kernel_boot: None,
+            owner: None,
+            cloud_init: false,
+        }
+    }
+
+    #[test]
+    fn images_are_private_until_published_and_names_are_per_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        store
+            .run_blocking(|c| {
+                let alice = users::insert(c, &crate::auth::test_user("alice"), "x", 0)?.id;
+                let bob = users::insert(c, &crate::auth::test_user("bob"), "x", 0)?.id;
+                insert(c, &template("demo"), None)?;
+                insert(c, &template("mine"), Some(alice))?;
+                insert(c, &template("mine"), Some(bob))?;
+                assert!(matches!(
+                    insert(c, &template("mine"), Some(alice)),
+                    Err(StoreError::Conflict)
+                ));
+                let names = |v| {
+                    list(c, v).map(|ts| {
+                        ts.into_iter()
+                            .map(|t| format!("{}:{}", t.owner.unwrap_or_default(), t.name))
+                            .collect::<Vec<_>>()
+                    })
+                };
+                assert_eq!(names(Viewer::User(alice))?, [":demo", "alice:mine"]);
+                assert_eq!(names(Viewer::Admin)?, [":demo", "alice:mine", "bob:mine"]);
+                assert_eq!(own_disk_gib(c, alice)?, 2);
+                assert!(for_user(c, alice, "mine")?.unwrap().owner.as_deref() == Some("alice"));
+                assert!(publish(c, alice, "mine")?);
+                assert!(matches!(publish(c, bob, "mine"), Err(StoreError::Conflict)));
+                assert!(!delete_own(c, alice, "mine")?, "published: no longer hers");
+                assert!(delete_own(c, bob, "mine")?);
+                Ok(())
+            })
+            .unwrap();
+    }
 }

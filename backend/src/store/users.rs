@@ -9,12 +9,14 @@ use super::{StoreError, conflict_on_unique};
 #[derive(Debug, Clone)]
 pub struct UserRecord {
     pub id: i64,
+    /// The stable id VMs name their owner by (random, never reused).
+    pub uid: String,
     pub user: User,
     pub password_hash: String,
 }
 
-const COLUMNS: &str =
-    "id, username, role, language, max_vms, max_vcpus, max_memory_mib, max_disk_gib, password_hash";
+const COLUMNS: &str = "id, username, role, language, max_vms, max_vcpus, max_memory_mib, \
+    max_disk_gib, password_hash, uid";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let role: String = row.get(2)?;
@@ -33,6 +35,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
             },
         },
         password_hash: row.get(8)?,
+        uid: row.get(9)?,
     })
 }
 
@@ -44,10 +47,13 @@ pub fn insert(
     now: i64,
 ) -> Result<UserRecord, StoreError> {
     let q = user.quota;
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("OS randomness");
+    let uid: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     conn.execute(
         "INSERT INTO users (username, password_hash, role, language, max_vms, max_vcpus,
-                            max_memory_mib, max_disk_gib, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            max_memory_mib, max_disk_gib, created_at, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             user.username,
             password_hash,
@@ -57,12 +63,14 @@ pub fn insert(
             q.max_vcpus,
             q.max_memory_mib,
             q.max_disk_gib,
-            now
+            now,
+            uid
         ],
     )
     .map_err(conflict_on_unique)?;
     Ok(UserRecord {
         id: conn.last_insert_rowid(),
+        uid,
         user: user.clone(),
         password_hash: password_hash.into(),
     })

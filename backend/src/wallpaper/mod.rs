@@ -81,7 +81,14 @@ impl Wallpapers {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = fs::File::create(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Readable by the server's user alone, like everything under the data directory.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }

@@ -7,17 +7,18 @@ use std::io::Cursor;
 use image::{
     DynamicImage, ImageError, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder,
 };
-use shared::wallpaper::MAX_SIDE;
+use shared::wallpaper::{MAX_PIXELS, MAX_SIDE};
 
 /// JPEG quality of the stored wallpaper.
 const QUALITY: u8 = 85;
-/// The most memory a decoder may allocate: one `MAX_SIDE` square of RGBA.
-const MAX_ALLOC: u64 = MAX_SIDE as u64 * MAX_SIDE as u64 * 4;
+/// The most memory a decoder may allocate: `MAX_PIXELS` of 16-bit RGBA. With the RGB copy
+/// and the JPEG, one upload's work takes at most about 200 MB.
+const MAX_ALLOC: u64 = MAX_PIXELS * 8;
 
 /// Why an upload is not taken as a wallpaper.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Rejected {
-    #[error("a wallpaper is at most {MAX_SIDE} × {MAX_SIDE} pixels")]
+    #[error("a wallpaper is at most {MAX_SIDE} pixels a side and 5120 × 3200 pixels in all")]
     TooLarge,
     #[error("a wallpaper must be a PNG, JPEG, GIF or WebP image")]
     UnsupportedType,
@@ -34,12 +35,15 @@ pub fn reencode(upload: &[u8]) -> Result<Vec<u8>, Rejected> {
     ) {
         return Err(Rejected::UnsupportedType);
     }
-    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
-    reader.limits(limits());
-    let image = reader.decode().map_err(|err| match err {
-        ImageError::Limits(_) => Rejected::TooLarge,
-        _ => Rejected::Undecodable,
-    })?;
+    let reader = ImageReader::with_format(Cursor::new(upload), format);
+    // The declared size, read from the header alone, before any pixel is allocated.
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Rejected::TooLarge);
+    }
+    image::ImageDecoder::set_limits(&mut decoder, limits()).map_err(classify)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(classify)?;
     // JPEG has no alpha channel.
     let rgb = DynamicImage::ImageRgb8(image.to_rgb8());
     drop(image);
@@ -47,6 +51,13 @@ pub fn reencode(upload: &[u8]) -> Result<Vec<u8>, Rejected> {
     rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, QUALITY))
         .expect("an RGB8 image within the limits encodes as JPEG into memory");
     Ok(jpeg)
+}
+
+fn classify(err: ImageError) -> Rejected {
+    match err {
+        ImageError::Limits(_) => Rejected::TooLarge,
+        _ => Rejected::Undecodable,
+    }
 }
 
 fn limits() -> Limits {
@@ -87,6 +98,12 @@ mod tests {
             reencode(&whole[..whole.len() / 2]),
             Err(Rejected::Undecodable)
         );
+    }
+
+    #[test]
+    fn more_pixels_than_a_5k_screen_are_refused_though_each_side_fits() {
+        assert_eq!(reencode(&png(5121, 3200)), Err(Rejected::TooLarge));
+        assert!(reencode(&png(8192, 16)).is_ok());
     }
 
     #[test]

@@ -28,10 +28,15 @@ impl Zrle {
     /// Reads a ZRLE rectangle (checked against the framebuffer): a Fill per solid tile, a
     /// Pixels per other tile.
     pub fn decode(&mut self, r: &mut Reader, rect: Rect, ops: &mut Vec<Op>) -> Step<()> {
-        let len = r.u32()? as usize;
-        let compressed = r.take(len)?;
         // plain RLE spends at most 4 bytes a pixel
         let cap = tiles(rect).count() * TILE_OVERHEAD + rect.area() * 4;
+        let len = r.u32()? as usize;
+        // Checked before waiting for the bytes: a length no rectangle of this size can need
+        // would have the client buffer up to 4 GiB.
+        if len > max_compressed(cap) {
+            return bad("ZRLE data longer than its rectangle can need");
+        }
+        let compressed = r.take(len)?;
         let data = inflate(&mut self.stream, compressed, cap)?;
         let mut z = Reader::new(&data);
         for tile in tiles(rect) {
@@ -42,6 +47,12 @@ impl Zrle {
         }
         Ok(())
     }
+}
+
+/// The most compressed bytes `cap` bytes of tiles can take: zlib's worst case (stored blocks,
+/// 5 bytes per 64 KiB) with room for its header and flushes.
+fn max_compressed(cap: usize) -> usize {
+    cap + cap / 1024 + 1024
 }
 
 /// The tiles of `rect`, left to right, top to bottom.

@@ -13,8 +13,16 @@ pub async fn add_user(user: &NewUser) -> Result<User, Error> {
     decode(send_json(Request::post(routes::ADMIN_USERS), user).await?).await
 }
 
-pub async fn delete_user(name: &str) -> Result<(), Error> {
-    let url = routes::fill(routes::ADMIN_USER, &[name]);
+/// Deletes user `name`; their VMs go to user `heir`, or are deleted when it is `None`.
+pub async fn delete_user(name: &str, heir: Option<&str>) -> Result<(), Error> {
+    let base = routes::fill(routes::ADMIN_USER, &[name]);
+    let url = match heir {
+        Some(heir) => format!(
+            "{base}?vms=handover&to={}",
+            js_sys::encode_uri_component(heir)
+        ),
+        None => format!("{base}?vms=delete"),
+    };
     no_content(send_empty(Request::delete(&url)).await?).await
 }
 

@@ -90,9 +90,19 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
             </label>
             <label><span>{move || i18n.t(Key::Template)}</span>
                 <select name="vm-template" on:change=move |ev| pick_template(event_target_value(&ev))>
-                    {templates.into_iter().map(|t| view! {
-                        <option value=t.name.clone()>{format!("{} ({})", t.name, t.os)}</option>
-                    }).collect_view()}
+                    {
+                        let (own, shared): (Vec<_>, Vec<_>) =
+                            templates.into_iter().partition(|t| t.owner.is_some());
+                        let options = |list: Vec<Template>| list.into_iter().map(|t| view! {
+                            <option value=t.name.clone()>{format!("{} ({})", t.name, t.os)}</option>
+                        }).collect_view();
+                        view! {
+                            <optgroup label=move || i18n.t(Key::SharedTemplates)>{options(shared)}</optgroup>
+                            <Show when={let mine = !own.is_empty(); move || mine}>
+                                <optgroup label=move || i18n.t(Key::MyImages)>{options(own.clone())}</optgroup>
+                            </Show>
+                        }
+                    }
                 </select>
             </label>
             <label><span>{move || i18n.t(Key::Cores)}</span>

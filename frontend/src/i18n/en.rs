@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
         MaxMemoryMib => "Memory (MiB)",
         MaxDiskGib => "Disk (GiB)",
         ConfirmDelete => "Delete this user?",
+        CopyGuestClipboard => "Copy the VM's clipboard",
+        VmsGoTo => "Their VMs go to which user? Leave empty to delete them with their disks.",
         Done => "Saved.",
         ColLcm => "LCM state",
         VmCreator => "VM Creator",
@@ -79,6 +81,8 @@ pub fn text(key: Key) -> &'static str {
         Automatic => "Automatic (most free memory)",
         CreateVm => "Create VM",
         Created => "Created",
+        SharedTemplates => "Templates",
+        MyImages => "My images",
         NoTemplates => "No templates yet: an administrator adds them.",
         SelectVm => "Select a VM in the table.",
         Live => "live",
@@ -88,7 +92,9 @@ pub fn text(key: Key) -> &'static str {
         WallpaperUpload => "Upload image…",
         WallpaperUploading => "Uploading…",
         WallpaperMine => "My image",
-        WallpaperTooLarge => "That image is too large: at most 5 MB and 8192 × 8192 pixels.",
+        WallpaperTooLarge => {
+            "That image is too large: at most 5 MB, 8192 pixels a side and 5120 × 3200 pixels in all."
+        }
         WallpaperWrongType => "Only PNG, JPEG, GIF and WebP images can be used.",
         WallpaperUnreadable => "That file could not be read as an image: it may be damaged.",
         WallpaperUploadFailed => "The upload failed. Try again.",

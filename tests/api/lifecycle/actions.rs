@@ -169,7 +169,7 @@ async fn snapshots_are_taken_listed_reverted_and_deleted() {
 }
 
 #[tokio::test]
-async fn save_as_image_is_a_task_that_makes_a_template() {
+async fn save_as_image_is_a_task_that_makes_an_image_of_ones_own() {
     let server = pool().await;
     server.add_user("bob", shared::Role::User);
     let alice = server.login("alice").await;
@@ -236,8 +236,15 @@ async fn save_as_image_is_a_task_that_makes_a_template() {
         .find(|t| t["name"] == "golden-img")
         .expect("a new template");
     assert_eq!(
-        (saved["volume"].clone(), saved["cores"].clone()),
-        (json!("golden-img.qcow2"), json!(2))
+        (saved["owner"].clone(), saved["cores"].clone()),
+        (json!("alice"), json!(2))
+    );
+    assert!(
+        saved["volume"]
+            .as_str()
+            .unwrap()
+            .ends_with("-golden-img.qcow2"),
+        "{saved}"
     );
     assert_eq!(vm_state(&alice, uuid).await, "shutoff", "the VM stays");
 

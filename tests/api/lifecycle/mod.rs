@@ -1,8 +1,11 @@
 //! VMs on a pool of three test-driver hosts of different sizes (see
 //! `TestServer::pool_of_three`): `placement` (scheduler, quotas, bad input, runtime hosts) and
-//! `actions` (lifecycle actions, delete, snapshots, save as image).
+//! `actions` (lifecycle actions, delete, snapshots, save as image), `images` (saved images
+//! are their maker's own).
 
 mod actions;
+mod capacity;
+mod images;
 mod placement;
 
 use reqwest::Method;

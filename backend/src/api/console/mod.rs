@@ -172,7 +172,7 @@ async fn vm_or_session_gone(state: &AppState, me: &CurrentUser, uuid: &str) -> E
         }
         tokio::select! {
             changed = changes.changed() => if changed.is_err() { return Ended::VmDeleted },
-            _ = session_check.tick() => if !session_alive(state, me).await {
+            _ = session_check.tick() => if !session_alive(state, me, true).await {
                 return Ended::SessionEnded;
             },
         }

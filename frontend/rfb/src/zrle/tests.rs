@@ -112,3 +112,10 @@ fn refuses_overlong_runs_bad_indices_and_short_data() {
     assert!(one_rect(rect(0, 0, 4, 1), &short).is_err());
     assert!(one_rect(rect(0, 0, 1, 1), &[17]).is_err());
 }
+
+#[test]
+fn a_length_no_rectangle_needs_is_refused_before_its_bytes_arrive() {
+    let mut body = rect_header(0, 0, 1, 1, 16);
+    body.extend_from_slice(&u32::MAX.to_be_bytes());
+    assert!(feed_update(&[body]).is_err());
+}

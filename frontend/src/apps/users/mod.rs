@@ -102,9 +102,18 @@ fn UserTable(
         let confirmed = window()
             .confirm_with_message(i18n.t(Key::ConfirmDelete))
             .unwrap_or(false);
-        if confirmed {
-            leptos::task::spawn_local(async move { on_done(api::delete_user(&name).await) });
+        if !confirmed {
+            return;
         }
+        // Their VMs are handed over to the user named here, or deleted when none is named.
+        let Ok(Some(heir)) = window().prompt_with_message_and_default(i18n.t(Key::VmsGoTo), "")
+        else {
+            return;
+        };
+        let heir = Some(heir.trim().to_owned()).filter(|h| !h.is_empty());
+        leptos::task::spawn_local(async move {
+            on_done(api::delete_user(&name, heir.as_deref()).await)
+        });
     };
     let headers = [Key::Username, Key::ColRole, Key::Language, Key::ColQuota];
     view! {

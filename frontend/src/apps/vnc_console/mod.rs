@@ -112,6 +112,9 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
     let view_only = RwSignal::new(false);
     // The framebuffer's size, as the server last set it.
     let size = RwSignal::new((0u16, 0u16));
+    // What the guest's clipboard last offered: written to the browser's only when the user
+    // asks (a guest must not fill the user's clipboard behind their back).
+    let guest_clip = RwSignal::new(None::<String>);
     let session = Session {
         client: StoredValue::new_local(None),
         socket: StoredValue::new_local(None),
@@ -125,9 +128,7 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
         };
         for op in ops {
             match op {
-                Op::CutText(text) => {
-                    let _ = window().navigator().clipboard().write_text(&text);
-                }
+                Op::CutText(text) => guest_clip.set(Some(text)),
                 Op::DesktopName(_) | Op::Leds { .. } | Op::Bell | Op::Cursor { .. } => {}
                 draw => canvas::draw(&canvas, draw),
             }
@@ -274,6 +275,12 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
                 <button class="full-screen" on:click=full_screen>{move || i18n.t(Key::FullScreen)}</button>
                 <button class="view-only" aria-pressed=move || view_only.get().to_string()
                     on:click=move |_| view_only.update(|v| *v = !*v)>{move || i18n.t(Key::ViewOnly)}</button>
+                <button class="copy-guest-clipboard" disabled=move || guest_clip.with(Option::is_none)
+                    on:click=move |_| {
+                        if let Some(text) = guest_clip.get_untracked() {
+                            let _ = window().navigator().clipboard().write_text(&text);
+                        }
+                    }>{move || i18n.t(Key::CopyGuestClipboard)}</button>
                 <button class="reconnect" disabled=move || !link.with(Link::can_reconnect)
                     on:click=move |_| connect()>{move || i18n.t(Key::Reconnect)}</button>
                 <span class="console-status" role="status" data-link=move || link.with(Link::name)>{status}</span>
