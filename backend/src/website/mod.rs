@@ -74,7 +74,8 @@ async fn serve(state: &AppState, vm: String, req: Request) -> Response {
     if req.uri().path() == ENTRY {
         return enter(state, &vm, &req);
     }
-    let Some(grant) = cookie(req.headers()).and_then(|c| state.sites.grants.session(&c)) else {
+    let site_cookie = crate::auth::session::cookie(req.headers(), COOKIE);
+    let Some(grant) = site_cookie.and_then(|c| state.sites.grants.session(&c)) else {
         return pages::page(
             StatusCode::UNAUTHORIZED,
             "Open this website from your Ezilla desktop.",
@@ -130,18 +131,6 @@ fn enter(state: &AppState, vm: &str, req: &Request) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
-}
-
-/// The site session cookie of a request.
-fn cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
 }
 
 /// The websites' state: their domain and who may see which.
