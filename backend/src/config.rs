@@ -120,14 +120,13 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_MAX_CONNECTIONS_PER_ADDRESS")]
     pub max_connections_per_address: Option<usize>,
 
-    /// Seconds a client has to send a whole request header, from connecting or from the last
-    /// response on the connection (so also how long an idle keep-alive connection stays)
-    /// [default: 10].
+    /// Seconds a client has to send a whole request header, from connecting or from the
+    /// first byte of a later request on the connection [default: 10].
     #[arg(long, env = "EZILLA_HTTP_HEADER_TIMEOUT_SECS")]
     pub http_header_timeout_secs: Option<u64>,
 
     /// Seconds a connection may move no bytes either way while none of its requests is being
-    /// handled (a stalled upload or download) [default: 60].
+    /// handled (an idle keep-alive connection, a stalled upload or download) [default: 60].
     #[arg(long, env = "EZILLA_HTTP_IDLE_SECS")]
     pub http_idle_secs: Option<u64>,
 

@@ -1,6 +1,9 @@
 //! The HTTP server's connections: how many may be open (in all and per client address), how
-//! long a client may take to send a request's header, and how long a connection may sit with
-//! no bytes either way. A slow or idle client is dropped; it never holds a task for ever.
+//! long a client may take to send a request's header (from connecting, or from the first
+//! byte of a later request), and how long a connection may sit with no bytes either way while
+//! none of its requests is being handled (an idle keep-alive connection: longer than the
+//! header time, so that clients reusing their connections seldom meet a close). A slow or
+//! idle client is dropped; it never holds a task for ever.
 
 use std::{
     collections::HashMap,
@@ -37,7 +40,7 @@ pub struct ConnLimits {
     pub max_connections: usize,
     /// Connections open at once from one client address (trusted proxies excepted).
     pub per_address: usize,
-    /// Time to send a whole request header, from connecting or from the last response.
+    /// Time to send a whole request header, from connecting or from its first byte.
     pub header_timeout: Duration,
     /// Time with no bytes either way, while no request is being handled.
     pub idle: Duration,
@@ -99,10 +102,11 @@ pub async fn serve(
         };
         let conn = http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
+            // hyper's own timer runs from the last response: the idle time, as a backstop.
+            .header_read_timeout(limits.idle)
             .serve_connection(io, TowerToHyperService::new(service))
             .with_upgrades();
-        let idle = limits.idle;
+        let (idle, header) = (limits.idle, limits.header_timeout);
         let mut stop_seen = stop_seen.clone();
         let running = running.clone();
         tokio::spawn(async move {
@@ -110,8 +114,8 @@ pub async fn serve(
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => return,
-                () = activity.idle_for(idle) => {
-                    tracing::debug!(%peer, "idle connection closed");
+                why = activity.stalled(idle, header) => {
+                    tracing::debug!(%peer, why, "connection closed");
                     return;
                 }
                 _ = stop_seen.wait_for(|stop| *stop) => {}
@@ -158,10 +162,13 @@ impl Service<Request<Incoming>> for PerConnection {
     }
 }
 
-/// When a connection last moved a byte, and how many of its requests are being handled.
+/// When a connection last moved a byte, since when it has been sending a request header
+/// (if it is), and how many of its requests are being handled.
 struct Activity {
     start: Instant,
     last_ms: AtomicU64,
+    /// Milliseconds from `start` + 1 when a request header began arriving; 0: none pending.
+    header_since: AtomicU64,
     busy: AtomicUsize,
 }
 
@@ -170,24 +177,53 @@ impl Activity {
         Self {
             start: Instant::now(),
             last_ms: AtomicU64::new(0),
+            // A new connection owes its first header from the start.
+            header_since: AtomicU64::new(1),
             busy: AtomicUsize::new(0),
         }
     }
 
-    fn touch(&self) {
-        let ms = self.start.elapsed().as_millis() as u64;
-        self.last_ms.store(ms, Ordering::Relaxed);
+    fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
     }
 
-    /// Completes once the connection has been quiet and not busy for `idle`.
-    async fn idle_for(&self, idle: Duration) {
+    fn at(&self, ms: u64) -> Instant {
+        self.start + Duration::from_millis(ms)
+    }
+
+    /// Bytes arrived (`read`) or left.
+    fn touch(&self, read: bool) {
+        let now = self.now_ms();
+        self.last_ms.store(now, Ordering::Relaxed);
+        // Bytes while no request is handled begin the next request's header.
+        if read && self.busy.load(Ordering::Relaxed) == 0 {
+            let _ = self.header_since.compare_exchange(
+                0,
+                now + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    /// Completes, saying why, once no request is being handled and either a header has been
+    /// arriving for `header` or nothing has moved for `idle`.
+    async fn stalled(&self, idle: Duration, header: Duration) -> &'static str {
         loop {
-            let last = self.start + Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
-            let deadline = last + idle;
-            if Instant::now() >= deadline && self.busy.load(Ordering::Relaxed) == 0 {
-                return;
+            let quiet_until = self.at(self.last_ms.load(Ordering::Relaxed)) + idle;
+            let since = self.header_since.load(Ordering::Relaxed);
+            let header_until = (since > 0).then(|| self.at(since - 1) + header);
+            let now = Instant::now();
+            if self.busy.load(Ordering::Relaxed) == 0 {
+                if header_until.is_some_and(|until| now >= until) {
+                    return "request header too slow";
+                }
+                if now >= quiet_until {
+                    return "idle";
+                }
             }
-            let wake = deadline.max(Instant::now() + idle / 4);
+            let next = header_until.map_or(quiet_until, |h| h.min(quiet_until));
+            let wake = next.max(now + Duration::from_millis(100));
             tokio::time::sleep_until(wake.into()).await;
         }
     }
@@ -199,13 +235,15 @@ struct Busy(Arc<Activity>);
 impl Busy {
     fn new(activity: Arc<Activity>) -> Self {
         activity.busy.fetch_add(1, Ordering::Relaxed);
+        // The header is in: the next one is owed only once its first byte arrives.
+        activity.header_since.store(0, Ordering::Relaxed);
         Self(activity)
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.0.touch();
+        self.0.touch(false);
         self.0.busy.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -225,7 +263,7 @@ impl AsyncRead for Watched {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.tcp).poll_read(cx, buf);
         if buf.filled().len() > before {
-            self.activity.touch();
+            self.activity.touch(true);
         }
         polled
     }
@@ -239,7 +277,7 @@ impl AsyncWrite for Watched {
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.tcp).poll_write(cx, buf);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            self.activity.touch();
+            self.activity.touch(false);
         }
         polled
     }

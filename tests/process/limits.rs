@@ -119,6 +119,22 @@ async fn half_sent_headers_are_dropped_after_the_timeout_and_others_are_served()
     );
     assert!(served.alive());
     assert_eq!(health(&served, [127, 0, 0, 1]).await, 200);
+
+    // A keep-alive connection that sent its request whole may idle longer than the header
+    // time (up to `http_idle_secs`): waiting out the header time is what is tested here.
+    let mut kept = TcpStream::connect(&addr).await.unwrap();
+    let request = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    for round in 0..2 {
+        kept.write_all(request).await.unwrap();
+        let mut answer = [0u8; 512];
+        let n = kept.read(&mut answer).await.unwrap();
+        assert!(
+            answer[..n].starts_with(b"HTTP/1.1 200"),
+            "round {round}: {}",
+            String::from_utf8_lossy(&answer[..n])
+        );
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
 }
 
 /// A PNG of `side` × `side` RGBA pixels, all zero: about a megabyte that unpacks to

@@ -150,7 +150,17 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
         format!("ezilla-test-{run}-img"),
         format!("ezilla-test-{run}-copy"),
     );
-    let _cleanup = Cleanup(vec![first.clone(), image.clone(), second.clone()]);
+    // The saved image is alice's own: its volume is named after her id.
+    let alice_id = server
+        .state
+        .auth
+        .store
+        .run_blocking(|c| ezilla::store::users::by_name(c, "alice"))
+        .unwrap()
+        .unwrap()
+        .id;
+    let image_volume = format!("u{alice_id}-{image}");
+    let _cleanup = Cleanup(vec![first.clone(), image_volume.clone(), second.clone()]);
 
     let vm = create_and_boot(&alice, &first, "demo").await;
     let uuid = vm["uuid"].as_str().unwrap();
@@ -202,8 +212,21 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
         pool.lookup_storage_vol_by_name("root.qcow2").is_ok(),
         "the template's stays"
     );
-    let saved = pool.lookup_storage_vol_by_name(&format!("{image}.qcow2"));
-    saved.expect("the saved image stays").delete(0).unwrap();
+    let saved = format!("{image_volume}.qcow2");
+    assert!(
+        pool.lookup_storage_vol_by_name(&saved).is_ok(),
+        "the saved image stays"
+    );
+    let path = format!("/api/v1/images/{image}");
+    assert_eq!(
+        alice.send(Method::DELETE, &path, Some(json!({}))).await.0,
+        204
+    );
+    pool.refresh(0).unwrap();
+    assert!(
+        pool.lookup_storage_vol_by_name(&saved).is_err(),
+        "deleting her image deletes its disk"
+    );
 }
 
 #[tokio::test]
