@@ -7,7 +7,8 @@
 # Writes into OUTDIR:
 #   root.qcow2   ext4 root filesystem (made with `mke2fs -d`, no loop device) of an
 #                `mmdebstrap --variant=apt` bookworm with linux-image-cloud-amd64, systemd
-#                (systemd-networkd doing DHCP on eth0),
+#                (systemd-networkd doing DHCP on eth0; dbus, so that logind takes the ACPI
+#                power button and the agent's shutdown),
 #                openssh-server, cloud-init (NoCloud only, so it never waits for a metadata
 #                server), qemu-guest-agent, sudo and nginx, whose default page says
 #                "Ezilla Debian guest" and whose access log keeps every request's headers
@@ -25,7 +26,7 @@ set -euo pipefail
 OUT=${1:?usage: debian-guest.sh OUTDIR}
 ROOT_SIZE=${DEBIAN_ROOT_SIZE:-3G}
 CMDLINE='root=/dev/vda rw console=tty1 console=ttyS0,115200 net.ifnames=0'
-PACKAGES=linux-image-cloud-amd64,systemd-sysv,udev,openssh-server,cloud-init,qemu-guest-agent,sudo,nginx,ca-certificates
+PACKAGES=linux-image-cloud-amd64,systemd-sysv,udev,dbus,openssh-server,cloud-init,qemu-guest-agent,sudo,nginx,ca-certificates
 STAMP=$(sha256sum "$0" | cut -d' ' -f1)
 
 log() { printf '\033[1m[debian-guest]\033[0m %s\n' "$*"; }
