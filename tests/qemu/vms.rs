@@ -120,7 +120,10 @@ async fn a_running_qemu_vm_is_listed_as_running() {
         || async {
             let (_, body) = admin.get("/api/v1/vms").await;
             // By the exact name: other tests' VMs start with this one's.
-            let listed = body["vms"].as_array()?.iter().any(|vm| vm["name"] == name.as_str());
+            let listed = body["vms"]
+                .as_array()?
+                .iter()
+                .any(|vm| vm["name"] == name.as_str());
             (!listed).then_some(())
         },
     )
