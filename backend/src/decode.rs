@@ -58,6 +58,33 @@ impl DecodeGate {
     }
 }
 
+/// Test images for the decoders' limits.
+#[cfg(test)]
+pub mod bombs {
+    /// `png` (a valid PNG) with its header changed to say `width` × `height`, its checksum
+    /// mended: a decompression bomb's shape in a few bytes.
+    pub fn claiming(mut png: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    /// PNG's chunk checksum.
+    fn crc32(bytes: &[u8]) -> u32 {
+        !bytes.iter().fold(!0u32, |crc, &byte| {
+            (0..8).fold(crc ^ u32::from(byte), |c, _| {
+                if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                }
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
