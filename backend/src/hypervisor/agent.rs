@@ -1,42 +1,77 @@
-//! What a guest's QEMU agent says of it (its OS), asked once per run of the VM and only when
-//! libvirt shows the agent's channel connected, so a guest without an agent costs nothing.
+//! What Ezilla learns of a running QEMU guest once per run, from its live XML: whether it has
+//! the isolated layout, and the OS its agent reports (asked only while libvirt shows the
+//! agent's channel connected, so a guest without an agent costs nothing). The live XML is
+//! read when a run is first seen and then only every `AGENT_RETRY` until the agent answers,
+//! not on every look at the host.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 use virt::domain::Domain;
 
+use super::layout;
+
 /// How long the agent may take to answer, in seconds.
 const AGENT_TIMEOUT_SECS: i32 = 2;
+/// How often a run whose agent has not answered yet is looked at again.
+const AGENT_RETRY: Duration = Duration::from_secs(30);
 
-/// The OS each running VM's agent reported, by (UUID, libvirt id): a new run asks again.
+/// What one run of a guest is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFacts {
+    /// Running with the layout of a version before guest isolation.
+    pub unprotected: bool,
+    /// The OS its agent reported.
+    pub guest_os: Option<String>,
+}
+
+/// The facts of each running guest, by (UUID, libvirt id): a new run is looked at afresh.
 #[derive(Default)]
-pub struct AgentCache(Mutex<HashMap<(String, u32), String>>);
+pub struct RunCache(Mutex<HashMap<(String, u32), (RunFacts, Instant)>>);
 
-impl AgentCache {
-    /// The guest's OS name as its agent gives it, if the agent is connected and answers.
-    pub fn os(&self, dom: &Domain, uuid: &str, id: u32, live_xml: &str) -> Option<String> {
+impl RunCache {
+    /// The facts of the running guest `dom` (`uuid`, libvirt id `id`).
+    pub fn facts(&self, dom: &Domain, uuid: &str, id: u32) -> RunFacts {
         let key = (uuid.to_owned(), id);
-        if let Some(known) = self.0.lock().expect("agent cache").get(&key) {
-            return Some(known.clone());
+        let now = Instant::now();
+        if let Some((facts, next_look)) = self.0.lock().expect("run cache").get(&key) {
+            if facts.guest_os.is_some() || now < *next_look {
+                return facts.clone();
+            }
         }
-        if !agent_connected(live_xml) {
-            return None;
+        let Ok(xml) = dom.xml_desc(0) else {
+            return RunFacts::default();
+        };
+        if !layout::is_qemu(&xml) {
+            return RunFacts::default();
         }
-        let answer = dom
-            .qemu_agent_command(r#"{"execute":"guest-get-osinfo"}"#, AGENT_TIMEOUT_SECS, 0)
-            .ok()?;
-        let os = pretty_name(&answer)?;
-        self.0.lock().expect("agent cache").insert(key, os.clone());
-        Some(os)
+        let facts = RunFacts {
+            unprotected: !layout::is_isolated(&xml),
+            guest_os: agent_connected(&xml).then(|| ask_os(dom)).flatten(),
+        };
+        let entry = (facts.clone(), now + AGENT_RETRY);
+        self.0.lock().expect("run cache").insert(key, entry);
+        facts
     }
 
     /// Forgets the runs that are over.
     pub fn keep_only(&self, running: &[(String, u32)]) {
         self.0
             .lock()
-            .expect("agent cache")
+            .expect("run cache")
             .retain(|key, _| running.contains(key));
     }
+}
+
+/// The OS name the guest's agent gives.
+fn ask_os(dom: &Domain) -> Option<String> {
+    let answer = dom
+        .qemu_agent_command(r#"{"execute":"guest-get-osinfo"}"#, AGENT_TIMEOUT_SECS, 0)
+        .ok()?;
+    pretty_name(&answer)
 }
 
 /// Whether the live XML shows the guest agent's channel connected.

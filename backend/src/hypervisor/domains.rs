@@ -3,8 +3,7 @@
 use shared::{Vm, VmState};
 
 use super::{
-    agent::AgentCache,
-    layout,
+    agent::{RunCache, RunFacts},
     metadata::{self, VmMetadata},
 };
 use virt::{
@@ -16,7 +15,7 @@ use virt::{
 };
 
 /// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
-pub fn list(conn: &Connect, host: &str, agents: &AgentCache) -> Result<Vec<Vm>, Error> {
+pub fn list(conn: &Connect, host: &str, runs: &RunCache) -> Result<Vec<Vm>, Error> {
     // Only QEMU guests can be unprotected or have an agent (the test driver's run nothing).
     let qemu = conn
         .driver_type()
@@ -24,18 +23,18 @@ pub fn list(conn: &Connect, host: &str, agents: &AgentCache) -> Result<Vec<Vm>, 
     let rows: Vec<Vm> = conn
         .list_all_domains(0)?
         .iter()
-        .map(|dom| row(dom, host, qemu.then_some(agents)))
+        .map(|dom| row(dom, host, qemu.then_some(runs)))
         .collect::<Result<_, _>>()?;
     let running: Vec<_> = rows
         .iter()
         .filter_map(|vm| Some((vm.uuid.clone(), vm.id?)))
         .collect();
-    agents.keep_only(&running);
+    runs.keep_only(&running);
     Ok(rows)
 }
 
-/// One domain as a VM row of `host` (uptime unset); `agents` if the host runs QEMU.
-fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Error> {
+/// One domain as a VM row of `host` (uptime unset); `runs` if the host runs QEMU.
+fn row(dom: &Domain, host: &str, runs: Option<&RunCache>) -> Result<Vm, Error> {
     let info = dom.info()?;
     let state = match info.state {
         Enum::Known(state) => vm_state(state),
@@ -47,15 +46,10 @@ fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Erro
         .unwrap_or_default();
     let running = matches!(state, VmState::Running | VmState::Blocked | VmState::Paused);
     let meta = metadata(dom);
-    // A running QEMU guest's live XML: its layout (isolated or not) and its agent's channel.
-    let live = match (agents, running) {
-        (Some(_), true) => dom.xml_desc(0).ok().filter(|xml| layout::is_qemu(xml)),
-        _ => None,
-    };
     let uuid = dom.uuid_string()?;
-    let guest_os = match (agents, &live, dom.id()) {
-        (Some(agents), Some(xml), Some(id)) => agents.os(dom, &uuid, id, xml),
-        _ => None,
+    let facts = match (runs, running, dom.id()) {
+        (Some(runs), true, Some(id)) => runs.facts(dom, &uuid, id),
+        _ => RunFacts::default(),
     };
     // Always the maximum: a running guest can shrink its balloon to look small, and would
     // then be counted small against its owner's quota and its host's capacity.
@@ -76,8 +70,8 @@ fn row(dom: &Domain, host: &str, agents: Option<&AgentCache>) -> Result<Vm, Erro
         created: meta.created,
         disk_gib: meta.disk_gib,
         ips: if running { addresses(dom) } else { Vec::new() },
-        unprotected: live.as_deref().is_some_and(|xml| !layout::is_isolated(xml)),
-        guest_os,
+        unprotected: facts.unprotected,
+        guest_os: facts.guest_os,
         ssh_port: meta.ssh_port,
         http_port: meta.http_port,
     })

@@ -14,9 +14,7 @@ use shared::{GuestNetwork, HostInfo, HypervisorKind, Vm};
 use tokio::sync::{Notify, watch};
 use virt::connect::Connect;
 
-use super::{
-    agent::AgentCache, domains, events, guest_net, reasons::Reasons, uptime::UptimeTracker,
-};
+use super::{agent::RunCache, domains, events, guest_net, reasons::Reasons, uptime::UptimeTracker};
 use crate::config::HostSpec;
 
 /// Why a call to a host failed.
@@ -68,8 +66,8 @@ pub struct Host {
     epoch: Arc<AtomicU64>,
     /// Woken by libvirt's lifecycle events: the view is refreshed at once.
     wake: Arc<Notify>,
-    /// What running guests' agents said of them.
-    agents: AgentCache,
+    /// What each running guest's run is (layout, the agent's OS).
+    runs: RunCache,
     /// Held while a new VM's forwarded ports are picked and taken.
     pub forwards_lock: tokio::sync::Mutex<()>,
 }
@@ -98,7 +96,7 @@ impl Host {
             epoch,
             wake: Arc::new(Notify::new()),
             forwards_lock: tokio::sync::Mutex::new(()),
-            agents: AgentCache::default(),
+            runs: RunCache::default(),
         }
     }
 
@@ -189,7 +187,7 @@ impl Host {
     pub async fn refresh(self: &Arc<Self>) -> Result<bool, HostError> {
         let seen = self
             .call(|host, conn| {
-                let mut vms = domains::list(conn, &host.name, &host.agents)?;
+                let mut vms = domains::list(conn, &host.name, &host.runs)?;
                 let node = conn.node_info()?;
                 // Not every driver reports free memory (the test driver's figure is made up).
                 let free = conn.free_memory().unwrap_or_default() >> 20;
