@@ -293,7 +293,7 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         .unwrap()
         .lookup_storage_pool_by_name(DEBIAN_POOL)
         .unwrap();
-    pool.refresh(0).unwrap();
+    super::lifecycle::refresh_pool(&pool).await;
     assert!(
         pool.lookup_storage_vol_by_name(&format!("{name}-seed.iso"))
             .is_err(),

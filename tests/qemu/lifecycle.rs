@@ -49,6 +49,17 @@ impl Drop for Cleanup {
     }
 }
 
+/// Refreshes a storage pool, once no other test's upload or copy into it is running
+/// (libvirt refuses to refresh a pool with jobs in progress).
+pub async fn refresh_pool(pool: &virt::storage_pool::StoragePool) {
+    eventually(
+        "the pool to be free to refresh",
+        Duration::from_secs(120),
+        || async { pool.refresh(0).ok() },
+    )
+    .await;
+}
+
 /// The demo template, as the run command registers it.
 pub fn demo_template() -> Value {
     let cmdline = std::fs::read_to_string(format!("{DEMO_DIR}/cmdline"))
@@ -200,7 +211,7 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
         assert!(conn.lookup_domain_by_name(name).is_err(), "{name} is gone");
     }
     let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).unwrap();
-    pool.refresh(0).unwrap();
+    refresh_pool(&pool).await;
     for name in [&first, &second] {
         let disk = format!("{name}.qcow2");
         assert!(
@@ -222,7 +233,7 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
         alice.send(Method::DELETE, &path, Some(json!({}))).await.0,
         204
     );
-    pool.refresh(0).unwrap();
+    refresh_pool(&pool).await;
     assert!(
         pool.lookup_storage_vol_by_name(&saved).is_err(),
         "deleting her image deletes its disk"
@@ -260,7 +271,7 @@ async fn a_vm_that_cannot_start_leaves_no_domain_and_no_disk() {
         "no half-made domain"
     );
     let pool = conn.lookup_storage_pool_by_name(DEMO_POOL).unwrap();
-    pool.refresh(0).unwrap();
+    refresh_pool(&pool).await;
     assert!(
         pool.lookup_storage_vol_by_name(&format!("{name}.qcow2"))
             .is_err(),
