@@ -68,6 +68,8 @@ pub struct Host {
     wake: Arc<Notify>,
     /// What each running guest's run is (layout, the agent's OS).
     runs: RunCache,
+    /// Held while the host is looked at (`refresh`).
+    looking: tokio::sync::Mutex<()>,
     /// Held while a new VM's forwarded ports are picked and taken.
     pub forwards_lock: tokio::sync::Mutex<()>,
 }
@@ -96,6 +98,7 @@ impl Host {
             epoch,
             wake: Arc::new(Notify::new()),
             forwards_lock: tokio::sync::Mutex::new(()),
+            looking: tokio::sync::Mutex::new(()),
             runs: RunCache::default(),
         }
     }
@@ -185,6 +188,9 @@ impl Host {
     /// Asks libvirt for the host's VMs and capacity and stores them as the view. Returns
     /// whether anything a user would see changed (uptime ticking aside).
     pub async fn refresh(self: &Arc<Self>) -> Result<bool, HostError> {
+        // One look at a time: a look that began earlier (the reconciler's, while a new VM was
+        // still starting) must not land after a later one and show the older state.
+        let _one_at_a_time = self.looking.lock().await;
         let seen = self
             .call(|host, conn| {
                 let mut vms = domains::list(conn, &host.name, &host.runs)?;
