@@ -37,10 +37,10 @@ impl RunCache {
     pub fn facts(&self, dom: &Domain, uuid: &str, id: u32) -> RunFacts {
         let key = (uuid.to_owned(), id);
         let now = Instant::now();
-        if let Some((facts, next_look)) = self.0.lock().expect("run cache").get(&key) {
-            if facts.guest_os.is_some() || now < *next_look {
-                return facts.clone();
-            }
+        if let Some((facts, next_look)) = self.0.lock().expect("run cache").get(&key)
+            && (facts.guest_os.is_some() || now < *next_look)
+        {
+            return facts.clone();
         }
         let Ok(xml) = dom.xml_desc(0) else {
             return RunFacts::default();

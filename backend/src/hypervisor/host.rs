@@ -301,10 +301,10 @@ impl Host {
     /// The cached connection if it is alive, else a new one.
     fn connection(&self) -> Result<Connect, HostError> {
         let mut slot = self.conn.lock().expect("connection lock");
-        if let Some(conn) = slot.as_ref() {
-            if conn.is_alive().unwrap_or(false) {
-                return Ok(conn.clone());
-            }
+        if let Some(conn) = slot.as_ref()
+            && conn.is_alive().unwrap_or(false)
+        {
+            return Ok(conn.clone());
         }
         *slot = None;
         let conn =

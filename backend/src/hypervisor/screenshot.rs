@@ -235,7 +235,7 @@ mod tests {
     fn checker(width: u32, height: u32) -> Rgb {
         let pixels = (0..width * height)
             .flat_map(|i| {
-                if (i % width + i / width) % 2 == 0 {
+                if (i % width + i / width).is_multiple_of(2) {
                     [255; 3]
                 } else {
                     [0; 3]

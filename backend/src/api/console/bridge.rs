@@ -127,10 +127,10 @@ pub async fn bridge(
     };
     // A VM that stops closes its console before the host's view says it stopped: wait a
     // moment for the view, so that the browser learns why.
-    if ended == Ended::StreamClosed {
-        if let Ok(why) = tokio::time::timeout(STOP_GRACE, stop).await {
-            ended = why;
-        }
+    if ended == Ended::StreamClosed
+        && let Ok(why) = tokio::time::timeout(STOP_GRACE, stop).await
+    {
+        ended = why;
     }
     let _ = ws_out.send(Message::Close(Some(ended.close_frame()))).await;
     ended
