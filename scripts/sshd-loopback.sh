@@ -70,7 +70,9 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes yes
 X11Forwarding no
-AllowTcpForwarding no
+# Forwards to this host's loopback only: the VMs' forwarded SSH and HTTP ports.
+AllowTcpForwarding local
+PermitOpen 127.0.0.1:*
 AllowAgentForwarding no
 PermitTunnel no
 PrintMotd no

@@ -58,6 +58,8 @@ pub struct AppState {
     pub static_dir: PathBuf,
     /// The VMs' websites: their domain and who may see which.
     pub sites: Arc<website::Sites>,
+    /// The server's own SSH key of each user (the SSH terminal logs in with it).
+    pub identities: Arc<ssh::Identities>,
     /// Snapshots one VM may have (`snapshots_per_vm`).
     pub snapshots_per_vm: usize,
     /// The bounds on HTTP connections, and the proxies whose `X-Forwarded-For` is believed.
@@ -119,6 +121,7 @@ impl AppState {
                 apps_domain: settings.apps_domain.clone(),
                 grants: Default::default(),
             }),
+            identities: Arc::new(ssh::Identities::open(&settings.data_dir)?),
             snapshots_per_vm: settings.snapshots_per_vm as usize,
             conn_limits: settings.conn_limits(),
         })

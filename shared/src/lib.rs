@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod routes;
 pub mod task;
 pub mod template;
+pub mod terminal;
 pub mod vm;
 pub mod wallpaper;
 

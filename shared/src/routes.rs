@@ -54,6 +54,10 @@ pub const VM_SAVE_IMAGE: &str = "/api/v1/vms/{id}/save-image";
 pub const VM_CONSOLE_VNC: &str = "/api/v1/vms/{id}/console/vnc";
 /// A VM's serial console: a WebSocket carrying the console's bytes both ways.
 pub const VM_CONSOLE_SERIAL: &str = "/api/v1/vms/{id}/console/serial";
+/// A shell on the VM over SSH, as its owner: a WebSocket carrying the terminal's bytes in
+/// binary frames and `terminal::Control`/`terminal::Notice` in text frames; `?cols=&rows=`
+/// give the terminal's first size.
+pub const VM_CONSOLE_SSH: &str = "/api/v1/vms/{id}/console/ssh";
 /// A one-time entry to the VM's website, on its own origin (POST).
 pub const VM_WEBSITE: &str = "/api/v1/vms/{id}/website";
 /// A task's progress and outcome.

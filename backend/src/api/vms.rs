@@ -19,7 +19,7 @@ use crate::{
     error::ApiError,
     hypervisor::NewVm,
     seed::Seed,
-    store::{ssh_keys, templates},
+    store::{host_keys, ssh_keys, templates},
 };
 
 pub fn routes() -> Vec<Route> {
@@ -113,6 +113,13 @@ async fn remove(
     Query(req): Query<DeleteVm>,
 ) -> Result<StatusCode, ApiError> {
     state.pool.delete(&vm.uuid, req.disks).await?;
+    // Its SSH host key goes with it (a UUID is never reused, but the table should not grow).
+    let uuid = vm.uuid.clone();
+    state
+        .auth
+        .store
+        .run(move |c| host_keys::forget(c, &uuid))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -198,7 +205,7 @@ async fn first_boot(
         )));
     }
     let id = me.id;
-    let keys = state
+    let mut keys: Vec<String> = state
         .auth
         .store
         .run(move |c| ssh_keys::list(c, id))
@@ -206,6 +213,13 @@ async fn first_boot(
         .into_iter()
         .map(|k| k.public_key)
         .collect();
+    // The SSH terminal's key, so that it logs in without asking.
+    let terminal = state
+        .identities
+        .of_user(&state.auth.store, me.id, &me.uid)
+        .await
+        .map_err(ApiError::Internal)?;
+    keys.push(terminal.public_line().map_err(ApiError::Internal)?);
     let mut instance = [0u8; 16];
     getrandom::fill(&mut instance).map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(Seed {

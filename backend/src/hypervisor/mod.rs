@@ -9,6 +9,7 @@ mod create;
 mod detect;
 mod domains;
 mod events;
+mod forwarded;
 mod guest_net;
 mod host;
 mod images;

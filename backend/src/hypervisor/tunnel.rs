@@ -100,14 +100,15 @@ impl SshTarget {
         Ok(output.stdout)
     }
 
-    /// A byte stream to the Unix socket at `path` on the target. OpenSSH's `-W` takes only
-    /// host and port, so `ssh -N -L LOCAL:REMOTE` forwards a socket of its own, in a
-    /// directory only this user can enter, to the remote one; the stream connects to it.
-    /// The ssh process ends and the directory goes when the stream drops.
-    pub async fn connect(&self, path: &str) -> std::io::Result<SshStream> {
+    /// A byte stream to `remote` as the target sees it: the Unix socket at a path, or
+    /// `127.0.0.1:PORT`. OpenSSH's `-W` takes only host and port, so `ssh -N -L LOCAL:REMOTE`
+    /// forwards a socket of its own, in a directory only this user can enter, to the remote
+    /// end; the stream connects to it. The ssh process ends and the directory goes when the
+    /// stream drops.
+    pub async fn connect(&self, remote: &str) -> std::io::Result<SshStream> {
         let dir = PrivateDir::new()?;
         let local = dir.0.join("s");
-        let forward = format!("{}:{path}", local.display());
+        let forward = format!("{}:{remote}", local.display());
         let options = [
             "-N",
             "-o",

@@ -87,6 +87,18 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 8: templates whose guests take a cloud-init seed.
     "ALTER TABLE templates ADD COLUMN cloud_init INTEGER NOT NULL DEFAULT 0;",
+    // 9: the server's own SSH key per user (its private half sealed by the vault), and the
+    // host key each VM's SSH server showed first.
+    "CREATE TABLE ssh_identities (
+        user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        public_key TEXT NOT NULL,
+        sealed     BLOB NOT NULL
+    );
+    CREATE TABLE vm_host_keys (
+        vm_uuid  TEXT PRIMARY KEY,
+        host_key TEXT NOT NULL,
+        seen_at  INTEGER NOT NULL
+    );",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

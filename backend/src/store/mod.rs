@@ -2,9 +2,11 @@
 //! write acknowledged to a client survives `kill -9` and power loss, migrations at open.
 
 pub mod desktops;
+pub mod host_keys;
 pub mod hosts;
 pub(crate) mod migrations;
 pub mod sessions;
+pub mod ssh_identities;
 pub mod ssh_keys;
 pub mod templates;
 pub mod users;

@@ -102,13 +102,9 @@ async fn serve(state: &AppState, vm: String, req: Request) -> Response {
     let Some(port) = row.http_port else {
         return pages::page(StatusCode::NOT_FOUND, "This VM has no website port.");
     };
-    if !host.is_local() {
-        return pages::page(
-            StatusCode::NOT_IMPLEMENTED,
-            "Websites of VMs on remote hosts are not served yet.",
-        );
-    }
-    proxy::forward(req, port).await
+    drop(host);
+    let stream = state.pool.connect_forwarded(&vm, port).await.ok();
+    proxy::forward(req, stream).await
 }
 
 /// The entry: a valid one-time token for this VM becomes the site's cookie.
@@ -125,12 +121,32 @@ fn enter(state: &AppState, vm: &str, req: &Request) -> Response {
             "This link was used or is too old: open the website from your Ezilla desktop again.",
         );
     };
-    let set = format!("{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax");
+    let set = format!("{COOKIE}={cookie}; {}", cookie_attributes(in_frame(req)));
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
     if let Ok(value) = HeaderValue::from_str(&set) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Whether the entry was opened in the desktop's website window (`&frame=1`).
+fn in_frame(req: &Request) -> bool {
+    req.uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == "frame=1"))
+}
+
+/// The site cookie's attributes. A tab of its own (the VM's origin at the top) gets a `Lax`
+/// cookie. A frame in the desktop is on another site than the page it is in, where a browser
+/// keeps only `SameSite=None` cookies, which must be `Secure` (browsers take that on http
+/// from `localhost` and its subdomains too); `Partitioned` keeps it for frames in the page
+/// that opened it alone (under the desktop's site, CHIPS), so no other site's page that frames
+/// or posts to the VM's origin carries it.
+fn cookie_attributes(in_frame: bool) -> &'static str {
+    match in_frame {
+        false => "Path=/; HttpOnly; SameSite=Lax",
+        true => "Path=/; HttpOnly; Secure; SameSite=None; Partitioned",
+    }
 }
 
 /// The websites' state: their domain and who may see which.

@@ -1,5 +1,6 @@
 //! Forwards one request to the guest's web server through the port its host forwards on
-//! 127.0.0.1, HTTP/1.1, WebSocket upgrades passed through. Ezilla's cookies are taken out;
+//! 127.0.0.1 (directly here, through the host's SSH on a `qemu+ssh` host), HTTP/1.1,
+//! WebSocket upgrades passed through. Ezilla's cookies are taken out;
 //! the guest sees the browser's own request otherwise. Bounded: the connection and the
 //! answer's headers each have a time limit; bodies stream through.
 
@@ -12,31 +13,26 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 
 use super::{COOKIE, pages::page};
-
-/// How long connecting to the forwarded port may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::hypervisor::ByteStream;
 /// How long the guest may take to start answering.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The guest's answer to `req`, or a page that says why there is none.
-pub async fn forward(mut req: Request, port: u16) -> Response {
+/// The guest's answer to `req` over `stream` (to its forwarded HTTP port, or `None` when that
+/// could not be reached), or a page that says why there is none.
+pub async fn forward(mut req: Request, stream: Option<Box<dyn ByteStream>>) -> Response {
     let nothing = || {
         page(
             StatusCode::BAD_GATEWAY,
             "Nothing answers on the VM's port 80 (is its web server running?).",
         )
     };
-    let Ok(Ok(tcp)) =
-        tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(("127.0.0.1", port))).await
-    else {
+    let Some(stream) = stream else {
         return nothing();
     };
-    let _ = tcp.set_nodelay(true);
     let Ok((mut sender, conn)) =
-        hyper::client::conn::http1::handshake::<_, Body>(TokioIo::new(tcp)).await
+        hyper::client::conn::http1::handshake::<_, Body>(TokioIo::new(stream)).await
     else {
         return nothing();
     };
@@ -91,10 +87,10 @@ fn strip_ezilla_cookies(headers: &mut axum::http::HeaderMap) {
         .map(str::to_owned)
         .collect();
     headers.remove(header::COOKIE);
-    if !kept.is_empty() {
-        if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {
-            headers.insert(header::COOKIE, value);
-        }
+    if !kept.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&kept.join("; "))
+    {
+        headers.insert(header::COOKIE, value);
     }
 }
 

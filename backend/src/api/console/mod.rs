@@ -7,6 +7,7 @@
 
 mod bridge;
 mod limit;
+mod ssh;
 
 use std::time::Duration;
 
@@ -47,6 +48,13 @@ pub fn routes() -> Vec<Route> {
             routes::VM_CONSOLE_SERIAL,
             Access::User,
             get(serial),
+        )
+        .websocket(),
+        Route::new(
+            Method::GET,
+            routes::VM_CONSOLE_SSH,
+            Access::User,
+            get(ssh::ssh),
         )
         .websocket(),
     ]
