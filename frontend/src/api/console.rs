@@ -41,6 +41,11 @@ impl ConsoleSocket {
     pub fn send(&self, bytes: &[u8]) {
         let _ = self.socket.send_with_u8_array(bytes);
     }
+
+    /// Sends a control message (a text frame).
+    pub fn send_text(&self, text: &str) {
+        let _ = self.socket.send_with_str(text);
+    }
 }
 
 impl Drop for ConsoleSocket {
@@ -58,6 +63,7 @@ pub fn open_console(
     path: &str,
     on_open: impl Fn() + 'static,
     on_bytes: impl Fn(Vec<u8>) + 'static,
+    on_text: impl Fn(String) + 'static,
     on_close: impl Fn(Closed) + 'static,
 ) -> Result<ConsoleSocket, Error> {
     let socket =
@@ -67,7 +73,7 @@ pub fn open_console(
         if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
             on_bytes(Uint8Array::new(&buffer).to_vec());
         } else if let Some(text) = event.data().as_string() {
-            on_bytes(text.into_bytes());
+            on_text(text);
         }
     });
     let opened = Rc::new(Cell::new(false));

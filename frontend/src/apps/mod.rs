@@ -1,14 +1,15 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
 mod console_link;
-mod serial_console;
 mod settings;
 mod ssh_keys;
+mod terminal;
 mod users;
 mod visualizer;
 mod vm_creator;
 mod vm_manager;
 mod vnc_console;
+mod website;
 
 use leptos::prelude::*;
 
@@ -26,6 +27,10 @@ pub enum AppKind {
     SerialConsole,
     /// A VM's graphical (VNC) console (opened for a VM).
     VncConsole,
+    /// A shell on a VM over SSH (opened for a VM).
+    SshTerminal,
+    /// A VM's own website (opened for a VM).
+    Website,
 }
 
 impl AppKind {
@@ -59,6 +64,8 @@ impl AppKind {
             Self::UserAdmin => "user-admin",
             Self::SerialConsole => "serial-console",
             Self::VncConsole => "vnc-console",
+            Self::SshTerminal => "ssh-terminal",
+            Self::Website => "website",
         }
     }
 
@@ -66,7 +73,12 @@ impl AppKind {
     pub fn from_slug(slug: &str) -> Option<AppKind> {
         Self::ALL
             .into_iter()
-            .chain([Self::SerialConsole, Self::VncConsole])
+            .chain([
+                Self::SerialConsole,
+                Self::VncConsole,
+                Self::SshTerminal,
+                Self::Website,
+            ])
             .find(|app| app.slug() == slug)
     }
 
@@ -80,6 +92,8 @@ impl AppKind {
             Self::UserAdmin => Key::UserAdmin,
             Self::SerialConsole => Key::SerialConsole,
             Self::VncConsole => Key::VncConsole,
+            Self::SshTerminal => Key::SshTerminal,
+            Self::Website => Key::Website,
         }
     }
 
@@ -101,7 +115,9 @@ impl AppKind {
             Self::Visualizer => "/icons/cloud-visualizer.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
-            Self::SerialConsole | Self::VncConsole => "/icons/vm-manager.svg",
+            Self::SerialConsole | Self::VncConsole | Self::SshTerminal | Self::Website => {
+                "/icons/vm-manager.svg"
+            }
         }
     }
 
@@ -113,9 +129,15 @@ impl AppKind {
             Self::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
-            Self::SerialConsole => {
-                view! { <serial_console::SerialConsole uuid=vm.unwrap_or_default() /> }.into_any()
+            Self::SerialConsole => view! {
+                <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Serial />
             }
+            .into_any(),
+            Self::SshTerminal => view! {
+                <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Ssh />
+            }
+            .into_any(),
+            Self::Website => view! { <website::Website uuid=vm.unwrap_or_default() /> }.into_any(),
             Self::VncConsole => {
                 view! { <vnc_console::VncConsole uuid=vm.unwrap_or_default() /> }.into_any()
             }

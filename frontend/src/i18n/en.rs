@@ -142,6 +142,10 @@ pub fn text(key: Key) -> &'static str {
         SshKeys => "SSH keys",
         Website => "Website",
         PopupBlocked => "The browser blocked the new tab: allow pop-ups for Ezilla.",
+        OpenInNewTab => "Open in a new tab",
+        SshTerminal => "SSH",
+        VmPassword => "The VM did not take Ezilla's key: password of your account on the VM",
+        WrongVmPassword => "Wrong password: try again",
         GuestOs => "OS (guest agent)",
         ForwardedPorts => "Forwarded on its host",
         SshKeysHint => {

@@ -1,6 +1,6 @@
 //! The actions of the selected VM: Start, Shutdown, Power off, Reboot, Suspend, Resume, its
-//! console (VNC) and serial console, its website (a new tab on the VM's own origin), Delete
-//! (with or without its disks), Save as image. Shows the outcome.
+//! console (VNC), serial console and SSH terminal, its website (a window on the VM's own
+//! origin), Delete (with or without its disks), Save as image. Shows the outcome.
 
 use leptos::prelude::*;
 use shared::{TaskInfo, Vm, VmAction, VmState};
@@ -65,27 +65,20 @@ pub fn VmToolbar(
                     windows.open_for_vm(AppKind::SerialConsole, vm.uuid);
                 }
             }>{move || i18n.t(Key::SerialConsole)}</button>
+            <button class="ssh-terminal"
+                disabled=move || disabled() || vm.with(|v| v.as_ref().is_none_or(|v| v.ssh_port.is_none() || v.id.is_none()))
+                on:click=move |_| {
+                    if let Some(vm) = vm.get_untracked() {
+                        windows.open_for_vm(AppKind::SshTerminal, vm.uuid);
+                    }
+                }>{move || i18n.t(Key::SshTerminal)}</button>
+            // RDP, when it comes, sits beside these.
             <button class="website"
                 disabled=move || disabled() || vm.with(|v| v.as_ref().is_none_or(|v| v.http_port.is_none() || v.id.is_none()))
                 on:click=move |_| {
-                    let Some(vm) = vm.get_untracked() else { return };
-                    // Opened now, while the click counts as the user's, and sent on once the
-                    // server has given the one-time entry (RDP will sit beside this).
-                    let tab = window().open_with_url_and_target("about:blank", "_blank").ok().flatten();
-                    leptos::task::spawn_local(async move {
-                        match (api::website_entry(&vm.uuid).await, tab) {
-                            (Ok(entry), Some(tab)) => {
-                                let _ = tab.location().set_href(&entry.url);
-                            }
-                            (Ok(_), None) => error.set(Some(i18n.t(Key::PopupBlocked).to_owned())),
-                            (Err(err), tab) => {
-                                if let Some(tab) = tab {
-                                    let _ = tab.close();
-                                }
-                                error.set(Some(i18n.error(&err)));
-                            }
-                        }
-                    });
+                    if let Some(vm) = vm.get_untracked() {
+                        windows.open_for_vm(AppKind::Website, vm.uuid);
+                    }
                 }>{move || i18n.t(Key::Website)}</button>
             <button class="delete" disabled=disabled on:click=move |_| {
                 let Some(vm) = vm.get_untracked() else { return };

@@ -169,7 +169,7 @@ pub fn VncConsole(uuid: String) -> impl IntoView {
         let on_close = move |closed: Closed| {
             link.try_set(Link::Closed(closed));
         };
-        match api::open_console(&path, || {}, on_bytes, on_close) {
+        match api::open_console(&path, || {}, on_bytes, |_| {}, on_close) {
             Ok(socket) => session.socket.set_value(Some(socket)),
             Err(_) => link.set(Link::Closed(Closed::Refused(None))),
         }

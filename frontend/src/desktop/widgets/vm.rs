@@ -1,5 +1,5 @@
 //! A VM widget: the VM's live screen, name and state, with quick buttons (start, shut down,
-//! its console, open in the VM Manager, pin to the taskbar). A deleted VM's widget says so.
+//! its console, its SSH terminal, open in the VM Manager, pin to the taskbar). A deleted VM's widget says so.
 
 use leptos::prelude::*;
 use shared::{VmAction, VmState, Widget};
@@ -24,6 +24,8 @@ pub enum Seen {
     Present {
         name: String,
         state: VmState,
+        /// Whether Ezilla forwards its SSH port (the SSH terminal can open).
+        ssh: bool,
     },
     /// The list came without it, while a host is unreachable: it may be there.
     OutOfReach,
@@ -65,6 +67,7 @@ pub fn seen_vm(uuid: String) -> Memo<Seen> {
                 Some(vm) => Seen::Present {
                     name: vm.name.clone(),
                     state: vm.state,
+                    ssh: vm.ssh_port.is_some(),
                 },
                 None if list.unreachable_hosts.is_empty() => Seen::Deleted,
                 None => Seen::OutOfReach,
@@ -106,6 +109,11 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
         let uuid = uuid.clone();
         move |_| windows.open_for_vm(AppKind::VncConsole, uuid.clone())
     };
+    let open_ssh = {
+        let uuid = uuid.clone();
+        move |_| windows.open_for_vm(AppKind::SshTerminal, uuid.clone())
+    };
+    let has_ssh = move || seen.with(|s| matches!(s, Seen::Present { ssh: true, .. }));
     let favourite = format!("vm:{uuid}");
     let pinned = Signal::derive({
         let favourite = favourite.clone();
@@ -145,6 +153,14 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
                                 {move || i18n.t(Key::Shutdown)}
                             </button>
                             <button class="console" on:click=open_console.clone()>{move || i18n.t(Key::Console)}</button>
+                            {has_ssh().then(|| {
+                                let open_ssh = open_ssh.clone();
+                                view! {
+                                    <button class="ssh-terminal" disabled=move || !running() on:click=open_ssh>
+                                        {move || i18n.t(Key::SshTerminal)}
+                                    </button>
+                                }
+                            })}
                             <button class="open" title=move || i18n.t(Key::OpenInManager) on:click=open.clone()>{move || i18n.t(Key::Open)}</button>
                             <button class="pin" aria-pressed=move || pinned.get().to_string() on:click=toggle_pin.clone()>
                                 {move || i18n.t(if pinned.get() { Key::Unpin } else { Key::Pin })}
