@@ -3,7 +3,7 @@
 //! forwards on 127.0.0.1 (another user's key does not), the guest's web server answers on
 //! its forwarded HTTP port and, through Ezilla's proxy, on the VM's own origin without ever
 //! seeing Ezilla's cookies, the guest agent reports its address and OS, and Shutdown shuts
-//! it down. Deleting the VM deletes its seed and frees its ports. The time from create to
+//! it down; the SSH terminal works through Ezilla (`ssh_terminal.rs`). Deleting the VM deletes its seed and frees its ports. The time from create to
 //! SSH under TCG is printed.
 
 use std::{
@@ -44,7 +44,11 @@ pub fn debian_template() -> Value {
 }
 
 /// A new keypair of `user`'s, made by the server; its private half written to a 0600 file.
-async fn generated_key(user: &Client, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+pub(super) async fn generated_key(
+    user: &Client,
+    dir: &std::path::Path,
+    name: &str,
+) -> std::path::PathBuf {
     let (status, pair) = user
         .send(
             Method::POST,
@@ -62,7 +66,7 @@ async fn generated_key(user: &Client, dir: &std::path::Path, name: &str) -> std:
 /// What `command` prints when run over SSH as `account` with `key` on 127.0.0.1:`port`, or
 /// what ssh said when the login failed. A connection the guest drops before the login (a
 /// busy TCG guest, sshd restarting) is tried again, a refused login is not.
-fn ssh_run(
+pub(super) fn ssh_run(
     key: &std::path::Path,
     account: &str,
     port: u64,
@@ -171,7 +175,10 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         .send(Method::POST, "/api/v1/templates", Some(debian_template()))
         .await;
     assert_eq!(status, 201, "{body}");
-    let (alice, bob) = (server.login("alice").await, server.login("bob").await);
+    let ((alice, alice_token), (bob, bob_token)) = (
+        server.login_with_token("alice").await,
+        server.login_with_token("bob").await,
+    );
     let keys = tempfile::tempdir().unwrap();
     let alice_key = generated_key(&alice, keys.path(), "alice-laptop").await;
     let bob_key = generated_key(&bob, keys.path(), "bob-laptop").await;
@@ -253,6 +260,7 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
     .await;
 
     let uuid = vm["uuid"].as_str().unwrap();
+    super::ssh_terminal::terminal_through_ezilla(&server, &alice_token, &bob_token, uuid).await;
     eventually(
         "the guest agent's address and OS",
         Duration::from_secs(120),
@@ -289,6 +297,15 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         )
         .await;
     assert_eq!(status, 204);
+    let id = uuid.to_owned();
+    let host_key = server
+        .state
+        .auth
+        .store
+        .run(move |c| ezilla::store::host_keys::get(c, &id))
+        .await
+        .unwrap();
+    assert_eq!(host_key, None, "the VM's SSH host key goes with it");
     let pool = Connect::open(Some(LOCAL_QEMU))
         .unwrap()
         .lookup_storage_pool_by_name(DEBIAN_POOL)

@@ -4,10 +4,12 @@ mod console_drops;
 mod console_window;
 mod consoles;
 mod debian;
+mod debian_desktop;
 mod isolation;
 mod lifecycle;
 mod metrics;
 mod remote;
+mod ssh_terminal;
 mod vms;
 mod widgets;
 

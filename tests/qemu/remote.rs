@@ -16,7 +16,7 @@ use crate::support::{
 };
 
 /// The URI the test command exports after starting the loopback sshd.
-fn remote_uri() -> String {
+pub(super) fn remote_uri() -> String {
     std::env::var("EZILLA_TEST_SSH_URI")
         .expect("the test command starts a loopback sshd (scripts/sshd-loopback.sh) and sets this")
 }
