@@ -1,6 +1,7 @@
 //! The `ezilla` binary as a separate process: crash safety and the account commands.
 //! The test command builds the binary before the tests run.
 
+mod classroom;
 mod cli;
 mod durability;
 mod limits;

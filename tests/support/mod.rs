@@ -1,6 +1,7 @@
 //! Test helpers: a real backend on port 0, a real Chromium, and waiting on conditions.
 
 pub mod browser;
+pub mod classroom;
 pub mod console_proxy;
 pub mod libvirt_relay;
 pub mod relay;
