@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authz;
+mod authz_tokens;
 mod console_bridge;
 mod desktop;
 mod events;
@@ -13,6 +14,7 @@ mod metrics;
 mod owners;
 mod screenshot;
 mod spa;
+mod tokens;
 mod vms;
 mod wallpaper;
 mod website;

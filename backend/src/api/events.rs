@@ -125,6 +125,9 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
 /// `activity`: whether the socket's use counts as the user's activity (a console's does; the
 /// events socket's own traffic does not, so a forgotten tab lets its session idle out).
 pub(super) async fn session_alive(state: &AppState, me: &CurrentUser, activity: bool) -> bool {
+    if let crate::auth::Credential::Token { .. } = me.credential {
+        return crate::auth::tokens::still_valid(state, &me.token, activity).await;
+    }
     let (token, expiry) = (me.token.clone(), state.auth.expiry);
     let found = state
         .auth

@@ -18,6 +18,7 @@ pub mod quota;
 mod screenshot;
 mod snapshots;
 mod templates;
+mod tokens;
 mod vms;
 mod wallpaper;
 mod website;
@@ -99,6 +100,7 @@ pub fn routes() -> Vec<Route> {
         desktop::routes(),
         wallpaper::routes(),
         keys::routes(),
+        tokens::routes(),
         website::routes(),
         vms::routes(),
         snapshots::routes(),
@@ -145,6 +147,7 @@ pub fn root_router(state: &AppState) -> Router<AppState> {
 /// WebSockets, and its request count and timing.
 fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
     let access = route.access;
+    let console = route.websocket && route.path != shared::routes::EVENTS;
     let token = route.bearer.then(|| state.monitor.token.clone()).flatten();
     let mut handler = route.handler.route_layer(from_fn_with_state(
         state.clone(),
@@ -154,7 +157,7 @@ fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
                 if bearer::matches(&req, token.as_deref()) {
                     return next.run(req).await;
                 }
-                crate::auth::session::require(access, st, req, next).await
+                crate::auth::session::require(access, console, st, req, next).await
             }
         },
     ));
