@@ -79,8 +79,10 @@ pub struct Quota {
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
-    /// The language picked on the login page; saved as the user's language.
-    pub language: Language,
+    /// The language picked on the login page; saved as the user's language. Tools (the
+    /// command line) send none, and the user's language stays as it was.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// A user as the API shows them (never the password hash).

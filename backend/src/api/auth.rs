@@ -89,10 +89,13 @@ async fn login(
     auth.store
         .run(move |c| {
             sessions::insert(c, &stored_token, id, now_secs())?;
-            users::set_language(c, id, language)
+            match language {
+                Some(language) => users::set_language(c, id, language),
+                None => Ok(()),
+            }
         })
         .await?;
-    record.user.language = language;
+    record.user.language = language.unwrap_or(record.user.language);
     let secure = auth.secure_cookies || session::came_over_tls(&headers);
     let cookie = session::set_cookie(Some(&token), auth.expiry.absolute, secure);
     tracing::info!(user = %record.user.username, "logged in");
