@@ -81,6 +81,10 @@ pub const METRICS_VM: &str = "/api/v1/metrics/vms/{id}";
 /// Prometheus metrics: a token from the configuration (`Authorization: Bearer`) or an admin
 /// session.
 pub const PROMETHEUS: &str = "/metrics";
+/// The OpenAPI 3.1 document of this API.
+pub const OPENAPI: &str = "/api/v1/openapi.json";
+/// The API reference: a page that reads the OpenAPI document.
+pub const API_DOCS: &str = "/api/v1/docs";
 /// Live VM list changes (WebSocket).
 pub const EVENTS: &str = "/api/v1/events";
 

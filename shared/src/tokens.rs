@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// Look only: `GET` and `HEAD`, and the events socket; no console (a console types into
@@ -17,6 +18,7 @@ pub enum TokenScope {
 
 /// One of the user's tokens, as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AccessToken {
     pub id: i64,
     /// The user's own label.
@@ -32,6 +34,7 @@ pub struct AccessToken {
 
 /// `POST /api/v1/me/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewAccessToken {
     /// A label, 1-100 printable characters.
     pub name: String,
@@ -42,6 +45,7 @@ pub struct NewAccessToken {
 
 /// The answer to `POST /api/v1/me/tokens`: the token and, this once, its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CreatedAccessToken {
     pub token: AccessToken,
     /// `ezilla_` and 64 hex digits: copy it now, it is never shown again.

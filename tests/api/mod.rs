@@ -11,6 +11,7 @@ mod keys;
 mod lifecycle;
 mod limits;
 mod metrics;
+mod openapi;
 mod owners;
 mod screenshot;
 mod spa;

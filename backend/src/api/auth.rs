@@ -24,15 +24,25 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, routes::LOGIN, Access::Public, post(login)),
-        Route::new(Method::POST, routes::LOGOUT, Access::User, post(logout)),
-        Route::new(Method::GET, routes::ME, Access::User, get(me)),
+        Route::new(Method::POST, routes::LOGIN, Access::Public, post(login))
+            .summary("Log in: a session cookie")
+            .takes::<LoginRequest>()
+            .returns::<User>(200),
+        Route::new(Method::POST, routes::LOGOUT, Access::User, post(logout))
+            .summary("Log out: end this session")
+            .no_content(),
+        Route::new(Method::GET, routes::ME, Access::User, get(me))
+            .summary("The caller")
+            .returns::<User>(200),
         Route::new(
             Method::PUT,
             routes::ME_LANGUAGE,
             Access::User,
             put(set_language),
-        ),
+        )
+        .summary("Set the caller's language")
+        .takes::<SetLanguage>()
+        .returns::<User>(200),
     ]
 }
 

@@ -32,7 +32,7 @@ use crate::{
 const SESSION_CHECK: Duration = Duration::from_secs(5);
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket()]
+    vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket().summary("Live VM list changes, task progress and metrics (WebSocket, JSON text frames of Event)")]
 }
 
 /// Opens the socket, unless the caller has `events_per_user` open already (429).

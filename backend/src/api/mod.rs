@@ -14,6 +14,7 @@ mod images;
 mod keys;
 mod metrics;
 mod names;
+pub mod openapi;
 pub mod quota;
 mod screenshot;
 mod snapshots;
@@ -61,6 +62,8 @@ pub struct Route {
     pub websocket: bool,
     /// Also open to the configured metrics token (`Authorization: Bearer`).
     pub bearer: bool,
+    /// What the OpenAPI document says of it.
+    pub doc: openapi::Doc,
     handler: MethodRouter<AppState>,
 }
 
@@ -77,12 +80,14 @@ impl Route {
             access,
             websocket: false,
             bearer: false,
+            doc: openapi::Doc::default(),
             handler,
         }
     }
 
     fn websocket(mut self) -> Self {
         self.websocket = true;
+        self.doc.status = 101;
         self
     }
 
@@ -112,6 +117,7 @@ pub fn routes() -> Vec<Route> {
         console::routes(),
         metrics::routes(),
         admin::routes(),
+        openapi::routes(),
     ]
     .into_iter()
     .flatten()

@@ -23,14 +23,21 @@ const MAX_NAME: usize = 100;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::ME_TOKENS, Access::User, get(list)),
-        Route::new(Method::POST, routes::ME_TOKENS, Access::User, post(create)),
+        Route::new(Method::GET, routes::ME_TOKENS, Access::User, get(list))
+            .summary("The caller's access tokens, with their last use")
+            .returns::<Vec<AccessToken>>(200),
+        Route::new(Method::POST, routes::ME_TOKENS, Access::User, post(create))
+            .summary("Make an access token (from a session); its secret is answered once")
+            .takes::<NewAccessToken>()
+            .returns::<CreatedAccessToken>(201),
         Route::new(
             Method::DELETE,
             routes::ME_TOKEN,
             Access::User,
             delete(revoke),
-        ),
+        )
+        .summary("Revoke an access token (from a session)")
+        .no_content(),
     ]
 }
 
