@@ -6,6 +6,7 @@ mod authz_tokens;
 mod console_bridge;
 mod desktop;
 mod events;
+mod fuzz;
 mod health;
 mod keys;
 mod lifecycle;

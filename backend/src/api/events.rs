@@ -10,7 +10,10 @@ use axum::{
     Extension,
     extract::{
         State,
-        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
+        ws::{
+            CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code,
+            rejection::WebSocketUpgradeRejection,
+        },
     },
     http::Method,
     response::Response,
@@ -37,10 +40,13 @@ pub fn routes() -> Vec<Route> {
 
 /// Opens the socket, unless the caller has `events_per_user` open already (429).
 async fn upgrade(
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
 ) -> Result<Response, ApiError> {
+    let ws = ws.map_err(|_| {
+        ApiError::BadRequest("the events come over a WebSocket: ask for the upgrade".into())
+    })?;
     let slot = state
         .event_sockets
         .take(&me.user.username)

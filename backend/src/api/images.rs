@@ -229,8 +229,9 @@ async fn publish(
 async fn task(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
+    let id: u64 = id.parse().map_err(|_| ApiError::NotFound)?;
     match state.tasks.get(id) {
         Some(task) if me.is_admin() || task.owner == me.user.username => Ok(Json(task.info)),
         _ => Err(ApiError::NotFound),
