@@ -83,7 +83,12 @@ pub fn AccessTokens() -> impl IntoView {
     view! {
         <section class="access-tokens">
             <h3>{move || i18n.t(Key::AccessTokens)}</h3>
-            <p class="hint">{move || i18n.t(Key::AccessTokensHint)}</p>
+            <p class="hint">
+                {move || i18n.t(Key::AccessTokensHint)} " "
+                <a class="api-reference" href=shared::routes::API_DOCS target="_blank" rel="noopener">
+                    {move || i18n.t(Key::ApiReference)}
+                </a>
+            </p>
             {move || match tokens.get() {
                 None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
                 Some(list) if list.is_empty() => {

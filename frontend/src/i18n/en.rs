@@ -170,6 +170,7 @@ pub fn text(key: Key) -> &'static str {
         TokenLastUsed => "last used",
         TokenNeverUsed => "never",
         TokenShownOnce => "Copy the token now: it is not shown again.",
+        ApiReference => "API reference",
         Revoke => "Revoke",
         Days => "days",
         UnprotectedHint => {

@@ -168,6 +168,7 @@ pub enum Key {
     TokenLastUsed,
     TokenNeverUsed,
     TokenShownOnce,
+    ApiReference,
     Revoke,
     Days,
     UnprotectedHint,

@@ -164,6 +164,7 @@ pub fn text(key: Key) -> &'static str {
         TokenLastUsed => "上次使用",
         TokenNeverUsed => "從未",
         TokenShownOnce => "請立即複製權杖：之後不會再顯示。",
+        ApiReference => "API 參考文件",
         Revoke => "撤銷",
         Days => "天",
         UnprotectedHint => "於訪客隔離之前建立：其網路可連到主機。請關機後再啟動以隔離。",

@@ -122,6 +122,11 @@ fn responses(route: &Route, status: u16, body: Option<Value>, error: &Value) -> 
         success["content"] = body;
     }
     responses.insert(status.to_string(), success);
+    if route.websocket && route.path != shared::routes::EVENTS {
+        let would = "Asked without the upgrade (with the x-ezilla-request header or a token): \
+            the console would open.";
+        responses.insert("204".into(), json!({"description": would}));
+    }
     if route.doc.request.is_some() || route.doc.query.is_some() {
         responses.insert("400".into(), error_body("The request is malformed."));
     }
