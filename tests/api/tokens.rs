@@ -173,3 +173,23 @@ async fn a_read_token_follows_events_and_a_revoked_token_closes_its_socket() {
     .await;
     assert_eq!(closed, Ok(true), "the socket closes after the revocation");
 }
+
+/// A password reset ends the user's access as it ends their sessions: their tokens too, at
+/// once (a token made with a stolen password must not outlive the reset).
+#[tokio::test]
+async fn a_password_reset_revokes_the_users_tokens() {
+    let server = server().await;
+    let tool = server.with_token(&server.token("alice", "write").await);
+    let bobs = server.with_token(&server.token("bob", "write").await);
+    assert_eq!(tool.get(routes::ME).await.0, 200, "cached now");
+    let reset = json!({"password": "a brand new password"});
+    let path = routes::fill(routes::ADMIN_USER_PASSWORD, &["alice"]);
+    let (status, _) = server
+        .admin()
+        .await
+        .send(Method::PUT, &path, Some(reset))
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(tool.get(routes::ME).await.0, 401);
+    assert_eq!(bobs.get(routes::ME).await.0, 200, "bob's are his");
+}

@@ -43,7 +43,7 @@ pub fn routes() -> Vec<Route> {
             Access::Admin,
             put(set_password),
         )
-        .summary("Set a user's password (ends their sessions)")
+        .summary("Set a user's password (ends their sessions and revokes their tokens)")
         .takes::<NewPassword>()
         .no_content(),
         Route::new(
