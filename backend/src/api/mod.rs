@@ -1,5 +1,6 @@
-//! The JSON API under `/api`. Every route is declared once in a table with its access level;
-//! the router, the access checks and the authorization tests are all built from that table.
+//! The JSON API under `/api`. Every route is declared once in a table with its access level
+//! and its documentation; the router, the access checks, the authorization tests and the
+//! OpenAPI document (`openapi/`) are all built from that table.
 
 mod admin;
 mod auth;

@@ -90,6 +90,11 @@ async fn login(
             "the URL starts with https:// (or http://)",
         ));
     }
+    if plain_http_elsewhere(url) {
+        eprintln!(
+            "warning: {url} is plain HTTP: the token crosses the network readable by anyone on the way"
+        );
+    }
     let token = match token {
         Some(token) => token,
         None => token_from_password(url, username).await?,
@@ -107,6 +112,19 @@ async fn login(
         path.display()
     );
     Ok(())
+}
+
+/// Whether `url` is plain HTTP to another machine than this one.
+fn plain_http_elsewhere(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    !(host == "localhost" || host == "[::1]" || host.starts_with("127."))
 }
 
 /// Logs in with a password, makes a write token for this machine, and logs out again.
@@ -174,4 +192,22 @@ pub async fn list_templates(json: bool) -> Result<(), ClientError> {
         )
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_http_is_flagged_unless_to_this_machine() {
+        for elsewhere in ["http://ezilla.example.org", "http://10.0.0.5:8080/"] {
+            assert!(super::plain_http_elsewhere(elsewhere), "{elsewhere}");
+        }
+        for fine in [
+            "https://ezilla.example.org",
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:80",
+        ] {
+            assert!(!super::plain_http_elsewhere(fine), "{fine}");
+        }
+    }
 }
