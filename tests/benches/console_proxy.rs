@@ -5,8 +5,11 @@
 //! do (no handshake checks, no WebSocket library, a thread per connection, each read sent on
 //! as one frame by one `writev`), which says what a second loopback hop costs on this
 //! machine. Throughput: the server sends `BULK` bytes, the client reads them all. Latency: `PINGS` round trips of a 64-byte message
-//! through an echo server; "added" is the proxy's percentile less raw TCP's. All traffic is on
-//! 127.0.0.1; fixed byte counts and iterations, so it stops by itself (about a minute).
+//! through an echo server; "added" is the proxy's percentile less raw TCP's. CPU: the time
+//! the proxy's own threads spent on a CPU (user + system, from `/proc/self/task/*/schedstat`;
+//! ours runs on a runtime of its own, as the server does, the bare relay on threads of its
+//! own) per GB moved. All traffic is on 127.0.0.1; fixed byte counts and iterations, so it
+//! stops by itself (about a minute).
 //!
 //! Run: `cargo bench -p ezilla-tests --bench console_proxy` (websockify from
 //! `scripts/install.sh`, in /opt/ezilla-tools/venv; `EZILLA_WEBSOCKIFY` names another).
@@ -20,6 +23,7 @@ mod support;
 
 use std::{
     process::{Child, Command, Stdio},
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
@@ -35,10 +39,19 @@ const BULK: usize = 256 << 20;
 const ROUNDS: usize = 7;
 const PINGS: usize = 5_000;
 const PING: [u8; 64] = [7; 64];
-/// The issue's targets.
+/// The targets: of the console issue (share of raw TCP, multiple of websockify) and of the
+/// classroom issue (share of the bare relay, CPU per GB against the relay's), and the added
+/// round trip of both.
 const MIN_SHARE_OF_TCP: f64 = 0.90;
 const MIN_MULTIPLE_OF_WEBSOCKIFY: f64 = 3.0;
+const MIN_SHARE_OF_RELAY: f64 = 0.90;
+const MAX_CPU_OF_RELAY: f64 = 1.2;
 const MAX_ADDED_P99: Duration = Duration::from_millis(1);
+/// The names of the threads whose CPU time counts as each proxy's.
+const OURS_THREADS: &str = "ezilla-proxy";
+const RELAY_THREADS: &str = "bare-relay";
+/// CPU nanoseconds of bare-relay threads that have ended (a thread's own count goes with it).
+static RELAY_CPU_NS: AtomicU64 = AtomicU64::new(0);
 
 #[tokio::main]
 async fn main() {
@@ -60,7 +73,17 @@ async fn main() {
         let _ = tokio::io::copy(&mut r, &mut w).await;
     })
     .await;
-    let ours = console_proxy::start(IDLE).await;
+    // Ours on a runtime of its own, as the server's (two workers on these two cores).
+    let proxy_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(OURS_THREADS)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ours = proxy_runtime
+        .spawn(console_proxy::start(IDLE))
+        .await
+        .unwrap();
     let (_websockify, wsfy_source) = websockify(source);
     let (_websockify2, wsfy_echo) = websockify(echo);
     let bare = bare_relay(source);
@@ -68,12 +91,28 @@ async fn main() {
     // Rounds alternate the three, so that a busy moment of this shared machine costs each
     // alike; each figure is the median of its rounds.
     let (mut raw, mut ezilla, mut wsfy, mut relay) = (vec![], vec![], vec![], vec![]);
+    let (mut ours_cpu, mut relay_cpu) = (0, 0);
     for _ in 0..ROUNDS {
         raw.push(tcp_throughput(source).await);
+        let before = threads_cpu_ns(OURS_THREADS);
         ezilla.push(ws_throughput(&format!("ws://{ours}/{source}")).await);
+        ours_cpu += threads_cpu_ns(OURS_THREADS) - before;
         wsfy.push(ws_throughput(&format!("ws://{wsfy_source}/")).await);
+        let before = RELAY_CPU_NS.load(Ordering::SeqCst);
         relay.push(ws_throughput(&format!("ws://{bare}/")).await);
+        // The relay's thread counts itself in as it ends, just after the client's last read.
+        let counted = || RELAY_CPU_NS.load(Ordering::SeqCst) > before;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !counted() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        relay_cpu += RELAY_CPU_NS.load(Ordering::SeqCst) - before;
     }
+    let moved_gb = (BULK * ROUNDS) as f64 / 1e9;
+    let (ours_cpu_per_gb, relay_cpu_per_gb) = (
+        ours_cpu as f64 / 1e9 / moved_gb,
+        relay_cpu as f64 / 1e9 / moved_gb,
+    );
     let (raw_mbs, ours_mbs) = (median(raw), median(ezilla));
     let (wsfy_mbs, relay_mbs) = (median(wsfy), median(relay));
     let raw_rtt = tcp_round_trips(echo).await;
@@ -97,6 +136,11 @@ async fn main() {
         ours_mbs / relay_mbs * 100.0,
         relay_mbs / raw_mbs * 100.0,
         relay_mbs / wsfy_mbs,
+    );
+    println!(
+        "CPU per GB moved (user + system of the proxy's threads): ezilla {ours_cpu_per_gb:.3} s, \
+         bare relay {relay_cpu_per_gb:.3} s ({:.2}x the relay)",
+        ours_cpu_per_gb / relay_cpu_per_gb
     );
     println!("round trip of 64 bytes, {PINGS} times (p50 / p99):");
     for (name, rtt) in [
@@ -122,6 +166,51 @@ async fn main() {
         verdict(multiple >= MIN_MULTIPLE_OF_WEBSOCKIFY),
         verdict(added(&ours_rtt, 99) <= MAX_ADDED_P99),
     );
+    println!(
+        "targets against the bare relay: >= {:.0} % of its throughput {}; CPU per GB <= {MAX_CPU_OF_RELAY}x its own {}",
+        MIN_SHARE_OF_RELAY * 100.0,
+        verdict(ours_mbs / relay_mbs >= MIN_SHARE_OF_RELAY),
+        verdict(ours_cpu_per_gb <= relay_cpu_per_gb * MAX_CPU_OF_RELAY),
+    );
+    drop(proxy_runtime_guard(proxy_runtime));
+}
+
+/// The proxy's runtime, shut down without waiting on its connections.
+fn proxy_runtime_guard(runtime: tokio::runtime::Runtime) -> impl Drop {
+    struct Guard(Option<tokio::runtime::Runtime>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if let Some(runtime) = self.0.take() {
+                runtime.shutdown_background();
+            }
+        }
+    }
+    Guard(Some(runtime))
+}
+
+/// Nanoseconds on a CPU of this process's threads named `name` (schedstat's first field).
+fn threads_cpu_ns(name: &str) -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|comm| comm.trim_end().starts_with(name))
+        })
+        .filter_map(|task| own_cpu_ns(&task.path().join("schedstat")))
+        .sum()
+}
+
+/// The first field of a `schedstat` file: nanoseconds on a CPU.
+fn own_cpu_ns(path: &std::path::Path) -> Option<u64> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// A TCP server on a loopback port that hands each connection to `serve`.
@@ -164,50 +253,61 @@ fn websockify(target: u16) -> (Killed, std::net::SocketAddr) {
     (Killed(child), addr)
 }
 
-/// The bare relay (see the top of this file) from a loopback port to `target`.
+/// The bare relay (see the top of this file) from a loopback port to `target`: a thread per
+/// connection, which adds its CPU time to `RELAY_CPU_NS` as it ends.
 fn bare_relay(target: u16) -> std::net::SocketAddr {
-    use std::io::{IoSlice, Read, Write};
-
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for browser in listener.incoming() {
             let mut browser = browser.unwrap();
-            std::thread::spawn(move || {
-                // The client's request, whatever it says, then "switching".
-                let mut request = Vec::new();
-                let mut byte = [0u8];
-                while !request.ends_with(b"\r\n\r\n") {
-                    browser.read_exact(&mut byte).unwrap();
-                    request.push(byte[0]);
-                }
-                browser
-                    .write_all(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
-                    .unwrap();
-                let mut vnc = std::net::TcpStream::connect(("127.0.0.1", target)).unwrap();
-                let mut buf = vec![0u8; ezilla::api::console::FRAME];
-                loop {
-                    let n = match vnc.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    let mut header = [0x82, 127, 0, 0, 0, 0, 0, 0, 0, 0];
-                    header[2..].copy_from_slice(&(n as u64).to_be_bytes());
-                    let (mut header, mut payload) = (&header[..], &buf[..n]);
-                    while !(header.is_empty() && payload.is_empty()) {
-                        let parts = [IoSlice::new(header), IoSlice::new(payload)];
-                        let Ok(written) = browser.write_vectored(&parts) else {
-                            return;
-                        };
-                        let from_header = written.min(header.len());
-                        header = &header[from_header..];
-                        payload = &payload[written - from_header..];
-                    }
-                }
-            });
+            let relay = std::thread::Builder::new().name(RELAY_THREADS.into());
+            relay
+                .spawn(move || {
+                    relay_one(&mut browser, target);
+                    let own = own_cpu_ns(std::path::Path::new("/proc/thread-self/schedstat"));
+                    RELAY_CPU_NS.fetch_add(own.unwrap_or(0), Ordering::SeqCst);
+                })
+                .unwrap();
         }
     });
     addr
+}
+
+/// One connection of the bare relay: the client's request, whatever it says, then
+/// "switching", then each read from the target sent on as one frame by one `writev`.
+fn relay_one(browser: &mut std::net::TcpStream, target: u16) {
+    use std::io::{IoSlice, Read, Write};
+
+    let mut request = Vec::new();
+    let mut byte = [0u8];
+    while !request.ends_with(b"\r\n\r\n") {
+        browser.read_exact(&mut byte).unwrap();
+        request.push(byte[0]);
+    }
+    browser
+        .write_all(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+        .unwrap();
+    let mut vnc = std::net::TcpStream::connect(("127.0.0.1", target)).unwrap();
+    let mut buf = vec![0u8; ezilla::api::console::FRAME];
+    loop {
+        let n = match vnc.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let mut header = [0x82, 127, 0, 0, 0, 0, 0, 0, 0, 0];
+        header[2..].copy_from_slice(&(n as u64).to_be_bytes());
+        let (mut header, mut payload) = (&header[..], &buf[..n]);
+        while !(header.is_empty() && payload.is_empty()) {
+            let parts = [IoSlice::new(header), IoSlice::new(payload)];
+            let Ok(written) = browser.write_vectored(&parts) else {
+                return;
+            };
+            let from_header = written.min(header.len());
+            header = &header[from_header..];
+            payload = &payload[written - from_header..];
+        }
+    }
 }
 
 struct Killed(Child);

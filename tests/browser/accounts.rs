@@ -47,8 +47,7 @@ async fn wrong_password_then_login_then_logout_kills_the_session() {
     };
     assert_eq!(me_with(token.clone()).await, 200);
 
-    browser.click(".taskbar button.logout").await;
-    browser.find(".login-card input[name='username']").await;
+    browser.logout().await;
     assert_eq!(
         me_with(token).await,
         401,

@@ -106,7 +106,7 @@ async fn the_cloud_visualizer_shows_the_pool_and_its_graphs_go_onto_the_desktop(
         .await;
 
     // A user sees the pool's free capacity, and no host graphs.
-    browser.click(".taskbar button.logout").await;
+    browser.logout().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
     open_app(&browser, "cloud-visualizer").await;
     browser

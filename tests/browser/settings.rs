@@ -32,7 +32,7 @@ async fn the_wallpaper_follows_the_user_and_the_language_switches() {
     .await;
 
     // After logout and login, and in another browser profile, it is still hers.
-    browser.click(".taskbar button.logout").await;
+    browser.logout().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;
     browser.find(".desktop[data-wallpaper='forest.svg']").await;
     let elsewhere = Browser::start().await;
@@ -40,7 +40,7 @@ async fn the_wallpaper_follows_the_user_and_the_language_switches() {
     elsewhere
         .find(".desktop[data-wallpaper='forest.svg']")
         .await;
-    elsewhere.click(".taskbar button.logout").await;
+    elsewhere.logout().await;
     elsewhere.login(&server.url("/"), "bob", PASSWORD).await;
     elsewhere.text_where(".taskbar .user", |t| t == "bob").await;
     elsewhere

@@ -73,7 +73,9 @@ async fn consoles_come_back_by_themselves_when_the_connection_drops() {
     let screen = browser.find(".vnc-console .screen").await;
     paste(&browser, &screen, "echo vnc-back-$((3*3)) > /dev/ttyS0\n").await;
     serial.shows("vnc-back-9", 1).await;
-    let terminal = browser.find(".serial-console pre.terminal").await;
+    let terminal = browser
+        .find("section.window[data-window='serial-console'] pre.terminal")
+        .await;
     terminal.click().await.unwrap();
     terminal
         .send_keys("echo serial-back-$((4*4))\u{E007}")

@@ -118,6 +118,13 @@ impl Browser {
         .await
     }
 
+    /// Logs out by the taskbar's button and waits for the login page: going to the app before
+    /// the logout is done would find the session alive and the desktop again.
+    pub async fn logout(&self) {
+        self.click(".taskbar button.logout").await;
+        self.find(".login-card input[name='username']").await;
+    }
+
     /// Opens the app at `base` and logs in through the login page (Enter submits).
     pub async fn login(&self, base: &str, username: &str, password: &str) {
         self.client.goto(base).await.unwrap();

@@ -1,19 +1,21 @@
 //! The product's console bridge (`ezilla::api::console::bridge`, which both console routes
 //! use) behind a bare WebSocket route, no VM, session or database: `/PORT` bridges to
-//! 127.0.0.1:PORT, as the VNC route does once it has found the VM's port. Served as
-//! `ezilla::serve` serves (connections without Nagle's delay). And what any console test
+//! 127.0.0.1:PORT, as the VNC route does once it has found the VM's port. Served by the
+//! product's own accept loop (`ezilla::connections::serve`). And what any console test
 //! reads last: the close frame's reason.
 
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{
     Router,
-    extract::{Path, State, WebSocketUpgrade},
+    extract::{Path, State},
     response::Response,
     routing::get,
-    serve::ListenerExt,
 };
-use ezilla::api::console::{Ended, bridge};
+use ezilla::{
+    api::console::{Ended, bridge, ws},
+    connections::{self, ConnLimits},
+};
 use futures_util::StreamExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::{Error, Message};
@@ -23,24 +25,32 @@ pub async fn start(idle: Duration) -> SocketAddr {
     async fn upgrade(
         State(idle): State<Duration>,
         Path(port): Path<u16>,
-        ws: WebSocketUpgrade,
+        ws: ws::Upgrade,
     ) -> Response {
         let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         tcp.set_nodelay(true).unwrap();
-        ws.protocols(["binary"])
-            .on_upgrade(move |socket| async move {
-                bridge(socket, tcp, idle, std::future::pending::<Ended>()).await;
-            })
+        ws.on_upgrade("binary", move |socket| async move {
+            bridge(socket, tcp, idle, std::future::pending::<Ended>()).await;
+        })
     }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = Router::new()
         .route("/{port}", get(upgrade))
         .with_state(idle);
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let limits = ConnLimits {
+        max_connections: 1024,
+        per_address: 1024,
+        header_timeout: Duration::from_secs(10),
+        idle: Duration::from_secs(600),
+        trusted_proxies: Vec::new().into(),
+    };
+    tokio::spawn(connections::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
     addr
 }
 

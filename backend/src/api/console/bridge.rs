@@ -1,21 +1,25 @@
-//! The core of both console proxies: a WebSocket bridged to a byte stream (a VNC server's TCP
-//! socket, a serial console) with bounded buffers and backpressure both ways, an idle timeout
-//! and a reason when it ends. Public so the proxy benchmark can drive it against any socket.
+//! The core of both console proxies: a WebSocket (the raw upgraded connection, framed by
+//! `ws`) bridged to a byte stream (a VNC server's socket, a serial console) with bounded
+//! buffers and backpressure both ways, an idle timeout and a reason when it ends. Public so the
+//! proxy benchmark can drive it against any socket.
 
 use std::{
     sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use axum::extract::ws::{CloseFrame, close_code};
 use bytes::{BufMut, BytesMut};
-use futures_util::{SinkExt, StreamExt};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
+    sync::Mutex,
+};
+
+use super::ws::{Incoming, Reader, Writer};
 
 /// Bytes read from the stream into one WebSocket frame, at most; also the largest message
 /// taken from the browser. Large: one read takes all the stream has ready, so a busy console
-/// costs few reads, writes and wake-ups (in the proxy benchmark 256 KiB frames moved about
-/// 835 MB/s, 1 MiB ones 1,100-1,300), and the browser's WebSocket takes frames of any size.
+/// costs few reads, writes and wake-ups, and the browser's WebSocket takes frames of any size.
 pub const FRAME: usize = 1024 * 1024;
 
 /// How long a closed stream waits for `stop` to say why.
@@ -36,19 +40,27 @@ pub enum Ended {
     VmDeleted,
     /// The session that opened it ended.
     SessionEnded,
+    /// The browser broke the WebSocket protocol (or sent a message over the limit).
+    Protocol(u16),
 }
 
 impl Ended {
-    /// The close frame sent for this ending.
-    pub fn close_frame(self) -> CloseFrame {
-        let (code, reason) = match self {
+    /// The close code and reason sent for this ending.
+    pub fn close(self) -> (u16, &'static str) {
+        match self {
             Self::Browser => (close_code::NORMAL, "closed"),
             Self::StreamClosed => (close_code::NORMAL, "the console closed"),
             Self::Idle => (close_code::NORMAL, "idle timeout"),
             Self::VmStopped => (close_code::NORMAL, "the VM stopped"),
             Self::VmDeleted => (close_code::NORMAL, "the VM was deleted"),
             Self::SessionEnded => (close_code::POLICY, "session ended"),
-        };
+            Self::Protocol(code) => (code, "protocol error"),
+        }
+    }
+
+    /// The close frame sent for this ending, as axum's WebSocket sends it.
+    pub fn close_frame(self) -> CloseFrame {
+        let (code, reason) = self.close();
         CloseFrame {
             code,
             reason: reason.into(),
@@ -56,54 +68,56 @@ impl Ended {
     }
 }
 
-/// Bridges `socket` and `stream` until either closes, nothing moves for `idle`, or `stop`
-/// completes with a reason; then closes the socket with that reason. Binary and text frames
-/// from the browser are written to the stream; the stream's bytes go out as binary frames.
-/// Each side's frames are taken one at a time, the next only once the last was written. So a
-/// slow reader on either side slows the other, never grows a buffer (a frame each way, and
-/// the WebSocket's copy of the outgoing one: about 3 MiB per console at most).
+/// Bridges the WebSocket on `socket` (an upgraded connection) and `stream` until either
+/// closes, nothing moves for `idle`, or `stop` completes with a reason; then closes the socket
+/// with that reason. Messages from the browser (binary or text) are written to the stream; the
+/// stream's bytes go out as binary frames, each read written straight from its buffer with
+/// the frame's header (no copy). Each side's next read waits until its last was written, so a
+/// slow reader on either side slows the other, never grows a buffer (a frame each way: about
+/// 2 MiB per console at most).
 pub async fn bridge(
-    socket: WebSocket,
+    socket: impl AsyncRead + AsyncWrite,
     stream: impl AsyncRead + AsyncWrite,
     idle: Duration,
     stop: impl Future<Output = Ended>,
 ) -> Ended {
-    let (mut ws_out, mut ws_in) = socket.split();
+    let (socket_in, socket_out) = tokio::io::split(socket);
+    let mut from_browser = Reader::new(socket_in, FRAME);
+    let to_browser = Mutex::new(Writer::new(socket_out));
     let (mut stream_in, mut stream_out) = tokio::io::split(stream);
     let start = Instant::now();
     let last_moved = AtomicU64::new(0);
     let moved = || last_moved.store(start.elapsed().as_millis() as u64, Ordering::Relaxed);
 
     let upstream = async {
-        while let Some(Ok(message)) = ws_in.next().await {
-            let bytes = match message {
-                Message::Binary(bytes) => bytes,
-                Message::Text(text) => text.into(),
-                Message::Close(_) => break,
-                Message::Ping(_) | Message::Pong(_) => continue,
+        loop {
+            let bytes = match from_browser.next().await {
+                Ok(Some(Incoming::Data(bytes))) => bytes,
+                Ok(Some(Incoming::Ping(payload))) => {
+                    if to_browser.lock().await.pong(&payload).await.is_err() {
+                        return Ended::Browser;
+                    }
+                    continue;
+                }
+                Ok(Some(Incoming::Close) | None) => return Ended::Browser,
+                Err(e) => return e.close_code().map_or(Ended::Browser, Ended::Protocol),
             };
             moved();
             if stream_out.write_all(&bytes).await.is_err() {
                 return Ended::StreamClosed;
             }
         }
-        Ended::Browser
     };
     let downstream = async {
-        // Each frame is read into a buffer of its own that then becomes the frame's payload,
-        // without a copy.
-        let mut buf = BytesMut::new();
+        // One buffer for every frame: each read is written out before the next.
+        let mut buf = BytesMut::with_capacity(FRAME);
         loop {
-            buf.reserve(FRAME);
+            buf.clear();
             match stream_in.read_buf(&mut (&mut buf).limit(FRAME)).await {
                 Ok(0) | Err(_) => return Ended::StreamClosed,
                 Ok(_) => moved(),
             }
-            if ws_out
-                .send(Message::Binary(buf.split().freeze()))
-                .await
-                .is_err()
-            {
+            if to_browser.lock().await.binary(&buf).await.is_err() {
                 return Ended::Browser;
             }
         }
@@ -132,6 +146,7 @@ pub async fn bridge(
     {
         ended = why;
     }
-    let _ = ws_out.send(Message::Close(Some(ended.close_frame()))).await;
+    let (code, reason) = ended.close();
+    let _ = to_browser.lock().await.close(code, reason).await;
     ended
 }

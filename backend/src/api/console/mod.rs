@@ -8,15 +8,13 @@
 mod bridge;
 mod limit;
 mod ssh;
+pub mod ws;
 
 use std::time::Duration;
 
 use axum::{
     Extension,
-    extract::{
-        State,
-        ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection},
-    },
+    extract::State,
     http::{Method, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -69,7 +67,7 @@ async fn vnc(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     VisibleVm(vm): VisibleVm,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    ws: Result<ws::Upgrade, ws::UpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let (ws, slot) = admit(&state, &me, &vm.uuid, ws)?;
     let vnc = state.pool.connect_vnc(&vm.uuid).await?;
@@ -83,7 +81,7 @@ async fn serial(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
     VisibleVm(vm): VisibleVm,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    ws: Result<ws::Upgrade, ws::UpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let (ws, slot) = admit(&state, &me, &vm.uuid, ws)?;
     // Opening it to ask would take the console over from whoever has it.
@@ -99,12 +97,12 @@ async fn serial(
 /// The checks every console passes before it opens: a slot under the per-user limit and a
 /// running VM. A plain GET (no upgrade, so `None`) asks only whether a console would open, so
 /// a browser whose socket was refused can learn why: the same error, or 204.
-fn admit(
+fn admit<U, R>(
     state: &AppState,
     me: &CurrentUser,
     uuid: &str,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Result<(Option<WebSocketUpgrade>, Slot), ApiError> {
+    ws: Result<U, R>,
+) -> Result<(Option<U>, Slot), ApiError> {
     let slot = state
         .consoles
         .take(&me.user.username)
@@ -127,15 +125,14 @@ fn would_open() -> Response {
 /// Upgrades to the console's socket and bridges it to `stream` until either ends or the VM
 /// or the session goes.
 fn upgrade(
-    ws: WebSocketUpgrade,
+    ws: ws::Upgrade,
     state: AppState,
     me: CurrentUser,
     uuid: String,
     slot: Slot,
     stream: impl ByteStream + 'static,
 ) -> Response {
-    let ws = ws.protocols([BINARY]).max_message_size(FRAME);
-    ws.on_upgrade(move |socket| async move {
+    ws.on_upgrade(BINARY, move |socket| async move {
         let _open = (slot, state.monitor.console_opened());
         let stop = vm_or_session_gone(&state, &me, &uuid);
         bridge(socket, stream, state.consoles.idle, stop).await;
