@@ -7,6 +7,8 @@ WASM_BINDGEN_VERSION=0.2.130 # keep equal to the `wasm-bindgen = "=X"` pin in Ca
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 NOVNC_VERSION=1.7.0
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
+SCHEMATHESIS_VERSION=4.32.5
 TOOLS_DIR=${EZILLA_TOOLS_DIR:-/opt/ezilla-tools}
 
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -77,9 +79,22 @@ novnc_peer() {
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "@novnc/novnc@$NOVNC_VERSION"
 }
 
+api_checkers() {
+  # The API's test tools, never shipped: PyPI's openapi-spec-validator (the OpenAPI document
+  # is valid 3.1) and Schemathesis (the server against its document), in a venv of their own.
+  local venv="$TOOLS_DIR/api-venv"
+  "$venv/bin/openapi-spec-validator" --version 2>/dev/null | grep -q "$OPENAPI_SPEC_VALIDATOR_VERSION" &&
+    "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" && return
+  log "pip: openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION, schemathesis $SCHEMATHESIS_VERSION"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION" \
+    "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 apt_packages
 rust_tools
 wasm_opt
 websockify_peer
 novnc_peer
+api_checkers
 log "all tools present"

@@ -8,7 +8,17 @@ async fn main() -> anyhow::Result<()> {
     let mut cli = Cli::parse();
     let settings = Settings::load(&cli)?;
     if let Some(command) = cli.command.take() {
-        return tokio::task::block_in_place(|| ezilla::cli::run(command, &settings));
+        let outcome = tokio::task::block_in_place(|| ezilla::cli::run(command, &settings));
+        // Exits here, not by returning: a console's read of standard input may still be
+        // blocked in the runtime, which would wait for it.
+        std::process::exit(match outcome {
+            Ok(()) => 0,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                err.downcast_ref::<ezilla::cli::remote::ClientError>()
+                    .map_or(1, |e| e.exit_code)
+            }
+        });
     }
     ezilla::telemetry::init(settings.log_format);
     let state = ezilla::AppState::start(&settings).await?;

@@ -32,7 +32,7 @@ pub fn LoginPage() -> impl IntoView {
         submit.dispatch(LoginRequest {
             username: username.get_untracked(),
             password: password.get_untracked(),
-            language: i18n.language.get_untracked(),
+            language: Some(i18n.language.get_untracked()),
         });
     };
 

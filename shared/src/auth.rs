@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The languages of the interface.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum Language {
     /// English.
     #[default]
@@ -40,6 +41,7 @@ impl Language {
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees and manages everything, users included.
@@ -67,6 +69,7 @@ impl Role {
 
 /// Per-user limits, checked before anything is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Quota {
     pub max_vms: u32,
     pub max_vcpus: u32,
@@ -76,15 +79,19 @@ pub struct Quota {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
-    /// The language picked on the login page; saved as the user's language.
-    pub language: Language,
+    /// The language picked on the login page; saved as the user's language. Tools (the
+    /// command line) send none, and the user's language stays as it was.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// A user as the API shows them (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct User {
     pub username: String,
     pub role: Role,
@@ -94,6 +101,7 @@ pub struct User {
 
 /// `POST /api/v1/admin/users`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewUser {
     pub username: String,
     pub password: String,
@@ -105,12 +113,14 @@ pub struct NewUser {
 
 /// `PUT /api/v1/admin/users/{name}/password`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewPassword {
     pub password: String,
 }
 
 /// `PUT /api/v1/me/language`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SetLanguage {
     pub language: Language,
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where something sits on the desktop, in CSS pixels from the top-left.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Position {
     pub x: i32,
     pub y: i32,
@@ -13,6 +14,7 @@ pub struct Position {
 
 /// A desktop icon of an app, where the user put it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct IconPlace {
     /// The app's slug (`vm-manager`, ...).
     pub app: String,
@@ -21,6 +23,7 @@ pub struct IconPlace {
 
 /// An open window, to be restored after a reload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct WindowPlace {
     pub app: String,
     pub at: Position,
@@ -37,6 +40,7 @@ pub struct WindowPlace {
 
 /// What a desktop widget shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Widget {
     /// A VM: its live screen, name, state and quick buttons.
@@ -49,6 +53,7 @@ pub enum Widget {
 
 /// A widget and where the user put it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct WidgetPlace {
     pub widget: Widget,
     pub at: Position,
@@ -57,6 +62,7 @@ pub struct WidgetPlace {
 /// Everything of a desktop that is the user's own. Fields missing in a saved desktop take
 /// their defaults, so old saves keep loading as fields are added.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Desktop {
     /// The wallpaper's file name under `/wallpapers/`; the default one when empty.
@@ -75,6 +81,7 @@ pub struct Desktop {
 
 /// What `GET` answers and `PUT` returns: the desktop and its version (also the `ETag`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct VersionedDesktop {
     pub version: u64,
     pub desktop: Desktop,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A stable, machine-readable error code. Clients branch on this, never on the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// No such route or resource.
@@ -46,6 +47,7 @@ pub enum ErrorCode {
 
 /// What every failed API call returns, with the HTTP status that fits `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Stable machine-readable code.
     pub code: ErrorCode,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which kind of libvirt driver a host is, so the UI can say plainly what is in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HypervisorKind {
     /// Real QEMU/KVM virtual machines.
@@ -28,6 +29,7 @@ impl HypervisorKind {
 
 /// One hypervisor host as the health check saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HostHealth {
     /// The host's name in the pool (the original's Host column).
     pub name: String,
@@ -42,6 +44,7 @@ pub struct HostHealth {
 
 /// The health report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Health {
     /// True when the server runs (and, to a logged-in caller, every host answered).
     pub ok: bool,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One host as the pool sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HostInfo {
     /// The name in the pool (the Host column).
     pub name: String,
@@ -36,6 +37,7 @@ pub struct HostInfo {
 /// never reaches the host (its loopback services, other guests' forwarded ports, Ezilla)
 /// nor another guest; the ports Ezilla forwards to a guest are on the host's 127.0.0.1 only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GuestNetwork {
     /// No connection out of the guest at all (QEMU user networking with `restrict=on`); only
@@ -60,6 +62,7 @@ impl GuestNetwork {
 
 /// `POST /api/v1/admin/hosts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewHost {
     pub name: String,
     pub uri: String,

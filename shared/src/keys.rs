@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One of the user's SSH public keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SshKey {
     pub id: i64,
     /// The user's own label (by default the key's comment).
@@ -19,6 +20,7 @@ pub struct SshKey {
 
 /// `POST /api/v1/me/keys`: add a public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewSshKey {
     /// A label; the key's comment when empty.
     #[serde(default)]
@@ -30,6 +32,7 @@ pub struct NewSshKey {
 /// `POST /api/v1/me/keys/generate`: a new ed25519 pair. The server keeps only the public
 /// half; the private half is in this answer and nowhere else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GeneratedKey {
     pub key: SshKey,
     /// The private key in OpenSSH's format, unencrypted: save it at once.
@@ -38,6 +41,7 @@ pub struct GeneratedKey {
 
 /// `POST /api/v1/me/keys/generate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GenerateKey {
     /// A label for the new key.
     pub name: String,

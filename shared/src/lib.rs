@@ -12,6 +12,7 @@ pub mod routes;
 pub mod task;
 pub mod template;
 pub mod terminal;
+pub mod tokens;
 pub mod vm;
 pub mod wallpaper;
 
@@ -26,6 +27,7 @@ pub use keys::{GenerateKey, GeneratedKey, NewSshKey, SshKey};
 pub use metrics::{History, HostSample, Metric, Point, Range, RangeQuery, Round, Series, VmSample};
 pub use task::{Event, SaveImage, TaskInfo, TaskState};
 pub use template::{KernelBoot, Template};
+pub use tokens::{AccessToken, CreatedAccessToken, NewAccessToken, TokenScope};
 pub use vm::{
     ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,
     WebsiteEntry,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// CPU utilisation in percent: of all the host's CPUs for a host; of the VM's vCPUs for a
@@ -46,6 +47,7 @@ impl Metric {
 
 /// How far back a history goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum Range {
     /// The last hour, one point per sampling round.
     #[default]
@@ -58,6 +60,7 @@ pub enum Range {
 
 /// `?range=1h` or `?range=1d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RangeQuery {
     #[serde(default)]
     pub range: Range,
@@ -66,6 +69,7 @@ pub struct RangeQuery {
 /// One point of a series. `v` is `None` where nothing was measured (the host was offline, the
 /// VM was not running): a gap, never a made-up value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Point {
     /// Unix seconds.
     pub t: u64,
@@ -74,6 +78,7 @@ pub struct Point {
 
 /// One metric over time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Series {
     pub metric: Metric,
     pub points: Vec<Point>,
@@ -82,6 +87,7 @@ pub struct Series {
 /// `GET /api/v1/metrics/hosts/{name}` (admins) and `GET /api/v1/metrics/vms/{id}` (the
 /// owner, admins): every metric of one host or VM over the range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct History {
     /// The host's name or the VM's UUID.
     pub subject: String,
@@ -92,6 +98,7 @@ pub struct History {
 
 /// A host's measurements in one sampling round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HostSample {
     pub host: String,
     /// `None` when the host did not answer this round.
@@ -102,6 +109,7 @@ pub struct HostSample {
 
 /// A VM's measurements in one sampling round (running VMs only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct VmSample {
     pub uuid: String,
     pub host: String,
@@ -117,6 +125,7 @@ pub struct VmSample {
 /// One sampling round as the caller may see it (pushed as `Event::Metrics`): hosts for admins
 /// only; VMs the caller owns (all for admins).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Round {
     /// Unix seconds.
     pub t: u64,

@@ -24,6 +24,10 @@ pub const ME_KEYS: &str = "/api/v1/me/keys";
 pub const ME_KEY: &str = "/api/v1/me/keys/{key}";
 /// A new ed25519 keypair, its private half answered once.
 pub const ME_KEYS_GENERATE: &str = "/api/v1/me/keys/generate";
+/// The caller's personal access tokens: list, create (from a session).
+pub const ME_TOKENS: &str = "/api/v1/me/tokens";
+/// One of the caller's tokens: revoke (from a session).
+pub const ME_TOKEN: &str = "/api/v1/me/tokens/{token}";
 /// Users (admin).
 pub const ADMIN_USERS: &str = "/api/v1/admin/users";
 /// One user (admin): DELETE.
@@ -77,6 +81,10 @@ pub const METRICS_VM: &str = "/api/v1/metrics/vms/{id}";
 /// Prometheus metrics: a token from the configuration (`Authorization: Bearer`) or an admin
 /// session.
 pub const PROMETHEUS: &str = "/metrics";
+/// The OpenAPI 3.1 document of this API.
+pub const OPENAPI: &str = "/api/v1/openapi.json";
+/// The API reference: a page that reads the OpenAPI document.
+pub const API_DOCS: &str = "/api/v1/docs";
 /// Live VM list changes (WebSocket).
 pub const EVENTS: &str = "/api/v1/events";
 

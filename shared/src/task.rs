@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a task is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {
     Running,
@@ -25,6 +26,7 @@ impl TaskState {
 
 /// A long action and how far it got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TaskInfo {
     pub id: u64,
     /// What it does, e.g. "save_image".
@@ -40,6 +42,7 @@ pub struct TaskInfo {
 
 /// `POST /api/v1/vms/{id}/save-image`: copy the VM's disk into a new template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SaveImage {
     /// The new template's name.
     pub template: String,
@@ -47,6 +50,7 @@ pub struct SaveImage {
 
 /// What the events WebSocket sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The caller's VM list, whenever it changes.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A template: a base disk volume in a libvirt storage pool, and defaults for new VMs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Template {
     /// Unique name, as picked in the VM Creator.
     pub name: String,
@@ -32,6 +33,7 @@ pub struct Template {
 
 /// Files for direct kernel boot, as paths on the host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct KernelBoot {
     pub kernel: String,
     pub initrd: String,

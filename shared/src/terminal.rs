@@ -8,6 +8,7 @@ pub const MAX_SIZE: u16 = 500;
 
 /// From the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Control {
     /// The terminal now has this many columns and rows.
@@ -18,6 +19,7 @@ pub enum Control {
 
 /// From the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Notice {
     /// The guest did not take the server's key for this user: ask for the account's password

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A VM's run state, as libvirt reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VmState {
     Running,
@@ -34,6 +35,7 @@ impl VmState {
 
 /// One row of the VM table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Vm {
     /// libvirt's UUID: stable across restarts, the key the API uses.
     pub uuid: String,
@@ -88,6 +90,7 @@ pub struct Vm {
 
 /// The VM table, and which hosts could not be asked (so a partial list is never silent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct VmList {
     pub vms: Vec<Vm>,
     /// Hosts that did not answer; their VMs are missing from `vms`.
@@ -96,6 +99,7 @@ pub struct VmList {
 
 /// A lifecycle action on a VM: the buttons of the VM Manager's toolbar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VmAction {
     /// Boot a VM that is off.
@@ -125,12 +129,14 @@ impl VmAction {
 
 /// `POST /api/v1/vms/{id}/action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ActionRequest {
     pub action: VmAction,
 }
 
 /// `POST /api/v1/vms`: create a VM from a template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CreateVm {
     /// Letters, digits, `-`, `_`, `.`; 1-63 characters; unique in the pool.
     pub name: String,
@@ -153,6 +159,7 @@ pub struct CreateVm {
 
 /// `DELETE /api/v1/vms/{id}?disks=true`: also delete the VM's disk volumes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DeleteVm {
     #[serde(default)]
     pub disks: bool,
@@ -160,6 +167,7 @@ pub struct DeleteVm {
 
 /// A snapshot of a VM (its disks, and its memory when taken while running).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Snapshot {
     pub name: String,
     /// Unix seconds when it was taken.
@@ -172,6 +180,7 @@ pub struct Snapshot {
 
 /// `POST /api/v1/vms/{id}/snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NewSnapshot {
     /// Same rule as VM names.
     pub name: String,
@@ -179,6 +188,7 @@ pub struct NewSnapshot {
 
 /// `POST /api/v1/vms/{id}/website`: where the VM's website opens for the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct WebsiteEntry {
     /// A one-time URL on the VM's own origin (valid about a minute); it sets that origin's
     /// cookie and goes on to the site.

@@ -18,6 +18,7 @@ const UPLOAD_PREFIX: &str = "upload:";
 
 /// What `PUT /api/v1/me/wallpaper` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UploadedWallpaper {
     /// The `Desktop.wallpaper` value that shows this upload.
     pub wallpaper: String,

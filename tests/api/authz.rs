@@ -11,11 +11,11 @@ use crate::support::{
     server::{Client, TestServer, fixture_host},
 };
 
-const ALICE_VM: &str = "a11ce000-0000-4000-8000-000000000001";
-const BOB_VM: &str = "b0b00000-0000-4000-8000-000000000002";
+pub(super) const ALICE_VM: &str = "a11ce000-0000-4000-8000-000000000001";
+pub(super) const BOB_VM: &str = "b0b00000-0000-4000-8000-000000000002";
 
 /// A server on the owned-VMs fixture, with users alice and bob.
-async fn server() -> TestServer {
+pub(super) async fn server() -> TestServer {
     let host = fixture_host("owned-host.xml");
     let server = TestServer::api(&[("one1", host.as_str())]).await;
     server.add_user("alice", Role::User);
@@ -25,7 +25,7 @@ async fn server() -> TestServer {
 
 /// `path` with its parameters filled: a VM id becomes `vm`, a username `bob`, a snapshot
 /// `snap1`.
-fn concrete(path: &str, vm: &str) -> String {
+pub(super) fn concrete(path: &str, vm: &str) -> String {
     path.replace("{id}", vm)
         .replace("{name}", "bob")
         .replace("{snapshot}", "snap1")

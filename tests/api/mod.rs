@@ -2,17 +2,21 @@
 
 mod accounts;
 mod authz;
+mod authz_tokens;
 mod console_bridge;
 mod desktop;
 mod events;
+mod fuzz;
 mod health;
 mod keys;
 mod lifecycle;
 mod limits;
 mod metrics;
+mod openapi;
 mod owners;
 mod screenshot;
 mod spa;
+mod tokens;
 mod vms;
 mod wallpaper;
 mod website;

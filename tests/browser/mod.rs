@@ -11,6 +11,7 @@ mod reconnect;
 mod settings;
 mod stacking;
 mod sync;
+mod tokens;
 mod vms;
 mod vnc_input;
 mod widgets;

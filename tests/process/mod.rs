@@ -7,6 +7,7 @@ mod durability;
 mod limits;
 mod load;
 mod metrics_history;
+mod remote;
 
 use std::{
     net::TcpListener,

@@ -1,5 +1,6 @@
 //! Real QEMU guests (TCG) under the libvirtd that the test command starts.
 
+mod cli_console;
 mod console_drops;
 mod console_window;
 mod consoles;

@@ -24,6 +24,8 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        // Two providers are compiled in (see the workspace's `rustls`): name one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))

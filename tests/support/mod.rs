@@ -7,6 +7,7 @@ pub mod libvirt_relay;
 pub mod relay;
 pub mod screenshots;
 pub mod server;
+pub mod tokens;
 pub mod vnc_server;
 
 use std::{future::Future, time::Duration};

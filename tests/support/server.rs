@@ -230,7 +230,7 @@ impl Drop for TestServer {
 /// An HTTP client with its own cookie jar.
 pub struct Client {
     pub http: reqwest::Client,
-    base: String,
+    pub base: String,
 }
 
 impl Client {

@@ -21,26 +21,40 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::ADMIN_USERS, Access::Admin, get(list)),
-        Route::new(Method::POST, routes::ADMIN_USERS, Access::Admin, post(add)),
+        Route::new(Method::GET, routes::ADMIN_USERS, Access::Admin, get(list))
+            .summary("List users")
+            .returns::<Vec<User>>(200),
+        Route::new(Method::POST, routes::ADMIN_USERS, Access::Admin, post(add))
+            .summary("Add a user")
+            .takes::<NewUser>()
+            .returns::<User>(201),
         Route::new(
             Method::DELETE,
             routes::ADMIN_USER,
             Access::Admin,
             delete(remove),
-        ),
+        )
+        .summary("Delete a user (?vms=delete, or ?vms=handover&to=NAME when they have VMs)")
+        .query::<RemoveUser>()
+        .no_content(),
         Route::new(
             Method::PUT,
             routes::ADMIN_USER_PASSWORD,
             Access::Admin,
             put(set_password),
-        ),
+        )
+        .summary("Set a user's password (ends their sessions and revokes their tokens)")
+        .takes::<NewPassword>()
+        .no_content(),
         Route::new(
             Method::PUT,
             routes::ADMIN_USER_QUOTA,
             Access::Admin,
             put(set_quota),
-        ),
+        )
+        .summary("Set a user's quota")
+        .takes::<Quota>()
+        .no_content(),
     ]
 }
 
@@ -76,7 +90,7 @@ async fn add(
 }
 
 /// What the admin chose for a deleted user's VMs: `?vms=delete`, or `?vms=handover&to=NAME`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 struct RemoveUser {
     vms: Option<String>,
     to: Option<String>,

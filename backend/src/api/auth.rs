@@ -24,15 +24,25 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::POST, routes::LOGIN, Access::Public, post(login)),
-        Route::new(Method::POST, routes::LOGOUT, Access::User, post(logout)),
-        Route::new(Method::GET, routes::ME, Access::User, get(me)),
+        Route::new(Method::POST, routes::LOGIN, Access::Public, post(login))
+            .summary("Log in: a session cookie")
+            .takes::<LoginRequest>()
+            .returns::<User>(200),
+        Route::new(Method::POST, routes::LOGOUT, Access::User, post(logout))
+            .summary("Log out: end this session")
+            .no_content(),
+        Route::new(Method::GET, routes::ME, Access::User, get(me))
+            .summary("The caller")
+            .returns::<User>(200),
         Route::new(
             Method::PUT,
             routes::ME_LANGUAGE,
             Access::User,
             put(set_language),
-        ),
+        )
+        .summary("Set the caller's language")
+        .takes::<SetLanguage>()
+        .returns::<User>(200),
     ]
 }
 
@@ -89,10 +99,13 @@ async fn login(
     auth.store
         .run(move |c| {
             sessions::insert(c, &stored_token, id, now_secs())?;
-            users::set_language(c, id, language)
+            match language {
+                Some(language) => users::set_language(c, id, language),
+                None => Ok(()),
+            }
         })
         .await?;
-    record.user.language = language;
+    record.user.language = language.unwrap_or(record.user.language);
     let secure = auth.secure_cookies || session::came_over_tls(&headers);
     let cookie = session::set_cookie(Some(&token), auth.expiry.absolute, secure);
     tracing::info!(user = %record.user.username, "logged in");

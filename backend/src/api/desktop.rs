@@ -19,8 +19,13 @@ const MAX_BYTES: usize = 64 * 1024;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::ME_DESKTOP, Access::User, get(load)),
-        Route::new(Method::PUT, routes::ME_DESKTOP, Access::User, put(save)),
+        Route::new(Method::GET, routes::ME_DESKTOP, Access::User, get(load))
+            .summary("The caller's desktop and its version (ETag)")
+            .returns::<VersionedDesktop>(200),
+        Route::new(Method::PUT, routes::ME_DESKTOP, Access::User, put(save))
+            .summary("Save the caller's desktop (If-Match: the version it changes)")
+            .takes::<Desktop>()
+            .returns::<VersionedDesktop>(200),
     ]
 }
 

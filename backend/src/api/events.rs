@@ -10,7 +10,10 @@ use axum::{
     Extension,
     extract::{
         State,
-        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
+        ws::{
+            CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code,
+            rejection::WebSocketUpgradeRejection,
+        },
     },
     http::Method,
     response::Response,
@@ -32,15 +35,18 @@ use crate::{
 const SESSION_CHECK: Duration = Duration::from_secs(5);
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket()]
+    vec![Route::new(Method::GET, routes::EVENTS, Access::User, get(upgrade)).websocket().summary("Live VM list changes, task progress and metrics (WebSocket, JSON text frames of Event)")]
 }
 
 /// Opens the socket, unless the caller has `events_per_user` open already (429).
 async fn upgrade(
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
 ) -> Result<Response, ApiError> {
+    let ws = ws.map_err(|_| {
+        ApiError::BadRequest("the events come over a WebSocket: ask for the upgrade".into())
+    })?;
     let slot = state
         .event_sockets
         .take(&me.user.username)
@@ -125,6 +131,9 @@ async fn stream(mut socket: WebSocket, state: AppState, me: CurrentUser) {
 /// `activity`: whether the socket's use counts as the user's activity (a console's does; the
 /// events socket's own traffic does not, so a forgotten tab lets its session idle out).
 pub(super) async fn session_alive(state: &AppState, me: &CurrentUser, activity: bool) -> bool {
+    if let crate::auth::Credential::Token { .. } = me.credential {
+        return crate::auth::tokens::still_valid(state, &me.token, activity).await;
+    }
     let (token, expiry) = (me.token.clone(), state.auth.expiry);
     let found = state
         .auth

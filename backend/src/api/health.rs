@@ -14,12 +14,11 @@ use super::{Access, Json, Route};
 use crate::{AppState, auth::session};
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(
-        Method::GET,
-        routes::HEALTH,
-        Access::Public,
-        get(health),
-    )]
+    vec![
+        Route::new(Method::GET, routes::HEALTH, Access::Public, get(health))
+            .summary("Liveness; per-host reachability for those logged in")
+            .returns::<Health>(200),
+    ]
 }
 
 async fn health(State(state): State<AppState>, headers: HeaderMap) -> Json<Health> {

@@ -20,14 +20,21 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::HOSTS, Access::User, get(list)),
-        Route::new(Method::POST, routes::ADMIN_HOSTS, Access::Admin, post(add)),
+        Route::new(Method::GET, routes::HOSTS, Access::User, get(list))
+            .summary("The hosts of the pool and their free capacity")
+            .returns::<Vec<HostInfo>>(200),
+        Route::new(Method::POST, routes::ADMIN_HOSTS, Access::Admin, post(add))
+            .summary("Add a host")
+            .takes::<NewHost>()
+            .returns::<HostInfo>(201),
         Route::new(
             Method::DELETE,
             routes::ADMIN_HOST,
             Access::Admin,
             delete(remove),
-        ),
+        )
+        .summary("Remove a host added at runtime")
+        .no_content(),
     ]
 }
 

@@ -24,15 +24,24 @@ pub fn routes() -> Vec<Route> {
             routes::VM_SAVE_IMAGE,
             Access::User,
             post(save_image),
-        ),
-        Route::new(Method::GET, routes::TASK, Access::User, get(task)),
-        Route::new(Method::DELETE, routes::IMAGE, Access::User, delete(remove)),
+        )
+        .summary("Save a VM's disk (VM off) as an image of the caller's: a task")
+        .takes::<SaveImage>()
+        .returns::<TaskInfo>(202),
+        Route::new(Method::GET, routes::TASK, Access::User, get(task))
+            .summary("A task's progress and outcome")
+            .returns::<TaskInfo>(200),
+        Route::new(Method::DELETE, routes::IMAGE, Access::User, delete(remove))
+            .summary("Delete one of the caller's images")
+            .no_content(),
         Route::new(
             Method::POST,
             routes::ADMIN_IMAGE_PUBLISH,
             Access::Admin,
             post(publish),
-        ),
+        )
+        .summary("Publish a user's image to the shared catalogue")
+        .no_content(),
     ]
 }
 
@@ -220,8 +229,9 @@ async fn publish(
 async fn task(
     State(state): State<AppState>,
     Extension(me): Extension<CurrentUser>,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
+    let id: u64 = id.parse().map_err(|_| ApiError::NotFound)?;
     match state.tasks.get(id) {
         Some(task) if me.is_admin() || task.owner == me.user.username => Ok(Json(task.info)),
         _ => Err(ApiError::NotFound),

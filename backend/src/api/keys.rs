@@ -26,15 +26,25 @@ const MAX_NAME: usize = 100;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::ME_KEYS, Access::User, get(list)),
-        Route::new(Method::POST, routes::ME_KEYS, Access::User, post(add)),
+        Route::new(Method::GET, routes::ME_KEYS, Access::User, get(list))
+            .summary("The caller's SSH public keys")
+            .returns::<Vec<SshKey>>(200),
+        Route::new(Method::POST, routes::ME_KEYS, Access::User, post(add))
+            .summary("Add an SSH public key")
+            .takes::<NewSshKey>()
+            .returns::<SshKey>(201),
         Route::new(
             Method::POST,
             routes::ME_KEYS_GENERATE,
             Access::User,
             post(generate),
-        ),
-        Route::new(Method::DELETE, routes::ME_KEY, Access::User, delete(remove)),
+        )
+        .summary("Generate an ed25519 pair; the private half is answered once")
+        .takes::<GenerateKey>()
+        .returns::<GeneratedKey>(201),
+        Route::new(Method::DELETE, routes::ME_KEY, Access::User, delete(remove))
+            .summary("Remove an SSH key")
+            .no_content(),
     ]
 }
 

@@ -14,15 +14,23 @@ use crate::{AppState, error::ApiError, metrics::Kind};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::METRICS_HOST, Access::Admin, get(host)),
-        Route::new(Method::GET, routes::METRICS_VM, Access::User, get(vm)),
+        Route::new(Method::GET, routes::METRICS_HOST, Access::Admin, get(host))
+            .summary("A host's metrics history")
+            .query::<RangeQuery>()
+            .returns::<History>(200),
+        Route::new(Method::GET, routes::METRICS_VM, Access::User, get(vm))
+            .summary("A VM's metrics history")
+            .query::<RangeQuery>()
+            .returns::<History>(200),
         Route::new(
             Method::GET,
             routes::PROMETHEUS,
             Access::Admin,
             get(prometheus),
         )
-        .bearer(),
+        .bearer()
+        .summary("Prometheus metrics (admins, or the configured metrics token)")
+        .returns_raw(200, "text/plain"),
     ]
 }
 

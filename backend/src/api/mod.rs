@@ -1,5 +1,6 @@
-//! The JSON API under `/api`. Every route is declared once in a table with its access level;
-//! the router, the access checks and the authorization tests are all built from that table.
+//! The JSON API under `/api`. Every route is declared once in a table with its access level
+//! and its documentation; the router, the access checks, the authorization tests and the
+//! OpenAPI document (`openapi/`) are all built from that table.
 
 mod admin;
 mod auth;
@@ -14,10 +15,12 @@ mod images;
 mod keys;
 mod metrics;
 mod names;
+pub mod openapi;
 pub mod quota;
 mod screenshot;
 mod snapshots;
 mod templates;
+mod tokens;
 mod vms;
 mod wallpaper;
 mod website;
@@ -60,6 +63,8 @@ pub struct Route {
     pub websocket: bool,
     /// Also open to the configured metrics token (`Authorization: Bearer`).
     pub bearer: bool,
+    /// What the OpenAPI document says of it.
+    pub doc: openapi::Doc,
     handler: MethodRouter<AppState>,
 }
 
@@ -76,12 +81,14 @@ impl Route {
             access,
             websocket: false,
             bearer: false,
+            doc: openapi::Doc::default(),
             handler,
         }
     }
 
     fn websocket(mut self) -> Self {
         self.websocket = true;
+        self.doc.status = 101;
         self
     }
 
@@ -99,6 +106,7 @@ pub fn routes() -> Vec<Route> {
         desktop::routes(),
         wallpaper::routes(),
         keys::routes(),
+        tokens::routes(),
         website::routes(),
         vms::routes(),
         snapshots::routes(),
@@ -110,6 +118,7 @@ pub fn routes() -> Vec<Route> {
         console::routes(),
         metrics::routes(),
         admin::routes(),
+        openapi::routes(),
     ]
     .into_iter()
     .flatten()
@@ -145,6 +154,7 @@ pub fn root_router(state: &AppState) -> Router<AppState> {
 /// WebSockets, and its request count and timing.
 fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
     let access = route.access;
+    let console = route.websocket && route.path != shared::routes::EVENTS;
     let token = route.bearer.then(|| state.monitor.token.clone()).flatten();
     let mut handler = route.handler.route_layer(from_fn_with_state(
         state.clone(),
@@ -154,7 +164,7 @@ fn guarded(route: Route, state: &AppState) -> MethodRouter<AppState> {
                 if bearer::matches(&req, token.as_deref()) {
                     return next.run(req).await;
                 }
-                crate::auth::session::require(access, st, req, next).await
+                crate::auth::session::require(access, console, st, req, next).await
             }
         },
     ));

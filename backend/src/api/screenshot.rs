@@ -34,15 +34,20 @@ const MAX_WIDTH: u32 = 1920;
 const MAX_ENTRIES: usize = 512;
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(
-        Method::GET,
-        routes::VM_SCREENSHOT,
-        Access::User,
-        get(screenshot),
-    )]
+    vec![
+        Route::new(
+            Method::GET,
+            routes::VM_SCREENSHOT,
+            Access::User,
+            get(screenshot),
+        )
+        .summary("A running VM's screen as PNG (?width=N)")
+        .query::<Size>()
+        .returns_raw(200, "image/png"),
+    ]
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Size {
     width: Option<u32>,
 }

@@ -13,20 +13,29 @@ use crate::{AppState, auth::CurrentUser, error::ApiError};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::VM_SNAPSHOTS, Access::User, get(list)),
-        Route::new(Method::POST, routes::VM_SNAPSHOTS, Access::User, post(take)),
+        Route::new(Method::GET, routes::VM_SNAPSHOTS, Access::User, get(list))
+            .summary("A VM's snapshots")
+            .returns::<Vec<Snapshot>>(200),
+        Route::new(Method::POST, routes::VM_SNAPSHOTS, Access::User, post(take))
+            .summary("Take a snapshot")
+            .takes::<NewSnapshot>()
+            .returns::<Snapshot>(201),
         Route::new(
             Method::POST,
             routes::VM_SNAPSHOT_REVERT,
             Access::User,
             post(revert),
-        ),
+        )
+        .summary("Revert a VM to a snapshot")
+        .no_content(),
         Route::new(
             Method::DELETE,
             routes::VM_SNAPSHOT,
             Access::User,
             delete(remove),
-        ),
+        )
+        .summary("Delete a snapshot")
+        .no_content(),
     ]
 }
 

@@ -19,14 +19,21 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::TEMPLATES, Access::User, get(list)),
-        Route::new(Method::POST, routes::TEMPLATES, Access::Admin, post(add)),
+        Route::new(Method::GET, routes::TEMPLATES, Access::User, get(list))
+            .summary("The shared templates and the caller's own images")
+            .returns::<Vec<Template>>(200),
+        Route::new(Method::POST, routes::TEMPLATES, Access::Admin, post(add))
+            .summary("Add a template")
+            .takes::<Template>()
+            .returns::<Template>(201),
         Route::new(
             Method::DELETE,
             routes::TEMPLATE,
             Access::Admin,
             delete(remove),
-        ),
+        )
+        .summary("Delete a template")
+        .no_content(),
     ]
 }
 

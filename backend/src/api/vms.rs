@@ -24,11 +24,24 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::VMS, Access::User, get(list)),
-        Route::new(Method::POST, routes::VMS, Access::User, post(create)),
-        Route::new(Method::GET, routes::VM, Access::User, get(one)),
-        Route::new(Method::DELETE, routes::VM, Access::User, delete(remove)),
-        Route::new(Method::POST, routes::VM_ACTION, Access::User, post(act)),
+        Route::new(Method::GET, routes::VMS, Access::User, get(list))
+            .summary("The VMs the caller may see (all, for admins)")
+            .returns::<VmList>(200),
+        Route::new(Method::POST, routes::VMS, Access::User, post(create))
+            .summary("Create a VM from a template; it starts")
+            .takes::<CreateVm>()
+            .returns::<Vm>(201),
+        Route::new(Method::GET, routes::VM, Access::User, get(one))
+            .summary("One VM")
+            .returns::<Vm>(200),
+        Route::new(Method::DELETE, routes::VM, Access::User, delete(remove))
+            .summary("Delete a VM (?disks=true: its disks too)")
+            .query::<DeleteVm>()
+            .no_content(),
+        Route::new(Method::POST, routes::VM_ACTION, Access::User, post(act))
+            .summary("A lifecycle action: start, shutdown, poweroff, reboot, suspend, resume")
+            .takes::<ActionRequest>()
+            .no_content(),
     ]
 }
 

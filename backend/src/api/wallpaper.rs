@@ -25,13 +25,18 @@ pub fn routes() -> Vec<Route> {
             routes::ME_WALLPAPER,
             Access::User,
             get(download),
-        ),
+        )
+        .summary("The caller's uploaded wallpaper, as JPEG")
+        .returns_raw(200, "image/jpeg"),
         Route::new(
             Method::PUT,
             routes::ME_WALLPAPER,
             Access::User,
             put(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        ),
+        )
+        .summary("Upload a wallpaper (PNG, JPEG, GIF or WebP; re-encoded as JPEG)")
+        .takes_raw("image/*")
+        .returns::<UploadedWallpaper>(200),
     ]
 }
 

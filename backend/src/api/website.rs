@@ -18,12 +18,11 @@ use crate::{
 };
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(
-        Method::POST,
-        routes::VM_WEBSITE,
-        Access::User,
-        post(enter),
-    )]
+    vec![
+        Route::new(Method::POST, routes::VM_WEBSITE, Access::User, post(enter))
+            .summary("A one-time entry to the VM's website on its own origin")
+            .returns::<WebsiteEntry>(200),
+    ]
 }
 
 async fn enter(

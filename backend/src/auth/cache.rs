@@ -94,6 +94,7 @@ mod tests {
             id: 1,
             uid: "u1".into(),
             token: token.into(),
+            credential: super::super::Credential::Session,
             user: crate::auth::test_user("alice"),
         }
     }

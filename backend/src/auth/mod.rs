@@ -8,10 +8,11 @@ pub mod origin;
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod tokens;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use shared::{Quota, Role, User};
+use shared::{Quota, Role, TokenScope, User};
 
 use crate::store::{Store, StoreError, sessions::Expiry, users};
 use throttle::Throttle;
@@ -38,8 +39,25 @@ pub struct CurrentUser {
     /// The stable id VMs name their owner by.
     pub uid: String,
     pub user: User,
-    /// The session token, so logout can end exactly this session.
+    /// The session token (so logout can end exactly this session), or the access token's
+    /// secret.
     pub token: String,
+    /// How the caller proved who they are.
+    pub credential: Credential,
+}
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A session cookie (the browser).
+    Session,
+    /// A personal access token (`Authorization: Bearer`).
+    Token {
+        id: i64,
+        scope: TokenScope,
+        /// Unix seconds after which it no longer works.
+        expires: i64,
+    },
 }
 
 impl CurrentUser {

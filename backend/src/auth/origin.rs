@@ -1,6 +1,8 @@
 //! Cross-site WebSocket hijacking defence: an upgrade must come from the server's own origin.
 //! A plain request to a WebSocket route (a console's "would it open?") may instead carry the
-//! custom header that no other site can add without a CORS preflight we never grant.
+//! custom header that no other site can add without a CORS preflight we never grant. A
+//! request with a bearer token (a tool's, which sends no `Origin`) is judged by the token
+//! alone: a page cannot put one on a WebSocket.
 
 use axum::http::{HeaderMap, header};
 
@@ -27,7 +29,8 @@ pub async fn require_same_origin(
     use axum::response::IntoResponse;
     let upgrade = req.headers().contains_key(header::UPGRADE);
     let own_page = !upgrade && req.headers().contains_key(shared::auth::CSRF_HEADER);
-    if own_page || is_same_origin(req.headers()) {
+    let bearer = super::tokens::bearer(req.headers()).is_some();
+    if own_page || bearer || is_same_origin(req.headers()) {
         next.run(req).await
     } else {
         crate::error::ApiError::Forbidden("a WebSocket must be opened from Ezilla's own pages")

@@ -10,7 +10,7 @@ use axum::{
 
 use std::time::Instant;
 
-use super::{CurrentUser, now_secs};
+use super::{Credential, CurrentUser, now_secs, tokens};
 use crate::{AppState, api::Access, error::ApiError, store::sessions};
 
 /// The session cookie's name.
@@ -60,9 +60,12 @@ pub fn came_over_tls(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-/// Middleware for a route of the given access: looks the session up and checks the role.
+/// Middleware for a route of the given access: finds the caller (by their access token, or
+/// else their session) and checks the role, and a read token's limits; `console`: the route
+/// opens a console.
 pub async fn require(
     access: Access,
+    console: bool,
     State(state): State<AppState>,
     mut req: Request<Body>,
     next: Next,
@@ -70,32 +73,44 @@ pub async fn require(
     if access == Access::Public {
         return next.run(req).await;
     }
-    let Some(token) = token_from(req.headers()) else {
-        return ApiError::Unauthorized.into_response();
-    };
-    let current = match state.auth.sessions.get(&token, Instant::now()) {
-        Some(current) => current,
-        None => match lookup(&state, token).await {
-            Ok(Some(current)) => current,
-            Ok(None) => return ApiError::Unauthorized.into_response(),
-            Err(err) => return err.into_response(),
-        },
+    let current = match caller(&state, req.headers()).await {
+        Ok(Some(current)) => current,
+        Ok(None) => return ApiError::Unauthorized.into_response(),
+        Err(err) => return err.into_response(),
     };
     if access == Access::Admin && !current.is_admin() {
         return ApiError::Forbidden("this needs an administrator").into_response();
+    }
+    if let Credential::Token { scope, .. } = current.credential
+        && !tokens::permits(scope, req.method(), console)
+    {
+        return ApiError::Forbidden("a read-only token cannot change anything or open a console")
+            .into_response();
     }
     req.extensions_mut().insert(current);
     next.run(req).await
 }
 
-/// The caller's session user, if the request carries a live session (for public routes
-/// that say more to those logged in).
-pub async fn optional_user(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
-    let token = token_from(headers)?;
-    match state.auth.sessions.get(&token, Instant::now()) {
-        Some(current) => Some(current),
-        None => lookup(state, token).await.ok().flatten(),
+/// The caller: by the bearer token when the request carries one (its cookies are then
+/// ignored), else by the session cookie.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, ApiError> {
+    if let Some(secret) = tokens::bearer(headers) {
+        return tokens::authenticate(state, secret).await;
     }
+    let Some(token) = token_from(headers) else {
+        return Ok(None);
+    };
+    match state.auth.sessions.get(&token, Instant::now()) {
+        Some(current) if current.credential == Credential::Session => Ok(Some(current)),
+        Some(_) => Ok(None),
+        None => lookup(state, token).await,
+    }
+}
+
+/// The caller, if the request carries a live session or token (for public routes that say
+/// more to those logged in).
+pub async fn optional_user(state: &AppState, headers: &HeaderMap) -> Option<CurrentUser> {
+    caller(state, headers).await.ok().flatten()
 }
 
 /// The session's user from the database (touching its last-seen time), then cached.
@@ -113,6 +128,7 @@ async fn lookup(state: &AppState, token: String) -> Result<Option<CurrentUser>, 
         uid: record.uid,
         user: record.user,
         token,
+        credential: Credential::Session,
     };
     state.auth.sessions.put(current.clone(), Instant::now());
     Ok(Some(current))

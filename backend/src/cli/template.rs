@@ -39,8 +39,16 @@ pub enum TemplateCommand {
         #[arg(long)]
         cloud_init: bool,
     },
-    /// List templates.
-    List,
+    /// List the templates you may create VMs from, on the Ezilla you logged in to (`ezilla
+    /// remote login`); with `--local`, the shared catalogue in this server's database.
+    List {
+        /// Read this server's database instead of asking the API.
+        #[arg(long)]
+        local: bool,
+        /// Print JSON instead of a table (over the API).
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a template (VMs made from it keep their disks).
     Delete { name: String },
 }
@@ -85,7 +93,7 @@ pub fn run(command: TemplateCommand, store: &Store) -> anyhow::Result<()> {
                 Err(err) => return Err(err.into()),
             }
         }
-        TemplateCommand::List => {
+        TemplateCommand::List { .. } => {
             for t in store.run_blocking(|c| templates::list(c, templates::Viewer::Admin))? {
                 println!(
                     "{}\t{}\t{}/{}\t{} vCPU\t{} MiB\t{} GiB\t{}",

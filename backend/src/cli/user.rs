@@ -26,7 +26,7 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
-    /// Set a user's password (ends their sessions).
+    /// Set a user's password (ends their sessions and revokes their access tokens).
     Passwd { username: String },
     /// List users with their roles and quotas.
     List,

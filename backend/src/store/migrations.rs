@@ -99,6 +99,18 @@ const MIGRATIONS: &[&str] = &[
         host_key TEXT NOT NULL,
         seen_at  INTEGER NOT NULL
     );",
+    // 10: personal access tokens (only a hash of each secret).
+    "CREATE TABLE access_tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        token_hash   BLOB NOT NULL UNIQUE,
+        scope        TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        last_used_at INTEGER
+    );
+    CREATE INDEX access_tokens_by_user ON access_tokens(user_id);",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

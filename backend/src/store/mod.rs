@@ -1,6 +1,7 @@
 //! The SQLite database: one file under the data directory, WAL mode, `synchronous=FULL` so a
 //! write acknowledged to a client survives `kill -9` and power loss, migrations at open.
 
+pub mod access_tokens;
 pub mod desktops;
 pub mod host_keys;
 pub mod hosts;

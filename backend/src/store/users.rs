@@ -109,7 +109,8 @@ pub fn delete(conn: &Connection, username: &str) -> Result<Option<i64>, StoreErr
         .optional()?)
 }
 
-/// Sets a new password hash and ends every session of the user; false if no such user.
+/// Sets a new password hash, ends every session of the user and revokes their access tokens;
+/// false if no such user.
 pub fn set_password_hash(
     conn: &mut Connection,
     username: &str,
@@ -120,10 +121,14 @@ pub fn set_password_hash(
         "UPDATE users SET password_hash = ?2 WHERE username = ?1",
         params![username, hash],
     )?;
-    tx.execute(
-        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
-        [username],
-    )?;
+    for table in ["sessions", "access_tokens"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE user_id = (SELECT id FROM users WHERE username = ?1)"
+            ),
+            [username],
+        )?;
+    }
     tx.commit()?;
     Ok(changed > 0)
 }

@@ -5,6 +5,7 @@ mod console;
 mod events;
 mod keys;
 mod metrics;
+mod tokens;
 mod wallpaper;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -20,6 +21,7 @@ pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
 pub use keys::{add_key, generate_key, list_keys, remove_key};
 pub use metrics::{Subject, history};
+pub use tokens::{create_token, list_tokens, revoke_token};
 pub use wallpaper::{upload_wallpaper, uploaded_wallpaper};
 
 /// Why an API call failed, in terms the user can act on.

@@ -1,5 +1,6 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows.
 
+mod access_tokens;
 mod console_link;
 mod settings;
 mod ssh_keys;

@@ -8,7 +8,7 @@ use shared::{
 };
 use web_sys::HtmlInputElement;
 
-use super::ssh_keys::SshKeys;
+use super::{access_tokens::AccessTokens, ssh_keys::SshKeys};
 use crate::{
     api,
     i18n::{Key, use_i18n},
@@ -70,6 +70,7 @@ pub fn Settings() -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <SshKeys />
+            <AccessTokens />
         </div>
     }
 }

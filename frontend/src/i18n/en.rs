@@ -158,6 +158,21 @@ pub fn text(key: Key) -> &'static str {
         PrivateKeyDownloaded => {
             "The private key was downloaded (id_ed25519_ezilla). Ezilla does not keep it: store it safely."
         }
+        AccessTokens => "Access tokens",
+        AccessTokensHint => {
+            "For the ezilla command line and other tools: they send it as \"Authorization: Bearer\". A read token can only look; a write token can do all you can, except make tokens."
+        }
+        NoAccessTokens => "No tokens yet.",
+        CreateToken => "Create token",
+        TokenScopeRead => "read only",
+        TokenScopeWrite => "read and write",
+        TokenExpires => "expires",
+        TokenLastUsed => "last used",
+        TokenNeverUsed => "never",
+        TokenShownOnce => "Copy the token now: it is not shown again.",
+        ApiReference => "API reference",
+        Revoke => "Revoke",
+        Days => "days",
         UnprotectedHint => {
             "Made before guests were isolated: its network reaches the host. Power it off and start it again to isolate it."
         }

@@ -152,6 +152,21 @@ pub fn text(key: Key) -> &'static str {
         GenerateKeypair => "產生金鑰組",
         GeneratedKeyName => "由 Ezilla 產生",
         PrivateKeyDownloaded => "私鑰已下載（id_ed25519_ezilla）。Ezilla 不保留私鑰，請妥善保存。",
+        AccessTokens => "存取權杖",
+        AccessTokensHint => {
+            "供 ezilla 命令列與其他工具使用，以「Authorization: Bearer」送出。唯讀權杖只能查看；讀寫權杖可做您能做的一切，但不能建立權杖。"
+        }
+        NoAccessTokens => "尚無權杖。",
+        CreateToken => "建立權杖",
+        TokenScopeRead => "唯讀",
+        TokenScopeWrite => "讀寫",
+        TokenExpires => "到期",
+        TokenLastUsed => "上次使用",
+        TokenNeverUsed => "從未",
+        TokenShownOnce => "請立即複製權杖：之後不會再顯示。",
+        ApiReference => "API 參考文件",
+        Revoke => "撤銷",
+        Days => "天",
         UnprotectedHint => "於訪客隔離之前建立：其網路可連到主機。請關機後再啟動以隔離。",
         GuestsIsolated => "虛擬機：隔離（不可對外連線，亦不可連主機）",
         GuestsOutbound => "虛擬機：可對外連線（不可連主機）",

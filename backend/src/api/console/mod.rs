@@ -40,21 +40,26 @@ const SESSION_CHECK: Duration = Duration::from_secs(5);
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, routes::VM_CONSOLE_VNC, Access::User, get(vnc)).websocket(),
+        Route::new(Method::GET, routes::VM_CONSOLE_VNC, Access::User, get(vnc))
+            .websocket()
+            .summary("The VM's graphical console: RFB (VNC) in binary frames (WebSocket)"),
         Route::new(
             Method::GET,
             routes::VM_CONSOLE_SERIAL,
             Access::User,
             get(serial),
         )
-        .websocket(),
+        .websocket()
+        .summary("The VM's serial console: its bytes both ways in binary frames (WebSocket)"),
         Route::new(
             Method::GET,
             routes::VM_CONSOLE_SSH,
             Access::User,
             get(ssh::ssh),
         )
-        .websocket(),
+        .websocket()
+        .summary("A shell on the VM over SSH as its owner (WebSocket; ?cols=&rows=)")
+        .query::<ssh::Size>(),
     ]
 }
 

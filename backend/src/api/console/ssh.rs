@@ -48,7 +48,7 @@ const PASSWORD_TRIES: usize = 3;
 /// How long the user has to type a password.
 const PASSWORD_WAIT: Duration = Duration::from_secs(120);
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Size {
     cols: Option<u16>,
     rows: Option<u16>,
