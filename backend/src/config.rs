@@ -111,6 +111,16 @@ pub struct Cli {
     #[arg(long, env = "EZILLA_SNAPSHOTS_PER_VM")]
     pub snapshots_per_vm: Option<u32>,
 
+    /// The largest ISO a user may upload, in bytes (it counts in their disk quota too)
+    /// [default: 8589934592, 8 GiB].
+    #[arg(long, env = "EZILLA_ISO_MAX_BYTES")]
+    pub iso_max_bytes: Option<u64>,
+
+    /// The libvirt storage pool that holds uploaded ISOs, made as a directory pool under
+    /// /var/lib/libvirt/images on a host that lacks it [default: ezilla-isos].
+    #[arg(long, env = "EZILLA_ISO_POOL")]
+    pub iso_pool: Option<String>,
+
     /// Connections open at once, in all; more are closed on arrival [default: 1024].
     #[arg(long, env = "EZILLA_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -225,6 +235,8 @@ pub struct Settings {
     pub apps_domain: String,
     pub events_per_user: u32,
     pub snapshots_per_vm: u32,
+    pub iso_max_bytes: u64,
+    pub iso_pool: String,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
     pub http_header_timeout_secs: u64,
@@ -262,6 +274,8 @@ impl Default for Settings {
             apps_domain: "localhost".into(),
             events_per_user: 8,
             snapshots_per_vm: 10,
+            iso_max_bytes: shared::iso::DEFAULT_MAX_BYTES,
+            iso_pool: "ezilla-isos".into(),
             max_connections: 1024,
             max_connections_per_address: 64,
             http_header_timeout_secs: 10,
@@ -348,6 +362,12 @@ impl Settings {
         }
         if let Some(v) = cli.snapshots_per_vm {
             self.snapshots_per_vm = v;
+        }
+        if let Some(v) = cli.iso_max_bytes {
+            self.iso_max_bytes = v;
+        }
+        if let Some(v) = &cli.iso_pool {
+            self.iso_pool = v.clone();
         }
         if let Some(v) = cli.max_connections {
             self.max_connections = v;

@@ -60,6 +60,8 @@ pub struct AppState {
     pub sites: Arc<website::Sites>,
     /// The server's own SSH key of each user (the SSH terminal logs in with it).
     pub identities: Arc<ssh::Identities>,
+    /// The ISO library's largest upload and storage pool.
+    pub isos: api::IsoLimits,
     /// Snapshots one VM may have (`snapshots_per_vm`).
     pub snapshots_per_vm: usize,
     /// The bounds on HTTP connections, and the proxies whose `X-Forwarded-For` is believed.
@@ -84,6 +86,7 @@ impl AppState {
         .await?;
         let pool = Arc::new(pool);
         owners::migrate(&pool, &store).await;
+        api::forget_unfinished(&pool, &store).await;
         let monitor = metrics::Monitor::new(
             settings.metrics_interval(),
             settings.metrics_token.clone(),
@@ -123,6 +126,10 @@ impl AppState {
             }),
             identities: Arc::new(ssh::Identities::open(&settings.data_dir)?),
             snapshots_per_vm: settings.snapshots_per_vm as usize,
+            isos: api::IsoLimits {
+                max_bytes: settings.iso_max_bytes,
+                storage_pool: settings.iso_pool.clone(),
+            },
             conn_limits: settings.conn_limits(),
         })
     }

@@ -6,6 +6,7 @@ pub mod desktop;
 pub mod error;
 pub mod health;
 pub mod host;
+pub mod iso;
 pub mod keys;
 pub mod metrics;
 pub mod routes;
@@ -23,6 +24,7 @@ pub use desktop::{
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{GuestNetwork, HostInfo, NewHost};
+pub use iso::{CdMedia, Iso, IsoUpload};
 pub use keys::{GenerateKey, GeneratedKey, NewSshKey, SshKey};
 pub use metrics::{History, HostSample, Metric, Point, Range, RangeQuery, Round, Series, VmSample};
 pub use task::{Event, SaveImage, TaskInfo, TaskState};

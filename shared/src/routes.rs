@@ -74,6 +74,13 @@ pub const TEMPLATE: &str = "/api/v1/templates/{name}";
 pub const IMAGE: &str = "/api/v1/images/{name}";
 /// Publish a user's saved image to the shared catalogue (admin): POST.
 pub const ADMIN_IMAGE_PUBLISH: &str = "/api/v1/admin/images/{owner}/{name}/publish";
+/// The ISO library: GET the caller's and the published ISOs; POST `?name=` with the file
+/// as the raw body (`Content-Length` required) to upload one.
+pub const ISOS: &str = "/api/v1/isos";
+/// One ISO of the caller's (or a published one, to read): GET, DELETE.
+pub const ISO: &str = "/api/v1/isos/{iso}";
+/// Publish an ISO to every user (admin): POST.
+pub const ADMIN_ISO_PUBLISH: &str = "/api/v1/admin/isos/{iso}/publish";
 /// A host's metrics history (admin): `?range=1h|1d`.
 pub const METRICS_HOST: &str = "/api/v1/metrics/hosts/{name}";
 /// A VM's metrics history (its owner, admins): `?range=1h|1d`.

@@ -7,6 +7,7 @@ mod consoles;
 mod debian;
 mod debian_desktop;
 mod isolation;
+mod isos;
 mod lifecycle;
 mod metrics;
 mod remote;

@@ -3,6 +3,7 @@
 pub mod browser;
 pub mod classroom;
 pub mod console_proxy;
+pub mod isos;
 pub mod libvirt_relay;
 pub mod relay;
 pub mod screenshots;

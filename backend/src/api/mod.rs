@@ -12,6 +12,7 @@ mod extract;
 mod health;
 mod hosts;
 mod images;
+mod isos;
 mod keys;
 mod metrics;
 mod names;
@@ -40,6 +41,7 @@ use crate::{
 };
 pub use cache::ListCache;
 pub use extract::{Json, Query};
+pub use isos::{IsoLimits, forget_unfinished};
 pub use quota::UserLocks;
 pub use screenshot::ScreenshotCache;
 
@@ -112,6 +114,7 @@ pub fn routes() -> Vec<Route> {
         snapshots::routes(),
         screenshot::routes(),
         images::routes(),
+        isos::routes(),
         hosts::routes(),
         templates::routes(),
         events::routes(),

@@ -10,7 +10,12 @@ use std::{
 use shared::{Quota, Vm};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
-use crate::{AppState, auth::CurrentUser, error::ApiError, store::templates};
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    error::ApiError,
+    store::{isos, templates},
+};
 
 /// One async lock per user id, made on first use (a few bytes per user that ever asked).
 #[derive(Default)]
@@ -45,7 +50,8 @@ pub struct Adding {
 }
 
 /// What the user uses now: their VMs (memory at each domain's maximum), their disks, each
-/// snapshot at its VM's disk size (what it can grow to), and their own saved images.
+/// snapshot at its VM's disk size (what it can grow to), their own saved images and their
+/// ISOs (uploaded or uploading, in whole GiB).
 pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
     let own: Vec<Vm> = state
         .pool
@@ -58,7 +64,9 @@ pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiErr
     let images_gib = state
         .auth
         .store
-        .run(move |c| templates::own_disk_gib(c, id))
+        .run(move |c| {
+            Ok(templates::own_disk_gib(c, id)? + isos::own_bytes(c, id)?.div_ceil(1 << 30))
+        })
         .await?;
     let mut snapshots_gib = 0;
     for vm in &own {

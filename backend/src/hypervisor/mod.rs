@@ -13,6 +13,7 @@ mod forwarded;
 mod guest_net;
 mod host;
 mod images;
+mod isos;
 mod layout;
 pub mod metadata;
 pub mod placement;
@@ -41,6 +42,7 @@ pub use console::{ByteStream, ConsoleError, SerialConsole};
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;
+pub use isos::UploadError;
 pub use stats::{Counters, CpuTimes, DomainCounters};
 
 /// A host and the task that keeps its view current.

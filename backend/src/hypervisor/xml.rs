@@ -159,6 +159,15 @@ pub fn raw_volume(name: &str, bytes: u64) -> String {
     )
 }
 
+/// A directory storage pool `name` under libvirt's images directory.
+pub fn dir_pool(name: &str) -> String {
+    format!(
+        "<pool type='dir'><name>{0}</name>\
+         <target><path>/var/lib/libvirt/images/{0}</path></target></pool>",
+        escape(name)
+    )
+}
+
 /// A domain's direct kernel boot, if it has one.
 pub fn kernel_boot(domain_xml: &str) -> Option<KernelBoot> {
     let doc = roxmltree::Document::parse(domain_xml).ok()?;

@@ -111,6 +111,22 @@ const MIGRATIONS: &[&str] = &[
         last_used_at INTEGER
     );
     CREATE INDEX access_tokens_by_user ON access_tokens(user_id);",
+    // 11: the ISO library; a row is made before its upload (so it counts in the quota while
+    // it runs) and marked complete, with its SHA-256, after.
+    "CREATE TABLE isos (
+        id           INTEGER PRIMARY KEY,
+        owner_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        host         TEXT NOT NULL,
+        storage_pool TEXT NOT NULL,
+        volume       TEXT NOT NULL,
+        path         TEXT NOT NULL DEFAULT '',
+        bytes        INTEGER NOT NULL,
+        sha256       TEXT NOT NULL DEFAULT '',
+        public       INTEGER NOT NULL DEFAULT 0,
+        complete     INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (owner_id, name)
+    );",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

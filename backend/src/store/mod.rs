@@ -5,6 +5,7 @@ pub mod access_tokens;
 pub mod desktops;
 pub mod host_keys;
 pub mod hosts;
+pub mod isos;
 pub(crate) mod migrations;
 pub mod sessions;
 pub mod ssh_identities;

@@ -1,0 +1,160 @@
+//! The ISO library over local libvirt (the test driver cannot upload): an ISO streamed into
+//! a storage volume byte for byte with its SHA-256; private to its uploader until an admin
+//! publishes it; refused, too large and cancelled uploads leave no volume and no row.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use shared::Role;
+use tokio::io::AsyncWriteExt;
+use virt::connect::Connect;
+
+use super::LOCAL_QEMU;
+use crate::support::{
+    eventually,
+    isos::{IsoPool, fake_iso, upload},
+    server::TestServer,
+};
+
+/// A server over local QEMU keeping ISOs in `pool`, with users alice and bob.
+async fn server(pool: &IsoPool, max_bytes: u64) -> TestServer {
+    virt::error::clear_error_callback();
+    let name = pool.name.clone();
+    let server = TestServer::start_with(&[("local", LOCAL_QEMU)], "/nonexistent".into(), |s| {
+        s.iso_pool = name;
+        s.iso_max_bytes = max_bytes;
+    })
+    .await;
+    server.add_user("alice", Role::User);
+    server.add_user("bob", Role::User);
+    server
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn an_uploaded_iso_is_its_owners_alone() {
+    let pool = IsoPool::new(LOCAL_QEMU, "isos-own");
+    let server = server(&pool, 64 << 20).await;
+    let (alice, bob) = (server.login("alice").await, server.login("bob").await);
+    // Not a whole number of the server's chunks, so the last one is a short one.
+    let file = fake_iso((3 << 20) + 12_345);
+    let (status, iso) = upload(&server, &alice, "rescue.iso", file.clone()).await;
+    assert_eq!(status, 201, "{iso}");
+    assert_eq!(iso["sha256"], hex(&Sha256::digest(&file)));
+    assert_eq!(iso["bytes"], file.len() as u64);
+    assert_eq!(iso["owner"], "alice");
+    let volumes = pool.volumes();
+    assert_eq!(volumes.len(), 1, "{volumes:?}");
+    let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
+    let path = conn
+        .lookup_storage_pool_by_name(&pool.name)
+        .and_then(|p| p.lookup_storage_vol_by_name(&volumes[0]))
+        .and_then(|v| v.path())
+        .unwrap();
+    assert!(
+        std::fs::read(&path).unwrap() == file,
+        "the volume holds the file byte for byte"
+    );
+
+    let one = format!("/api/v1/isos/{}", iso["id"]);
+    let (_, listed) = alice.get("/api/v1/isos").await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    let (_, listed) = bob.get("/api/v1/isos").await;
+    assert_eq!(
+        listed,
+        Value::Array(vec![]),
+        "bob sees none of alice's ISOs"
+    );
+    assert_eq!(bob.get(&one).await.0, 404);
+    assert_eq!(bob.send(Method::DELETE, &one, Some(json!({}))).await.0, 404);
+    assert_eq!(pool.volumes().len(), 1, "bob deleted nothing");
+
+    let publish = format!("/api/v1/admin/isos/{}/publish", iso["id"]);
+    assert_eq!(
+        bob.send(Method::POST, &publish, Some(json!({}))).await.0,
+        403
+    );
+    let (status, body) = server
+        .admin()
+        .await
+        .send(Method::POST, &publish, Some(json!({})))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, seen) = bob.get(&one).await;
+    assert_eq!(
+        (status, &seen["public"]),
+        (200, &Value::Bool(true)),
+        "{seen}"
+    );
+    assert_eq!(
+        bob.send(Method::DELETE, &one, Some(json!({}))).await.0,
+        403,
+        "published, still hers"
+    );
+
+    assert_eq!(
+        alice.send(Method::DELETE, &one, Some(json!({}))).await.0,
+        204
+    );
+    assert!(pool.volumes().is_empty());
+    assert_eq!(alice.get(&one).await.0, 404);
+}
+
+#[tokio::test]
+async fn refused_and_cancelled_uploads_leave_nothing_behind() {
+    let pool = IsoPool::new(LOCAL_QEMU, "isos-refused");
+    let server = server(&pool, 4 << 20).await;
+    let alice = server.login("alice").await;
+    let (status, body) = upload(&server, &alice, "zeros.iso", vec![0; 1 << 20]).await;
+    assert_eq!(status, 415, "not ISO 9660: {body}");
+    let (status, body) = upload(&server, &alice, "tiny.iso", b"CD001".to_vec()).await;
+    assert_eq!(status, 415, "too short to be one: {body}");
+    let (status, body) = upload(&server, &alice, "big.iso", fake_iso(5 << 20)).await;
+    assert_eq!(status, 413, "over the 4 MiB limit: {body}");
+    let (status, body) = upload(&server, &alice, "bad name.iso", fake_iso(1 << 16)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(pool.volumes().is_empty(), "{:?}", pool.volumes());
+
+    // Half of a file, then the connection is gone: the volume it was filling goes too.
+    let token = server.token("alice", "write").await;
+    let file = fake_iso(4_000_000);
+    let mut socket = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/isos?name=half.iso HTTP/1.1\r\nHost: {}\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n",
+        server.addr,
+        file.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&file[..1 << 20]).await.unwrap();
+    eventually("the upload's volume", Duration::from_secs(30), || async {
+        (!pool.volumes().is_empty()).then_some(())
+    })
+    .await;
+    drop(socket);
+    eventually(
+        "the volume to be deleted",
+        Duration::from_secs(30),
+        || async { pool.volumes().is_empty().then_some(()) },
+    )
+    .await;
+    let (_, listed) = alice.get("/api/v1/isos").await;
+    assert_eq!(listed, Value::Array(vec![]));
+    // Its row goes too: the name is free again.
+    let again = fake_iso(4_000_000);
+    eventually(
+        "the name to be free again",
+        Duration::from_secs(30),
+        || async {
+            let (status, body) = upload(&server, &alice, "half.iso", again.clone()).await;
+            assert!(status == 201 || status == 409, "{status} {body}");
+            (status == 201).then_some(())
+        },
+    )
+    .await;
+}
