@@ -8,6 +8,7 @@ pub mod libvirt_relay;
 pub mod relay;
 pub mod screenshots;
 pub mod server;
+pub mod slow_link;
 pub mod tokens;
 pub mod vnc_server;
 

@@ -2,6 +2,7 @@
 
 mod access_tokens;
 mod console_link;
+mod images;
 mod settings;
 mod ssh_keys;
 mod terminal;
@@ -22,6 +23,8 @@ pub enum AppKind {
     VmManager,
     VmCreator,
     Visualizer,
+    /// The user's ISO library.
+    Images,
     Settings,
     UserAdmin,
     /// A VM's serial console (opened for a VM, not from the launcher).
@@ -36,10 +39,11 @@ pub enum AppKind {
 
 impl AppKind {
     /// The apps of the launcher and the desktop icons, in launcher order.
-    pub const ALL: [AppKind; 5] = [
+    pub const ALL: [AppKind; 6] = [
         AppKind::VmManager,
         AppKind::VmCreator,
         AppKind::Visualizer,
+        AppKind::Images,
         AppKind::Settings,
         AppKind::UserAdmin,
     ];
@@ -61,6 +65,7 @@ impl AppKind {
             Self::VmManager => "vm-manager",
             Self::VmCreator => "vm-creator",
             Self::Visualizer => "cloud-visualizer",
+            Self::Images => "images",
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
             Self::SerialConsole => "serial-console",
@@ -89,6 +94,7 @@ impl AppKind {
             Self::VmManager => Key::VmManager,
             Self::VmCreator => Key::VmCreator,
             Self::Visualizer => Key::CloudVisualizer,
+            Self::Images => Key::Images,
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
             Self::SerialConsole => Key::SerialConsole,
@@ -114,6 +120,7 @@ impl AppKind {
             Self::VmManager => "/icons/vm-manager.svg",
             Self::VmCreator => "/icons/vm-creator.svg",
             Self::Visualizer => "/icons/cloud-visualizer.svg",
+            Self::Images => "/icons/images.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
             Self::SerialConsole | Self::VncConsole | Self::SshTerminal | Self::Website => {
@@ -128,6 +135,7 @@ impl AppKind {
             Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
             Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
             Self::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
+            Self::Images => view! { <images::Images /> }.into_any(),
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
             Self::SerialConsole => view! {

@@ -223,5 +223,9 @@ pub fn text(key: Key) -> &'static str {
         ErrPayloadTooLarge => "That file is too large.",
         ErrUnsupportedMediaType => "That kind of file is not accepted.",
         ErrConsoleLimit => "You have as many consoles open as allowed: close one first.",
+        Images => "Images",
+        UploadIso => "Upload an ISO…",
+        NoIsos => "No ISOs yet: upload an installer ISO to make VMs from it.",
+        Publish => "Publish",
     }
 }

@@ -215,6 +215,10 @@ pub enum Key {
     ErrPayloadTooLarge,
     ErrUnsupportedMediaType,
     ErrConsoleLimit,
+    Images,
+    UploadIso,
+    NoIsos,
+    Publish,
 }
 
 /// The text of `key` in `lang`.

@@ -213,5 +213,9 @@ pub fn text(key: Key) -> &'static str {
         ErrPayloadTooLarge => "檔案太大。",
         ErrUnsupportedMediaType => "不接受這種類型的檔案。",
         ErrConsoleLimit => "已開啟的主控台數量已達上限，請先關閉一個。",
+        Images => "映像檔",
+        UploadIso => "上傳 ISO…",
+        NoIsos => "尚無 ISO：上傳安裝用 ISO 即可由它建立虛擬機。",
+        Publish => "公開",
     }
 }
