@@ -80,33 +80,81 @@ pub async fn upload(
         received,
         digest_rx,
     ));
-    let mut hasher = Sha256::new();
-    let mut sent = 0u64;
-    loop {
-        if head.len() >= CHUNK || (head.len() as u64 + sent == bytes && !head.is_empty()) {
-            let chunk = head.split().freeze();
-            hasher.update(&chunk);
-            sent += chunk.len() as u64;
-            if sent > bytes || chunks.send(chunk).await.is_err() {
-                break;
-            }
-            continue;
+    // Hashed on a thread of its own, beside the bytes' way to libvirt.
+    let (to_hash, hashing) = mpsc::channel::<Bytes>(QUEUED);
+    let hasher = tokio::task::spawn_blocking(move || digest(hashing));
+    let mut out = Forward {
+        chunks,
+        to_hash,
+        sent: 0,
+        bytes,
+        failed: false,
+    };
+    // Large frames go on as they are (no copy); small ones are gathered into chunks.
+    let mut gathered = head;
+    let whole = loop {
+        let flush = gathered.len() >= CHUNK || gathered.len() as u64 + out.sent == bytes;
+        if flush && !out.send(gathered.split().freeze()).await {
+            break false;
         }
         match body.next().await {
-            Some(Ok(data)) => head.extend_from_slice(&data),
-            Some(Err(_)) | None => break,
+            Some(Ok(mut data)) if gathered.is_empty() && data.len() >= CHUNK / 4 => {
+                while !data.is_empty() {
+                    let piece = data.split_to(data.len().min(CHUNK));
+                    if !out.send(piece).await {
+                        break;
+                    }
+                }
+            }
+            Some(Ok(data)) => gathered.extend_from_slice(&data),
+            Some(Err(_)) => break false,
+            None => break gathered.is_empty() && out.sent == bytes,
         }
-    }
-    drop(chunks);
+        if out.failed {
+            break false;
+        }
+        if out.sent >= bytes && gathered.is_empty() {
+            break out.sent == bytes;
+        }
+    };
+    let sent = if whole { out.sent } else { u64::MAX };
+    drop(out);
+    let digest = hasher
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing: {e}")))?;
     // Sent only when every byte went by; dropped otherwise, which the task reads as the end.
     match sent == bytes {
-        true => drop(digest_tx.send(hex(&hasher.finalize()))),
+        true => drop(digest_tx.send(digest)),
         false => drop(digest_tx),
     }
     let stored = owner
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("upload task: {e}")))??;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Where the bytes go: to libvirt and to the hasher, counted.
+struct Forward {
+    chunks: mpsc::Sender<Bytes>,
+    to_hash: mpsc::Sender<Bytes>,
+    sent: u64,
+    bytes: u64,
+    /// Past the length, or libvirt's side gone: nothing more is sent.
+    failed: bool,
+}
+
+impl Forward {
+    /// Hands `chunk` on; false if it goes past the declared length or libvirt's side is
+    /// gone (the upload failed).
+    async fn send(&mut self, chunk: Bytes) -> bool {
+        if self.failed || chunk.is_empty() {
+            return !self.failed;
+        }
+        self.sent += chunk.len() as u64;
+        let _ = self.to_hash.send(chunk.clone()).await;
+        self.failed = self.sent > self.bytes || self.chunks.send(chunk).await.is_err();
+        !self.failed
+    }
 }
 
 /// The body's `Content-Length`: an upload states its size, so the volume can be made at
@@ -218,6 +266,15 @@ async fn store_upload(
     state.pool.delete_volume(&pool, &volume).await;
     let _ = state.auth.store.run(move |c| isos::delete(c, id)).await;
     outcome
+}
+
+/// The SHA-256 of what comes from `chunks`, in lower-case hex.
+fn digest(mut chunks: mpsc::Receiver<Bytes>) -> String {
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = chunks.blocking_recv() {
+        hasher.update(&chunk);
+    }
+    hex(&hasher.finalize())
 }
 
 /// Lower-case hex.
