@@ -17,7 +17,8 @@ log() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 
 apt_packages() {
   local wanted=(pkg-config libvirt-dev libvirt-daemon-system libvirt-clients
-    chromium chromium-driver ca-certificates curl prometheus python3-venv)
+    chromium chromium-driver ca-certificates curl prometheus python3-venv
+    isolinux syslinux-common xorriso) # the last three: the QEMU tests' bootable ISO
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -45,6 +45,16 @@ pub struct IsoUpload {
     pub host: Option<String>,
 }
 
+/// A VM to install from an ISO: a blank disk of `disk_gib`, the ISO in its CD drive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct InstallVm {
+    pub name: String,
+    pub cores: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+}
+
 /// The CD drive of a VM: the ISO to insert, or none to eject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -79,6 +79,8 @@ pub const ADMIN_IMAGE_PUBLISH: &str = "/api/v1/admin/images/{owner}/{name}/publi
 pub const ISOS: &str = "/api/v1/isos";
 /// One ISO of the caller's (or a published one, to read): GET, DELETE.
 pub const ISO: &str = "/api/v1/isos/{iso}";
+/// Create a VM that boots from the ISO, to install from it (POST `InstallVm`).
+pub const ISO_INSTALL: &str = "/api/v1/isos/{iso}/install";
 /// Publish an ISO to every user (admin): POST.
 pub const ADMIN_ISO_PUBLISH: &str = "/api/v1/admin/isos/{iso}/publish";
 /// A host's metrics history (admin): `?range=1h|1d`.

@@ -1,6 +1,7 @@
 //! The Images app in Chromium over local libvirt: an ISO uploaded over a slow link shows its
 //! progress bar moving and its speed, then its SHA-256, and is listed; a second upload
-//! cancelled midway leaves no volume; a file that is no ISO is refused with the reason.
+//! the VM Creator makes a VM from it; a second upload cancelled midway leaves no volume; a
+//! file that is no ISO is refused with the reason.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use shared::Role;
 
 use super::open_app;
 use crate::{
-    qemu::LOCAL_QEMU,
+    qemu::{LOCAL_QEMU, lifecycle::Cleanup},
     support::{
         browser::{Browser, PATIENCE},
         eventually,
@@ -91,6 +92,46 @@ async fn an_iso_uploads_with_a_moving_progress_bar_and_a_cancel() {
     browser.find(".iso-table tr[data-iso='rescue.iso']").await;
     assert_eq!(pool.volumes().len(), 1);
 
+    // The VM Creator offers it: a VM from it, with a blank disk of the size asked.
+    let name = format!("ezilla-test-{}-browser-iso", std::process::id());
+    let _cleanup = Cleanup(vec![name.clone()]);
+    open_app(&browser, "vm-creator").await;
+    browser.click(".creator-form option[value^='iso:']").await;
+    browser
+        .type_into(".creator-form input[name='vm-name']", &name)
+        .await;
+    browser
+        .type_into(".creator-form input[name='vm-memory']", "128")
+        .await;
+    browser
+        .type_into(".creator-form input[name='vm-disk']", "2")
+        .await;
+    browser.click(".creator-form button[type='submit']").await;
+    browser
+        .text_where(".creator-form .done", |t| t.contains(&name))
+        .await;
+    let alice = server.login("alice").await;
+    let (_, list) = alice.get("/api/v1/vms").await;
+    let vm = list["vms"]
+        .as_array()
+        .and_then(|vms| vms.iter().find(|vm| vm["name"] == name.as_str()))
+        .cloned()
+        .expect("the new VM is listed");
+    assert_eq!(
+        (vm["disk_gib"].as_u64(), vm["memory_mib"].as_u64()),
+        (Some(2), Some(128))
+    );
+    assert_eq!(pool.volumes().len(), 2, "the ISO and the VM's blank disk");
+    let (status, _) = alice
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/vms/{}?disks=true", vm["uuid"].as_str().unwrap()),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    open_app(&browser, "images").await;
+
     // A second one, cancelled midway: its volume goes, the first stays.
     let copy = files.path().join("second.iso");
     std::fs::write(&copy, &iso).unwrap();
@@ -112,7 +153,6 @@ async fn an_iso_uploads_with_a_moving_progress_bar_and_a_cancel() {
     browser
         .text_where(".images-app .error", |t| !t.is_empty())
         .await;
-    let alice = server.login("alice").await;
     let (_, listed) = alice.get("/api/v1/isos").await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     browser.close().await;

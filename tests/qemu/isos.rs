@@ -1,6 +1,7 @@
 //! The ISO library over local libvirt (the test driver cannot upload): an ISO streamed into
 //! a storage volume byte for byte with its SHA-256; private to its uploader until an admin
-//! publishes it; refused, too large and cancelled uploads leave no volume and no row.
+//! publishes it; refused, too large and cancelled uploads leave no volume and no row. A VM
+//! installed from a bootable ISO boots it under QEMU, and holds it until the VM goes.
 
 use std::time::Duration;
 
@@ -11,10 +12,13 @@ use shared::Role;
 use tokio::io::AsyncWriteExt;
 use virt::connect::Connect;
 
-use super::LOCAL_QEMU;
+use super::{
+    LOCAL_QEMU,
+    lifecycle::{Cleanup, serial_log},
+};
 use crate::support::{
     eventually,
-    isos::{IsoPool, fake_iso, upload},
+    isos::{IsoPool, bootable_demo_iso, fake_iso, upload},
     server::TestServer,
 };
 
@@ -157,4 +161,68 @@ async fn refused_and_cancelled_uploads_leave_nothing_behind() {
         },
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
+    let pool = IsoPool::new(LOCAL_QEMU, "isos-install");
+    let server = server(&pool, 64 << 20).await;
+    let (alice, bob) = (server.login("alice").await, server.login("bob").await);
+    let dir = tempfile::tempdir().unwrap();
+    let (status, iso) = upload(&server, &alice, "demo.iso", bootable_demo_iso(dir.path())).await;
+    assert_eq!(status, 201, "{iso}");
+    let name = format!("ezilla-test-{}-from-iso", std::process::id());
+    let _cleanup = Cleanup(vec![name.clone()]);
+    let install = format!("/api/v1/isos/{}/install", iso["id"]);
+    let body = json!({"name": name, "cores": 1, "memory_mib": 256, "disk_gib": 1});
+    assert_eq!(
+        bob.send(Method::POST, &install, Some(body.clone())).await.0,
+        404,
+        "bob cannot boot alice's ISO"
+    );
+    let (status, vm) = alice.send(Method::POST, &install, Some(body)).await;
+    assert_eq!(status, 201, "{vm}");
+    assert_eq!(vm["state"], "running");
+    assert_eq!(vm["disk_gib"], 1);
+
+    // ISOLINUX on the CD loads the demo kernel and initrd, which find the blank disk.
+    let log = serial_log(&name);
+    eventually(
+        "the ISO's initrd on the serial console",
+        Duration::from_secs(120),
+        || async {
+            let text = std::fs::read_to_string(&log).ok()?;
+            text.contains("initramfs: cannot mount /dev/vda")
+                .then_some(())
+        },
+    )
+    .await;
+
+    let one = format!("/api/v1/isos/{}", iso["id"]);
+    let (status, refused) = alice.send(Method::DELETE, &one, Some(json!({}))).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap_or("").contains(&name),
+        "the refusal names the VM: {refused}"
+    );
+
+    // The VM goes with its disk; the ISO stays, and can go then.
+    let (status, body) = alice
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/vms/{}?disks=true", vm["uuid"].as_str().unwrap()),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(
+        pool.volumes().len(),
+        1,
+        "only the ISO: {:?}",
+        pool.volumes()
+    );
+    assert_eq!(
+        alice.send(Method::DELETE, &one, Some(json!({}))).await.0,
+        204
+    );
 }

@@ -8,7 +8,7 @@ mod debian;
 mod debian_desktop;
 mod isolation;
 mod isos;
-mod lifecycle;
+pub mod lifecycle;
 mod metrics;
 mod remote;
 mod ssh_terminal;

@@ -78,3 +78,44 @@ pub async fn upload(
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or_default())
 }
+
+/// A bootable ISO (ISOLINUX, from Debian's `isolinux` and `syslinux-common`, packed by
+/// `xorriso`) of the demo guest's kernel and initrd, made in `dir`. The initrd finds no root
+/// file system on the VM's blank disk and says so on the serial console.
+pub fn bootable_demo_iso(dir: &std::path::Path) -> Vec<u8> {
+    const DEMO_DIR: &str = "/var/lib/libvirt/images/ezilla-demo";
+    let root = dir.join("iso-root");
+    let boot = root.join("isolinux");
+    std::fs::create_dir_all(&boot).unwrap();
+    for (from, to) in [
+        ("/usr/lib/ISOLINUX/isolinux.bin", boot.join("isolinux.bin")),
+        (
+            "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+            boot.join("ldlinux.c32"),
+        ),
+        (&format!("{DEMO_DIR}/vmlinuz") as &str, root.join("vmlinuz")),
+        (
+            &format!("{DEMO_DIR}/initrd.img") as &str,
+            root.join("initrd.img"),
+        ),
+    ] {
+        std::fs::copy(from, &to).unwrap_or_else(|e| panic!("{from}: {e} (scripts/install.sh)"));
+    }
+    std::fs::write(
+        boot.join("isolinux.cfg"),
+        "DEFAULT demo\nPROMPT 0\nTIMEOUT 1\nLABEL demo\n  KERNEL /vmlinuz\n  \
+         APPEND initrd=/initrd.img console=tty1 console=ttyS0,115200 root=/dev/vda\n",
+    )
+    .unwrap();
+    let out = dir.join("demo.iso");
+    let status = std::process::Command::new("xorriso")
+        .args(["-as", "mkisofs", "-quiet", "-V", "EZILLA_DEMO", "-o"])
+        .arg(&out)
+        .args(["-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat"])
+        .args(["-no-emul-boot", "-boot-load-size", "4", "-boot-info-table"])
+        .arg(&root)
+        .status()
+        .expect("xorriso (scripts/install.sh installs it)");
+    assert!(status.success(), "xorriso made the ISO");
+    std::fs::read(out).unwrap()
+}

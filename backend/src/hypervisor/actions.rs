@@ -91,7 +91,13 @@ impl Pool {
         let done = host
             .call(move |_, conn| {
                 let dom = conn.lookup_domain_by_uuid_string(&id)?;
-                let files = xml::disk_files(&dom.xml_desc(0)?);
+                let desc = dom.xml_desc(0)?;
+                // An ISO in the CD drive is the library's, never the VM's.
+                let media = xml::cd_drive_media(&desc);
+                let files: Vec<_> = xml::disk_files(&desc)
+                    .into_iter()
+                    .filter(|f| media.as_ref() != Some(f))
+                    .collect();
                 if dom.is_active()? {
                     dom.destroy()?;
                 }

@@ -282,6 +282,7 @@ fn build(
             },
             None => None,
         },
+        install_media: None,
     };
     let domain = match conn.define_domain_xml(&spec.to_xml()) {
         Ok(domain) => domain,

@@ -13,6 +13,7 @@ mod forwarded;
 mod guest_net;
 mod host;
 mod images;
+mod install;
 mod isos;
 mod layout;
 pub mod metadata;
@@ -42,6 +43,7 @@ pub use console::{ByteStream, ConsoleError, SerialConsole};
 pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;
+pub use install::NewInstall;
 pub use isos::UploadError;
 pub use stats::{Counters, CpuTimes, DomainCounters};
 

@@ -48,6 +48,23 @@ pub struct DomainSpec {
     pub forwards: Vec<PortForward>,
     /// The cloud-init seed ISO, attached as a CD-ROM.
     pub seed: Option<String>,
+    /// A CD drive the user inserts ISOs into (`CD_DRIVE`), with this ISO in it; the VM
+    /// boots from it first, then from its disk (BIOS).
+    pub install_media: Option<String>,
+}
+
+/// The target of the CD drive users insert ISOs into (the seed, if any, is `hdc`).
+pub const CD_DRIVE: &str = "hdd";
+
+/// The CD drive `CD_DRIVE` holding `iso`, or empty.
+pub fn cd_drive(iso: Option<&str>) -> String {
+    let source = iso
+        .map(|f| format!("<source file='{}'/>", escape(f)))
+        .unwrap_or_default();
+    format!(
+        "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>{source}\
+         <target dev='{CD_DRIVE}' bus='ide'/><readonly/></disk>"
+    )
 }
 
 impl DomainSpec {
@@ -74,6 +91,9 @@ impl DomainSpec {
                 let _ = writeln!(x, "    <initrd>{}</initrd>", e(&k.initrd));
                 let _ = writeln!(x, "    <cmdline>{}</cmdline>", e(&k.cmdline));
             }
+            None if self.install_media.is_some() => {
+                x.push_str("    <boot dev='cdrom'/>\n    <boot dev='hd'/>\n")
+            }
             None => x.push_str("    <boot dev='hd'/>\n"),
         }
         x.push_str("  </os>\n  <features><acpi/></features>\n  <devices>\n");
@@ -90,6 +110,9 @@ impl DomainSpec {
                  <source file='{}'/><target dev='hdc' bus='ide'/><readonly/></disk>",
                 e(seed)
             );
+        }
+        if let Some(iso) = &self.install_media {
+            let _ = writeln!(x, "    {}", cd_drive(Some(iso)));
         }
         let log = self
             .serial_log
@@ -200,6 +223,20 @@ pub fn disk_files(domain_xml: &str) -> Vec<String> {
         .collect()
 }
 
+/// The ISO in a domain's CD drive (`CD_DRIVE`), if it has the drive and it is not empty.
+pub fn cd_drive_media(domain_xml: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(domain_xml).ok()?;
+    let drive = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("disk"))
+        .find(|disk| {
+            disk.children()
+                .any(|c| c.has_tag_name("target") && c.attribute("dev") == Some(CD_DRIVE))
+        })?;
+    let source = drive.children().find(|c| c.has_tag_name("source"))?;
+    source.attribute("file").map(str::to_owned)
+}
+
 /// The text of the root element's child `tag`.
 pub fn child_text(xml: &str, tag: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(xml).ok()?;
@@ -245,6 +282,7 @@ mod tests {
             network: GuestNetwork::Isolated,
             forwards: Vec::new(),
             seed: None,
+            install_media: None,
         }
     }
 
@@ -283,6 +321,24 @@ mod tests {
             "no network that reaches the host"
         );
         assert!(super::super::layout::is_isolated(&xml), "{xml}");
+    }
+
+    #[test]
+    fn installs_boot_from_the_cd_first() {
+        let mut install = spec("i");
+        install.install_media = Some("/isos/d'.iso".into());
+        let xml = install.to_xml();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let boots: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("boot"))
+            .filter_map(|n| n.attribute("dev"))
+            .collect();
+        assert_eq!(boots, ["cdrom", "hd"]);
+        assert!(
+            disk_files(&xml).contains(&"/isos/d'.iso".to_owned()),
+            "{xml}"
+        );
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! browser API that reports an upload's progress (fetch does not), and that can abort one.
 
 use gloo_net::http::Request;
-use shared::{ErrorBody, Iso, auth::CSRF_HEADER, routes};
+use shared::{ErrorBody, InstallVm, Iso, Vm, auth::CSRF_HEADER, routes};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
-use super::{Error, get_json, no_content, send_empty};
+use super::{Error, decode, get_json, no_content, send_empty, send_json};
 
 pub async fn list_isos() -> Result<Vec<Iso>, Error> {
     get_json(routes::ISOS).await
@@ -15,6 +15,12 @@ pub async fn list_isos() -> Result<Vec<Iso>, Error> {
 pub async fn delete_iso(id: i64) -> Result<(), Error> {
     let url = routes::fill(routes::ISO, &[&id.to_string()]);
     no_content(send_empty(Request::delete(&url)).await?).await
+}
+
+/// `POST /api/v1/isos/{iso}/install`: a VM booting from the ISO, to install from it.
+pub async fn install_vm(iso: i64, request: &InstallVm) -> Result<Vm, Error> {
+    let url = routes::fill(routes::ISO_INSTALL, &[&iso.to_string()]);
+    decode(send_json(Request::post(&url), request).await?).await
 }
 
 pub async fn publish_iso(id: i64) -> Result<(), Error> {

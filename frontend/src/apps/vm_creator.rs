@@ -1,7 +1,9 @@
-//! VM Creator: a new VM from a template, on a host the scheduler picks or the user names.
+//! VM Creator: a new VM from a template, on a host the scheduler picks or the user names; or
+//! from an ISO of the user's library (a blank disk of the size they pick, the ISO in its CD
+//! drive, booting from it to install).
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use shared::{CreateVm, HostInfo, Template};
+use shared::{CreateVm, HostInfo, InstallVm, Iso, Template};
 
 use crate::{
     api,
@@ -14,30 +16,39 @@ pub fn VmCreator() -> impl IntoView {
     let catalogue = LocalResource::new(|| async {
         let templates = api::list_templates().await?;
         let hosts = api::list_hosts().await?;
-        Ok::<_, api::Error>((templates, hosts))
+        let isos = api::list_isos().await.unwrap_or_default();
+        Ok::<_, api::Error>((templates, hosts, isos))
     });
     view! {
         <div class="vm-creator">
             {move || match catalogue.get() {
                 None => view! { <p class="loading">{i18n.t(Key::Loading)}</p> }.into_any(),
                 Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok((templates, _))) if templates.is_empty() => {
+                Some(Ok((templates, _, isos))) if templates.is_empty() && isos.is_empty() => {
                     view! { <p class="empty">{i18n.t(Key::NoTemplates)}</p> }.into_any()
                 }
-                Some(Ok((templates, hosts))) => view! { <CreatorForm templates hosts /> }.into_any(),
+                Some(Ok((templates, hosts, isos))) => view! { <CreatorForm templates hosts isos /> }.into_any(),
             }}
         </div>
     }
 }
 
+/// The prefix of an ISO's value among the template options.
+const ISO: &str = "iso:";
+
 #[component]
-fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView {
+fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>, isos: Vec<Iso>) -> impl IntoView {
     let i18n = use_i18n();
-    let first = templates[0].clone();
+    let (first, cores, memory) = match templates.first() {
+        Some(t) => (t.name.clone(), t.cores, t.memory_mib),
+        None => (format!("{ISO}{}", isos[0].id), 1, 1024),
+    };
     let name = RwSignal::new(String::new());
-    let template = RwSignal::new(first.name.clone());
-    let cores = RwSignal::new(first.cores.to_string());
-    let memory = RwSignal::new(first.memory_mib.to_string());
+    let template = RwSignal::new(first);
+    let cores = RwSignal::new(cores.to_string());
+    let memory = RwSignal::new(memory.to_string());
+    let disk = RwSignal::new("10".to_owned());
+    let from_iso = move || template.get().starts_with(ISO);
     let host = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let defaults = StoredValue::new(templates.clone());
@@ -49,10 +60,21 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
         }
         template.set(picked);
     };
-    let create = Action::new_local(move |request: &CreateVm| {
-        let request = request.clone();
+    let create = Action::new_local(move |request: &(CreateVm, Option<(i64, u64)>)| {
+        let (request, install) = request.clone();
         async move {
-            let result = api::create_vm(&request).await;
+            let result = match install {
+                Some((iso, disk_gib)) => {
+                    let install = InstallVm {
+                        name: request.name,
+                        cores: request.cores.unwrap_or(1),
+                        memory_mib: request.memory_mib.unwrap_or(1024),
+                        disk_gib,
+                    };
+                    api::install_vm(iso, &install).await
+                }
+                None => api::create_vm(&request).await,
+            };
             outcome.set(Some(match result {
                 Ok(vm) => Ok(format!(
                     "{} {} @ {}",
@@ -74,14 +96,28 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
             return;
         };
         let host = host.get_untracked();
-        create.dispatch(CreateVm {
-            name: name.get_untracked().trim().to_owned(),
-            template: template.get_untracked(),
-            cores: Some(c),
-            memory_mib: Some(m),
-            host: (!host.is_empty()).then_some(host),
-            user_data: None,
-        });
+        let picked = template.get_untracked();
+        let install = match picked.strip_prefix(ISO) {
+            Some(id) => match (id.parse(), disk.get_untracked().trim().parse()) {
+                (Ok(id), Ok(gib)) => Some((id, gib)),
+                _ => {
+                    outcome.set(Some(Err(format!("{}: 1, 2, 3…", i18n.t(Key::MaxDiskGib)))));
+                    return;
+                }
+            },
+            None => None,
+        };
+        create.dispatch((
+            CreateVm {
+                name: name.get_untracked().trim().to_owned(),
+                template: template.get_untracked(),
+                cores: Some(c),
+                memory_mib: Some(m),
+                host: (!host.is_empty()).then_some(host),
+                user_data: None,
+            },
+            install,
+        ));
     };
     view! {
         <form class="creator-form" on:submit=submit>
@@ -101,6 +137,11 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
                             <Show when={let mine = !own.is_empty(); move || mine}>
                                 <optgroup label=move || i18n.t(Key::MyImages)>{options(own.clone())}</optgroup>
                             </Show>
+                            <optgroup label=move || i18n.t(Key::FromIso)>
+                                {isos.iter().map(|iso| view! {
+                                    <option value=format!("{ISO}{}", iso.id)>{iso.name.clone()}</option>
+                                }).collect_view()}
+                            </optgroup>
                         }
                     }
                 </select>
@@ -111,7 +152,12 @@ fn CreatorForm(templates: Vec<Template>, hosts: Vec<HostInfo>) -> impl IntoView 
             <label><span>{move || i18n.t(Key::MemoryMib)}</span>
                 <input name="vm-memory" type="number" min="64" required bind:value=memory />
             </label>
-            <label><span>{move || i18n.t(Key::Host)}</span>
+            <Show when=from_iso>
+                <label><span>{move || i18n.t(Key::MaxDiskGib)}</span>
+                    <input name="vm-disk" type="number" min="1" required bind:value=disk />
+                </label>
+            </Show>
+            <label hidden=from_iso><span>{move || i18n.t(Key::Host)}</span>
                 <select name="vm-host" on:change=move |ev| host.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Key::Automatic)}</option>
                     {hosts.into_iter().filter(|h| h.online).map(|h| view! {

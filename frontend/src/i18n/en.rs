@@ -226,6 +226,7 @@ pub fn text(key: Key) -> &'static str {
         Images => "Images",
         UploadIso => "Upload an ISO…",
         NoIsos => "No ISOs yet: upload an installer ISO to make VMs from it.",
+        FromIso => "From an ISO (install)",
         Publish => "Publish",
     }
 }

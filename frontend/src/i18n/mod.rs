@@ -219,6 +219,7 @@ pub enum Key {
     UploadIso,
     NoIsos,
     Publish,
+    FromIso,
 }
 
 /// The text of `key` in `lang`.

@@ -216,6 +216,7 @@ pub fn text(key: Key) -> &'static str {
         Images => "映像檔",
         UploadIso => "上傳 ISO…",
         NoIsos => "尚無 ISO：上傳安裝用 ISO 即可由它建立虛擬機。",
+        FromIso => "由 ISO 安裝",
         Publish => "公開",
     }
 }

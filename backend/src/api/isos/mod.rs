@@ -1,7 +1,8 @@
-//! The ISO library: list, upload (`upload`), delete (refused while a VM has the ISO in a
+//! The ISO library: list, upload (`upload`), install a VM from one (`install`), delete (refused while a VM has the ISO in a
 //! drive), and an admin publishing one to every user. Another user's private ISO is not
 //! found, whatever is asked of it.
 
+mod install;
 mod upload;
 
 use axum::{
@@ -10,7 +11,7 @@ use axum::{
     http::{Method, StatusCode},
     routing::{get, post},
 };
-use shared::{Iso, IsoUpload, routes};
+use shared::{InstallVm, Iso, IsoUpload, Vm, routes};
 
 use super::{Access, Json, Route};
 use crate::{
@@ -53,6 +54,15 @@ pub fn routes() -> Vec<Route> {
         )
         .summary("Delete one of the caller's ISOs (not while a VM has it inserted)")
         .no_content(),
+        Route::new(
+            Method::POST,
+            routes::ISO_INSTALL,
+            Access::User,
+            post(install::install),
+        )
+        .summary("Create a VM that boots from the ISO (blank disk, CD first), to install from it")
+        .takes::<InstallVm>()
+        .returns::<Vm>(201),
         Route::new(
             Method::POST,
             routes::ADMIN_ISO_PUBLISH,
