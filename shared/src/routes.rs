@@ -81,6 +81,8 @@ pub const ISOS: &str = "/api/v1/isos";
 pub const ISO: &str = "/api/v1/isos/{iso}";
 /// Create a VM that boots from the ISO, to install from it (POST `InstallVm`).
 pub const ISO_INSTALL: &str = "/api/v1/isos/{iso}/install";
+/// The ISO in a VM's CD drive: GET, and PUT `CdMedia` to insert one or eject.
+pub const VM_CDROM: &str = "/api/v1/vms/{id}/cdrom";
 /// Publish an ISO to every user (admin): POST.
 pub const ADMIN_ISO_PUBLISH: &str = "/api/v1/admin/isos/{iso}/publish";
 /// A host's metrics history (admin): `?range=1h|1d`.

@@ -1,6 +1,6 @@
 //! The Images app in Chromium over local libvirt: an ISO uploaded over a slow link shows its
 //! progress bar moving and its speed, then its SHA-256, and is listed; a second upload
-//! the VM Creator makes a VM from it; a second upload cancelled midway leaves no volume; a
+//! the VM Creator makes a VM from it, whose details eject and insert it; a second upload cancelled midway leaves no volume; a
 //! file that is no ISO is refused with the reason.
 
 use std::time::Duration;
@@ -38,6 +38,12 @@ async fn progress_beyond(browser: &Browser, above: f64) -> f64 {
         || async { progress(browser).await.filter(|v| *v > above && *v < 100.0) },
     )
     .await
+}
+
+/// The id of alice's one ISO.
+async fn vm_iso(alice: &crate::support::server::Client) -> i64 {
+    let (_, listed) = alice.get("/api/v1/isos").await;
+    listed[0]["id"].as_i64().expect("an ISO")
 }
 
 #[tokio::test]
@@ -122,6 +128,31 @@ async fn an_iso_uploads_with_a_moving_progress_bar_and_a_cancel() {
         (Some(2), Some(128))
     );
     assert_eq!(pool.volumes().len(), 2, "the ISO and the VM's blank disk");
+
+    // Its details show the ISO in its CD drive; Eject empties the drive, Insert fills it.
+    open_app(&browser, "vm-manager").await;
+    browser
+        .click(&format!("tr[data-vm='{name}'] td.name"))
+        .await;
+    browser
+        .text_where(".vm-details .cd-media", |t| t == "rescue.iso")
+        .await;
+    browser.click(".vm-details .cd-drive button.eject").await;
+    browser
+        .text_where(".vm-details .cd-media", |t| t == "-")
+        .await;
+    let cdrom = format!("/api/v1/vms/{}/cdrom", vm["uuid"].as_str().unwrap());
+    assert_eq!(alice.get(&cdrom).await.1["iso"], serde_json::Value::Null);
+    browser
+        .click(&format!(
+            ".vm-details select[name='cd-iso'] option[value='{}']",
+            vm_iso(&alice).await
+        ))
+        .await;
+    browser.click(".vm-details .cd-drive button.insert").await;
+    browser
+        .text_where(".vm-details .cd-media", |t| t == "rescue.iso")
+        .await;
     let (status, _) = alice
         .send(
             reqwest::Method::DELETE,

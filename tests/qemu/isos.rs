@@ -1,7 +1,8 @@
 //! The ISO library over local libvirt (the test driver cannot upload): an ISO streamed into
 //! a storage volume byte for byte with its SHA-256; private to its uploader until an admin
 //! publishes it; refused, too large and cancelled uploads leave no volume and no row. A VM
-//! installed from a bootable ISO boots it under QEMU, and holds it until the VM goes.
+//! installed from a bootable ISO boots it under QEMU; its CD is ejected and inserted again,
+//! live and persistently; the VM holds the ISO until it goes.
 
 use std::time::Duration;
 
@@ -34,6 +35,22 @@ async fn server(pool: &IsoPool, max_bytes: u64) -> TestServer {
     server.add_user("alice", Role::User);
     server.add_user("bob", Role::User);
     server
+}
+
+/// The path of the one ISO volume in `pool`.
+fn volume_path(pool: &IsoPool) -> String {
+    let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
+    let storage = conn.lookup_storage_pool_by_name(&pool.name).unwrap();
+    let iso = pool
+        .volumes()
+        .into_iter()
+        .find(|v| v.starts_with("ezilla-iso-"))
+        .unwrap();
+    storage
+        .lookup_storage_vol_by_name(&iso)
+        .unwrap()
+        .path()
+        .unwrap()
 }
 
 fn hex(digest: &[u8]) -> String {
@@ -197,6 +214,42 @@ async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
         },
     )
     .await;
+
+    // Ejected and inserted again, in the running VM and in its definition alike.
+    let cdrom = format!("/api/v1/vms/{}/cdrom", vm["uuid"].as_str().unwrap());
+    assert_eq!(alice.get(&cdrom).await.1["iso"], iso["id"]);
+    let drive = |flags| {
+        let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
+        let dom = conn.lookup_domain_by_name(&name).unwrap();
+        let desc = dom.xml_desc(flags).unwrap();
+        desc.contains(&volume_path(&pool))
+    };
+    let (status, body) = alice
+        .send(Method::PUT, &cdrom, Some(json!({"iso": null})))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(alice.get(&cdrom).await.1["iso"], Value::Null);
+    assert!(
+        !drive(0) && !drive(virt::sys::VIR_DOMAIN_XML_INACTIVE),
+        "ejected, live and kept"
+    );
+    let (status, body) = alice
+        .send(Method::PUT, &cdrom, Some(json!({"iso": iso["id"]})))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert!(
+        drive(0) && drive(virt::sys::VIR_DOMAIN_XML_INACTIVE),
+        "inserted, live and kept"
+    );
+    assert_eq!(alice.get(&cdrom).await.1["iso"], iso["id"]);
+    assert_eq!(
+        alice
+            .send(Method::PUT, &cdrom, Some(json!({"iso": 999_999})))
+            .await
+            .0,
+        404,
+        "an ISO she does not see"
+    );
 
     let one = format!("/api/v1/isos/{}", iso["id"]);
     let (status, refused) = alice.send(Method::DELETE, &one, Some(json!({}))).await;

@@ -16,6 +16,7 @@ mod images;
 mod install;
 mod isos;
 mod layout;
+mod media;
 pub mod metadata;
 pub mod placement;
 mod reasons;

@@ -226,15 +226,23 @@ pub fn disk_files(domain_xml: &str) -> Vec<String> {
 /// The ISO in a domain's CD drive (`CD_DRIVE`), if it has the drive and it is not empty.
 pub fn cd_drive_media(domain_xml: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(domain_xml).ok()?;
-    let drive = doc
-        .descendants()
+    let drive = cd_drive_of(&doc)?;
+    let source = drive.children().find(|c| c.has_tag_name("source"))?;
+    source.attribute("file").map(str::to_owned)
+}
+
+/// Whether a domain has the CD drive `CD_DRIVE`.
+pub fn has_cd_drive(domain_xml: &str) -> bool {
+    roxmltree::Document::parse(domain_xml).is_ok_and(|doc| cd_drive_of(&doc).is_some())
+}
+
+fn cd_drive_of<'a>(doc: &'a roxmltree::Document<'a>) -> Option<roxmltree::Node<'a, 'a>> {
+    doc.descendants()
         .filter(|n| n.has_tag_name("disk"))
         .find(|disk| {
             disk.children()
                 .any(|c| c.has_tag_name("target") && c.attribute("dev") == Some(CD_DRIVE))
-        })?;
-    let source = drive.children().find(|c| c.has_tag_name("source"))?;
-    source.attribute("file").map(str::to_owned)
+        })
 }
 
 /// The text of the root element's child `tag`.

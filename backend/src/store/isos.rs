@@ -63,6 +63,17 @@ pub fn get(
     Ok(found.filter(|f| viewer.is_none_or(|v| f.owner_id == v || f.iso.public)))
 }
 
+/// The id of the complete ISO stored at `path` on `host`, if any.
+pub fn by_path(conn: &Connection, host: &str, path: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM isos WHERE host = ?1 AND path = ?2 AND complete",
+            params![host, path],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Bytes of the ISOs user `owner_id` has, finished or being uploaded.
 pub fn own_bytes(conn: &Connection, owner_id: i64) -> Result<u64, StoreError> {
     Ok(conn.query_row(
@@ -159,6 +170,8 @@ mod tests {
                     Err(StoreError::Conflict)
                 ));
                 complete(c, id, "/isos/x.iso", "ab")?;
+                assert_eq!(by_path(c, "one1", "/isos/x.iso")?, Some(id));
+                assert_eq!(by_path(c, "one2", "/isos/x.iso")?, None);
                 assert_eq!(visible(c, alice)?.len(), 1);
                 assert!(visible(c, bob)?.is_empty(), "bob sees none of alice's");
                 assert!(get(c, id, Some(bob))?.is_none());

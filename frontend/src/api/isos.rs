@@ -2,7 +2,7 @@
 //! browser API that reports an upload's progress (fetch does not), and that can abort one.
 
 use gloo_net::http::Request;
-use shared::{ErrorBody, InstallVm, Iso, Vm, auth::CSRF_HEADER, routes};
+use shared::{CdMedia, ErrorBody, InstallVm, Iso, Vm, auth::CSRF_HEADER, routes};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
@@ -21,6 +21,17 @@ pub async fn delete_iso(id: i64) -> Result<(), Error> {
 pub async fn install_vm(iso: i64, request: &InstallVm) -> Result<Vm, Error> {
     let url = routes::fill(routes::ISO_INSTALL, &[&iso.to_string()]);
     decode(send_json(Request::post(&url), request).await?).await
+}
+
+/// `GET /api/v1/vms/{id}/cdrom`.
+pub async fn cd_media(uuid: &str) -> Result<CdMedia, Error> {
+    get_json(&routes::fill(routes::VM_CDROM, &[uuid])).await
+}
+
+/// `PUT /api/v1/vms/{id}/cdrom`: insert `iso`, or eject (`None`).
+pub async fn set_cd_media(uuid: &str, iso: Option<i64>) -> Result<(), Error> {
+    let url = routes::fill(routes::VM_CDROM, &[uuid]);
+    no_content(send_json(Request::put(&url), &CdMedia { iso }).await?).await
 }
 
 pub async fn publish_iso(id: i64) -> Result<(), Error> {

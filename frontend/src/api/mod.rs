@@ -20,7 +20,9 @@ use shared::{
 pub use admin::*;
 pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
-pub use isos::{Upload, delete_iso, install_vm, list_isos, publish_iso, upload_iso};
+pub use isos::{
+    Upload, cd_media, delete_iso, install_vm, list_isos, publish_iso, set_cd_media, upload_iso,
+};
 pub use keys::{add_key, generate_key, list_keys, remove_key};
 pub use metrics::{Subject, history};
 pub use tokens::{create_token, list_tokens, revoke_token};

@@ -227,6 +227,8 @@ pub fn text(key: Key) -> &'static str {
         UploadIso => "Upload an ISO…",
         NoIsos => "No ISOs yet: upload an installer ISO to make VMs from it.",
         FromIso => "From an ISO (install)",
+        Eject => "Eject",
+        Insert => "Insert",
         Publish => "Publish",
     }
 }

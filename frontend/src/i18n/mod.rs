@@ -220,6 +220,8 @@ pub enum Key {
     NoIsos,
     Publish,
     FromIso,
+    Eject,
+    Insert,
 }
 
 /// The text of `key` in `lang`.

@@ -217,6 +217,8 @@ pub fn text(key: Key) -> &'static str {
         UploadIso => "上傳 ISO…",
         NoIsos => "尚無 ISO：上傳安裝用 ISO 即可由它建立虛擬機。",
         FromIso => "由 ISO 安裝",
+        Eject => "退出",
+        Insert => "放入",
         Publish => "公開",
     }
 }

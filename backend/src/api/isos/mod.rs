@@ -1,8 +1,10 @@
-//! The ISO library: list, upload (`upload`), install a VM from one (`install`), delete (refused while a VM has the ISO in a
+//! The ISO library: list, upload (`upload`), install a VM from one (`install`), a VM's CD drive
+//! (`media`), delete (refused while a VM has the ISO in a
 //! drive), and an admin publishing one to every user. Another user's private ISO is not
 //! found, whatever is asked of it.
 
 mod install;
+mod media;
 mod upload;
 
 use axum::{
@@ -11,7 +13,7 @@ use axum::{
     http::{Method, StatusCode},
     routing::{get, post},
 };
-use shared::{InstallVm, Iso, IsoUpload, Vm, routes};
+use shared::{CdMedia, InstallVm, Iso, IsoUpload, Vm, routes};
 
 use super::{Access, Json, Route};
 use crate::{
@@ -63,6 +65,23 @@ pub fn routes() -> Vec<Route> {
         .summary("Create a VM that boots from the ISO (blank disk, CD first), to install from it")
         .takes::<InstallVm>()
         .returns::<Vm>(201),
+        Route::new(
+            Method::GET,
+            routes::VM_CDROM,
+            Access::User,
+            get(media::show),
+        )
+        .summary("The ISO in a VM's CD drive")
+        .returns::<CdMedia>(200),
+        Route::new(
+            Method::PUT,
+            routes::VM_CDROM,
+            Access::User,
+            axum::routing::put(media::change),
+        )
+        .summary("Insert an ISO into a VM's CD drive, or eject it (live and persistent)")
+        .takes::<CdMedia>()
+        .no_content(),
         Route::new(
             Method::POST,
             routes::ADMIN_ISO_PUBLISH,

@@ -70,6 +70,7 @@ pub fn Details(
                     </Show>
                 </dl>
                 {move || uuid.get().map(|uuid| view! { <VmScreen uuid width=SCREEN_WIDTH state /> })}
+                <super::cd_drive::CdDrive vm />
                 <button class="add-widget" on:click=add_widget>{move || i18n.t(Key::AddToDesktop)}</button>
             </section>
             {move || uuid.get().map(|uuid| {

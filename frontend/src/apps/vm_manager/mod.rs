@@ -3,6 +3,7 @@
 //! IP, screen) and snapshots, and the progress of long actions. Rows dragged onto the desktop
 //! become VM widgets.
 
+mod cd_drive;
 mod details;
 mod snapshots;
 mod toolbar;
