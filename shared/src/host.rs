@@ -31,6 +31,36 @@ pub struct HostInfo {
     /// What the guests Ezilla makes on this host may reach; shown to admins only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_network: Option<GuestNetwork>,
+    /// Why the last look at the host failed, while it is offline; admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// A storage pool of a host, as the Hosts and Templates apps show it (admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct StoragePoolInfo {
+    pub name: String,
+    pub active: bool,
+    pub capacity_bytes: u64,
+    pub available_bytes: u64,
+}
+
+/// A volume of a storage pool (admins pick a template's base volume among them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct VolumeInfo {
+    pub name: String,
+    pub capacity_bytes: u64,
+}
+
+/// `DELETE /api/v1/admin/hosts/{name}?force=true`: remove the host even while it has VMs
+/// Ezilla made (they are left alone, no longer managed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct RemoveHost {
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// What a guest may reach over its network, set per host. Whatever the setting, a guest
@@ -69,4 +99,8 @@ pub struct NewHost {
     /// What its guests may reach; isolated when absent.
     #[serde(default)]
     pub guest_network: GuestNetwork,
+    /// Add it even if it does not answer now (it is tried again until it does); otherwise a
+    /// host that cannot be reached is refused, with libvirt's reason.
+    #[serde(default)]
+    pub connect_later: bool,
 }

@@ -74,6 +74,10 @@ pub const TEMPLATE: &str = "/api/v1/templates/{name}";
 pub const IMAGE: &str = "/api/v1/images/{name}";
 /// Publish a user's saved image to the shared catalogue (admin): POST.
 pub const ADMIN_IMAGE_PUBLISH: &str = "/api/v1/admin/images/{owner}/{name}/publish";
+/// A host's storage pools with their free space (admin): GET.
+pub const ADMIN_HOST_POOLS: &str = "/api/v1/admin/hosts/{name}/pools";
+/// A storage pool's volumes (admin): GET.
+pub const ADMIN_HOST_POOL_VOLUMES: &str = "/api/v1/admin/hosts/{name}/pools/{pool}/volumes";
 /// The ISO library: GET the caller's and the published ISOs; POST `?name=` with the file
 /// as the raw body (`Content-Length` required) to upload one.
 pub const ISOS: &str = "/api/v1/isos";

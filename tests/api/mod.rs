@@ -8,6 +8,7 @@ mod desktop;
 mod events;
 mod fuzz;
 mod health;
+mod host_admin;
 mod keys;
 mod lifecycle;
 mod limits;

@@ -7,9 +7,9 @@ use axum::{
     http::{Method, StatusCode},
     routing::{delete, get, post},
 };
-use shared::{HostInfo, NewHost, routes};
+use shared::{HostInfo, NewHost, RemoveHost, StoragePoolInfo, VolumeInfo, routes};
 
-use super::{Access, Json, Route, names::check_name};
+use super::{Access, Json, Query, Route, names::check_name};
 use crate::{
     AppState,
     auth::CurrentUser,
@@ -33,8 +33,25 @@ pub fn routes() -> Vec<Route> {
             Access::Admin,
             delete(remove),
         )
-        .summary("Remove a host added at runtime")
+        .summary("Remove a host added at runtime (not while it has Ezilla's VMs, unless forced)")
+        .query::<RemoveHost>()
         .no_content(),
+        Route::new(
+            Method::GET,
+            routes::ADMIN_HOST_POOLS,
+            Access::Admin,
+            get(pools),
+        )
+        .summary("A host's storage pools and their free space")
+        .returns::<Vec<StoragePoolInfo>>(200),
+        Route::new(
+            Method::GET,
+            routes::ADMIN_HOST_POOL_VOLUMES,
+            Access::Admin,
+            get(volumes),
+        )
+        .summary("The volumes of a host's storage pool")
+        .returns::<Vec<VolumeInfo>>(200),
     ]
 }
 
@@ -90,6 +107,12 @@ async fn add(
     if state.pool.host(&req.name).is_some() {
         return Err(taken());
     }
+    // Tried before it is saved: a host that cannot be reached is refused with libvirt's words.
+    if !req.connect_later {
+        crate::hypervisor::try_uri(&req.uri, state.pool.timeout())
+            .await
+            .map_err(|why| ApiError::BadRequest(format!("cannot connect to {}: {why}", req.uri)))?;
+    }
     let spec = HostSpec {
         name: req.name.clone(),
         uri: req.uri.clone(),
@@ -117,11 +140,24 @@ async fn add(
 async fn remove(
     State(state): State<AppState>,
     Path(name): Path<String>,
+    Query(req): Query<RemoveHost>,
 ) -> Result<StatusCode, ApiError> {
     let host = state.pool.host(&name).ok_or(ApiError::NotFound)?;
     if host.configured {
         return Err(ApiError::Conflict(format!(
             "host {name} is in the configuration file; remove it there"
+        )));
+    }
+    let ours = host
+        .view()
+        .vms
+        .iter()
+        .filter(|vm| vm.owner.is_some())
+        .count();
+    if ours > 0 && !req.force {
+        return Err(ApiError::Conflict(format!(
+            "host {name} has {ours} VMs made by Ezilla: remove them first, or force it \
+             (they stay on the host, no longer managed)"
         )));
     }
     let stored = name.clone();
@@ -132,6 +168,22 @@ async fn remove(
         .await?;
     state.pool.remove_host(&name);
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn pools(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<Vec<StoragePoolInfo>>, ApiError> {
+    let host = state.pool.host(&name).ok_or(ApiError::NotFound)?;
+    Ok(Json(host.storage_pools().await?))
+}
+
+async fn volumes(
+    State(state): State<AppState>,
+    Path((name, pool)): Path<(String, String)>,
+) -> Result<Json<Vec<VolumeInfo>>, ApiError> {
+    let host = state.pool.host(&name).ok_or(ApiError::NotFound)?;
+    Ok(Json(host.volumes(&pool).await?.ok_or(ApiError::NotFound)?))
 }
 
 #[cfg(test)]

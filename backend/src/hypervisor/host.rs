@@ -42,6 +42,8 @@ pub struct View {
     pub memory_mib: u64,
     /// Memory the host itself reports free, in MiB.
     pub host_free_mib: u64,
+    /// Why the last look failed, while the host is offline.
+    pub last_error: Option<String>,
 }
 
 /// A libvirt host of the pool.
@@ -154,6 +156,7 @@ impl Host {
             vm_count: view.vms.len() as u32,
             configured: self.configured,
             guest_network: show_uri.then_some(self.guest_network),
+            last_error: view.last_error.clone().filter(|_| show_uri),
         }
     }
 
@@ -216,11 +219,13 @@ impl Host {
                     cpus,
                     memory_mib,
                     host_free_mib,
+                    last_error: None,
                 };
                 Ok(changed)
             }
             Err(err) => {
                 view.online = false;
+                view.last_error = Some(err.to_string());
                 Err(err)
             }
         }

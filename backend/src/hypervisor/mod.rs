@@ -23,6 +23,7 @@ mod reasons;
 pub mod screenshot;
 mod snapshots;
 mod stats;
+mod storage;
 mod tunnel;
 mod uptime;
 pub mod xml;
@@ -47,6 +48,7 @@ pub use images::SavedImage;
 pub use install::NewInstall;
 pub use isos::UploadError;
 pub use stats::{Counters, CpuTimes, DomainCounters};
+pub use storage::try_uri;
 
 /// A host and the task that keeps its view current.
 struct Member {
@@ -137,6 +139,11 @@ impl Pool {
         self.join(host);
         self.changed();
         true
+    }
+
+    /// The libvirt call timeout every host has.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Removes a host added at runtime; its VMs are untouched, just no longer managed.

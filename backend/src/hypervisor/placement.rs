@@ -34,6 +34,7 @@ mod tests {
             vm_count: 0,
             configured: true,
             guest_network: None,
+            last_error: None,
         }
     }
 
