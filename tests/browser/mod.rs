@@ -4,6 +4,7 @@ mod accounts;
 mod consoles;
 mod desktop;
 mod first_use;
+mod hosts;
 mod images;
 mod keyboard;
 mod monitoring;

@@ -3,6 +3,7 @@
 mod admin;
 mod console;
 mod events;
+mod hosts;
 mod isos;
 mod keys;
 mod metrics;
@@ -20,6 +21,7 @@ use shared::{
 pub use admin::*;
 pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
+pub use hosts::{add_host, host_pools, remove_host};
 pub use isos::{
     Upload, cd_media, delete_iso, install_vm, list_isos, publish_iso, set_cd_media, upload_iso,
 };

@@ -2,6 +2,7 @@
 
 mod access_tokens;
 mod console_link;
+mod hosts;
 mod images;
 mod settings;
 mod ssh_keys;
@@ -27,6 +28,8 @@ pub enum AppKind {
     Images,
     Settings,
     UserAdmin,
+    /// The hosts of the pool (admins).
+    Hosts,
     /// A VM's serial console (opened for a VM, not from the launcher).
     SerialConsole,
     /// A VM's graphical (VNC) console (opened for a VM).
@@ -39,13 +42,14 @@ pub enum AppKind {
 
 impl AppKind {
     /// The apps of the launcher and the desktop icons, in launcher order.
-    pub const ALL: [AppKind; 6] = [
+    pub const ALL: [AppKind; 7] = [
         AppKind::VmManager,
         AppKind::VmCreator,
         AppKind::Visualizer,
         AppKind::Images,
         AppKind::Settings,
         AppKind::UserAdmin,
+        AppKind::Hosts,
     ];
 
     /// The apps a user may open: the admin app only for administrators.
@@ -56,7 +60,7 @@ impl AppKind {
     }
 
     fn admin_only(self) -> bool {
-        matches!(self, Self::UserAdmin)
+        matches!(self, Self::UserAdmin | Self::Hosts)
     }
 
     /// A stable identifier, used in the DOM (`data-app`) and, later, in saved layouts.
@@ -68,6 +72,7 @@ impl AppKind {
             Self::Images => "images",
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
+            Self::Hosts => "hosts",
             Self::SerialConsole => "serial-console",
             Self::VncConsole => "vnc-console",
             Self::SshTerminal => "ssh-terminal",
@@ -97,6 +102,7 @@ impl AppKind {
             Self::Images => Key::Images,
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
+            Self::Hosts => Key::Hosts,
             Self::SerialConsole => Key::SerialConsole,
             Self::VncConsole => Key::VncConsole,
             Self::SshTerminal => Key::SshTerminal,
@@ -123,6 +129,7 @@ impl AppKind {
             Self::Images => "/icons/images.svg",
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
+            Self::Hosts => "/icons/hosts.svg",
             Self::SerialConsole | Self::VncConsole | Self::SshTerminal | Self::Website => {
                 "/icons/vm-manager.svg"
             }
@@ -138,6 +145,7 @@ impl AppKind {
             Self::Images => view! { <images::Images /> }.into_any(),
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
+            Self::Hosts => view! { <hosts::Hosts /> }.into_any(),
             Self::SerialConsole => view! {
                 <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Serial />
             }

@@ -21,11 +21,15 @@ const MARGIN: i32 = 16;
 /// A press that moves less than this is a click, not a drag.
 const DRAG_THRESHOLD: i32 = 4;
 
-/// The `index`th cell of the default layout: a column down the left edge.
+/// Icons in a column of the default layout (what fits above the taskbar of a 768-pixel-high
+/// screen).
+const PER_COLUMN: usize = 6;
+
+/// The `index`th cell of the default layout: columns down the left edge.
 fn default_cell(index: usize) -> Position {
     Position {
-        x: MARGIN,
-        y: MARGIN + CELL * index as i32,
+        x: MARGIN + CELL * (index / PER_COLUMN) as i32,
+        y: MARGIN + CELL * (index % PER_COLUMN) as i32,
     }
 }
 

@@ -229,6 +229,10 @@ pub fn text(key: Key) -> &'static str {
         FromIso => "From an ISO (install)",
         Eject => "Eject",
         Insert => "Insert",
+        Hosts => "Hosts",
+        StoragePools => "Storage pools",
+        ForceRemove => "Remove even with VMs on it",
+        AddHost => "Add host",
         Publish => "Publish",
     }
 }

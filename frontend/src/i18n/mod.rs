@@ -222,6 +222,10 @@ pub enum Key {
     FromIso,
     Eject,
     Insert,
+    Hosts,
+    StoragePools,
+    ForceRemove,
+    AddHost,
 }
 
 /// The text of `key` in `lang`.

@@ -219,6 +219,10 @@ pub fn text(key: Key) -> &'static str {
         FromIso => "由 ISO 安裝",
         Eject => "退出",
         Insert => "放入",
+        Hosts => "主機",
+        StoragePools => "儲存池",
+        ForceRemove => "即使有虛擬機也移除",
+        AddHost => "新增主機",
         Publish => "公開",
     }
 }
