@@ -17,6 +17,7 @@ mod openapi;
 mod owners;
 mod screenshot;
 mod spa;
+mod templates_admin;
 mod tokens;
 mod vms;
 mod wallpaper;

@@ -87,10 +87,28 @@ async fn add(
     }
 }
 
+/// Deletes a shared template, unless VMs' disks are overlays of its volume (named).
 async fn remove(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let wanted = name.clone();
+    let template = state
+        .auth
+        .store
+        .run(move |c| templates::shared(c, &wanted))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let backed = state
+        .pool
+        .vms_backed_by(&template.storage_pool, &template.volume)
+        .await;
+    if !backed.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "the disks of {} are backed by template {name}: delete them first",
+            backed.join(", ")
+        )));
+    }
     let gone = state
         .auth
         .store

@@ -92,6 +92,43 @@ impl Pool {
     }
 }
 
+impl Pool {
+    /// The names of the VMs, on every host that answers, whose disk is an overlay of the
+    /// volume `volume` of storage pool `storage_pool` (a template's base).
+    pub async fn vms_backed_by(&self, storage_pool: &str, volume: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for host in self.hosts() {
+            let (pool, vol) = (storage_pool.to_owned(), volume.to_owned());
+            let found = host
+                .call(move |_, conn| {
+                    let Ok(base) = conn
+                        .lookup_storage_pool_by_name(&pool)
+                        .and_then(|p| p.lookup_storage_vol_by_name(&vol))
+                    else {
+                        return Ok(Vec::new());
+                    };
+                    let base = base.path()?;
+                    let mut names = Vec::new();
+                    for dom in conn.list_all_domains(0)? {
+                        let backed = xml::disk_files(&dom.xml_desc(0)?).iter().any(|file| {
+                            conn.lookup_storage_vol_by_path(file)
+                                .and_then(|v| v.xml_desc(0))
+                                .is_ok_and(|x| xml::backing_path(&x).as_deref() == Some(&base))
+                        });
+                        if backed {
+                            names.push(dom.name()?);
+                        }
+                    }
+                    Ok(names)
+                })
+                .await;
+            names.extend(found.unwrap_or_default());
+        }
+        names.sort();
+        names
+    }
+}
+
 impl super::Host {
     /// Whether this host has the volume `volume` in storage pool `storage_pool` (no, if it
     /// does not answer).

@@ -255,6 +255,17 @@ pub fn child_text(xml: &str, tag: &str) -> Option<String> {
     child.text().map(str::to_owned)
 }
 
+/// The file a volume is backed by (`<backingStore><path>`), if it has one.
+pub fn backing_path(volume_xml: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(volume_xml).ok()?;
+    let store = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("backingStore"))?;
+    let path = store.children().find(|n| n.has_tag_name("path"))?;
+    path.text().map(str::to_owned)
+}
+
 /// A volume's format (`<target><format type='...'/>`), if stated.
 pub fn volume_format(volume_xml: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(volume_xml).ok()?;
@@ -364,6 +375,8 @@ mod tests {
     #[test]
     fn overlays_name_their_backing_file() {
         let xml = overlay_volume("vm1.qcow2", 1 << 30, "/p/base'.img", "raw");
+        assert_eq!(backing_path(&xml).as_deref(), Some("/p/base'.img"));
+        assert_eq!(backing_path(&standalone_volume("x", 1)), None);
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let path = doc.descendants().find(|n| n.has_tag_name("path")).unwrap();
         assert_eq!(path.text(), Some("/p/base'.img"));
