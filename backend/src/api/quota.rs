@@ -47,13 +47,7 @@ pub struct Adding {
 /// What the user uses now: their VMs (memory at each domain's maximum), their disks, each
 /// snapshot at its VM's disk size (what it can grow to), and their own saved images.
 pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
-    let own: Vec<Vm> = state
-        .pool
-        .list_vms()
-        .vms
-        .into_iter()
-        .filter(|vm| me.owns(vm))
-        .collect();
+    let own: Vec<Vm> = state.pool.list_vms_where(|vm| me.owns(vm)).vms;
     let id = me.id;
     let images_gib = state
         .auth

@@ -163,6 +163,7 @@ async fn lesson(
     size: Size,
 ) {
     let cpu_before = server.cpu();
+    let own_before = server::cpu_of("/proc/self/stat");
     let started = Instant::now();
     let until = tokio::time::Instant::now() + Duration::from_secs(size.secs);
     let count = desktops.len().max(1);
@@ -208,6 +209,7 @@ async fn lesson(
     }
     report.lesson = started.elapsed();
     report.cpu = server.cpu().saturating_sub(cpu_before);
+    report.load_cpu = server::cpu_of("/proc/self/stat").saturating_sub(own_before);
 }
 
 /// A desktop: the list every `LIST_EVERY` from `phase` on, and once, from `change_at`, a
