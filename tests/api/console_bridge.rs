@@ -92,3 +92,72 @@ async fn a_peer_that_hangs_up_closes_the_console_after_its_last_bytes() {
     let reason = close_reason(&mut socket, Duration::from_secs(10)).await;
     assert_eq!(reason, "the console closed");
 }
+
+/// Opens the proxy's socket to `port` by hand: the upgrade's answer, then the raw connection.
+async fn raw_upgrade(proxy: std::net::SocketAddr, port: u16) -> (tokio::net::TcpStream, String) {
+    let mut tcp = tokio::net::TcpStream::connect(proxy).await.unwrap();
+    let request = format!(
+        "GET /{port} HTTP/1.1\r\nHost: {proxy}\r\nUpgrade: websocket\r\nConnection: keep-alive, \
+         Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Protocol: chat, binary\r\n\r\n"
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        head.push(tcp.read_u8().await.unwrap());
+    }
+    (tcp, String::from_utf8(head).unwrap().to_ascii_lowercase())
+}
+
+/// The next server frame: its first byte (FIN and opcode) and payload.
+async fn server_frame(tcp: &mut tokio::net::TcpStream) -> (u8, Vec<u8>) {
+    let (first, len) = (tcp.read_u8().await.unwrap(), tcp.read_u8().await.unwrap());
+    assert_eq!(len & 0x80, 0, "server frames are not masked");
+    let len = match len {
+        126 => tcp.read_u16().await.unwrap() as usize,
+        127 => tcp.read_u64().await.unwrap() as usize,
+        n => n as usize,
+    };
+    let mut payload = vec![0u8; len];
+    tcp.read_exact(&mut payload).await.unwrap();
+    (first, payload)
+}
+
+#[tokio::test]
+async fn the_consoles_websocket_keeps_rfc_6455() {
+    let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let proxy = console_proxy::start(IDLE * 20).await;
+
+    let (mut tcp, head) = raw_upgrade(proxy, port).await;
+    let (_vnc, _) = peer.accept().await.unwrap();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    // RFC 6455, section 1.3's example key and answer; the one subprotocol it speaks.
+    assert!(
+        head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{head}"
+    );
+    assert!(
+        head.contains("sec-websocket-protocol: binary\r\n"),
+        "{head}"
+    );
+    // A masked ping is answered with a pong of its payload.
+    tcp.write_all(&[0x89, 0x82, 1, 2, 3, 4, b'h' ^ 1, b'i' ^ 2])
+        .await
+        .unwrap();
+    assert_eq!(server_frame(&mut tcp).await, (0x8A, b"hi".to_vec()));
+    // An unmasked frame breaks the protocol: closed with 1002.
+    tcp.write_all(&[0x82, 0x01, 0x00]).await.unwrap();
+    let (first, payload) = server_frame(&mut tcp).await;
+    assert_eq!((first, &payload[..2]), (0x88, &1002u16.to_be_bytes()[..]));
+
+    // A message over 1 MiB is refused from its header: closed with 1009.
+    let (mut tcp, _) = raw_upgrade(proxy, port).await;
+    let (_vnc, _) = peer.accept().await.unwrap();
+    let mut header = vec![0x82, 0x80 | 127];
+    header.extend_from_slice(&(2u64 << 20).to_be_bytes());
+    header.extend_from_slice(&[0, 0, 0, 0]);
+    tcp.write_all(&header).await.unwrap();
+    let (first, payload) = server_frame(&mut tcp).await;
+    assert_eq!((first, &payload[..2]), (0x88, &1009u16.to_be_bytes()[..]));
+}

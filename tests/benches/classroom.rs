@@ -32,11 +32,16 @@ async fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
+    // `EZILLA_CLASSROOM_RATE` (bytes a second per console) for a lighter or heavier class.
+    let rate = std::env::var("EZILLA_CLASSROOM_RATE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_000_000);
     let size = Size {
         students: 200,
         consoles: 100,
         secs,
-        rate: 2_000_000,
+        rate,
     };
     let r = classroom::run(size).await;
     print!("{}", r.summary());

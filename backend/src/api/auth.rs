@@ -86,8 +86,11 @@ async fn login(
             (record, ok)
         })
         .await
-        .map_err(|password::Busy| ApiError::TooManyRequests {
-            retry_after_secs: 1,
+        .map_err(|password::Busy| {
+            auth.throttle.not_judged(&req.username, addr);
+            ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            }
         })?;
     let Some(mut record) = record.filter(|_| ok) else {
         return Err(ApiError::BadCredentials);

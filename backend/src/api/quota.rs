@@ -53,13 +53,7 @@ pub struct Adding {
 /// snapshot at its VM's disk size (what it can grow to), their own saved images and their
 /// ISOs (uploaded or uploading, in whole GiB).
 pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
-    let own: Vec<Vm> = state
-        .pool
-        .list_vms()
-        .vms
-        .into_iter()
-        .filter(|vm| me.owns(vm))
-        .collect();
+    let own: Vec<Vm> = state.pool.list_vms_where(|vm| me.owns(vm)).vms;
     let id = me.id;
     let images_gib = state
         .auth

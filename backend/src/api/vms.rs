@@ -48,13 +48,12 @@ pub fn routes() -> Vec<Route> {
 /// The caller's VMs; 503 only when no host at all answered, otherwise a list that names
 /// the hosts it is missing.
 pub fn visible_vms(state: &AppState, me: &CurrentUser) -> Result<VmList, ApiError> {
-    let mut list = state.pool.list_vms();
+    let list = state.pool.list_vms_where(|vm| me.may_see(vm));
     if !list.unreachable_hosts.is_empty()
         && list.unreachable_hosts.len() == state.pool.hosts().len()
     {
         return Err(ApiError::HypervisorUnavailable);
     }
-    list.vms.retain(|vm| me.may_see(vm));
     Ok(list)
 }
 

@@ -4,7 +4,6 @@
 //! calls are ever taken), with at most `HASHES_WAITING` hashes queued.
 
 use std::{
-    cell::RefCell,
     sync::{Arc, Mutex, OnceLock, mpsc},
     thread,
 };
@@ -27,8 +26,10 @@ pub fn hashing_threads() -> usize {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     (cores / 2).clamp(1, HASHES_AT_ONCE)
 }
-/// Hashes that may wait for a thread; one more is refused at once as `Busy`.
-pub const HASHES_WAITING: usize = 32;
+/// Hashes that may wait for a thread; one more is refused at once as `Busy`. A classroom's
+/// worth: a hash takes about 35 ms here (release build), so the last of 256 waits about 9 s,
+/// and each waiting one holds only its password (at most `MAX_LEN` bytes).
+pub const HASHES_WAITING: usize = 256;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -81,28 +82,27 @@ impl HashGate {
     }
 }
 
-thread_local! {
-    /// Argon2's working memory (19 MiB), kept per thread and reused by every hash: an
-    /// allocation per hash (argon2's own `hash_password`) was measured to leave its 19 MiB
-    /// resident after each login, growing the server by hundreds of MB under a login storm.
-    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
-}
+/// The smallest allocation glibc's malloc always maps afresh and unmaps on free: its mmap
+/// threshold rises with each large block freed, but never past 32 MiB on 64-bit systems.
+const ALWAYS_MAPPED: usize = 32 * 1024 * 1024 + 4096;
 
-/// Argon2 `argon` over `password` and `salt` into `out`, in this thread's working memory.
+/// Argon2 `argon` over `password` and `salt` into `out`, in working memory of its own that goes
+/// back to the system when the hash is done. Argon2 needs 19 MiB; reserving more than
+/// `ALWAYS_MAPPED` makes the allocator map it afresh and unmap it on free (the pages past
+/// the 19 MiB are never touched, so never resident). A smaller allocation, once freed, stays
+/// in the allocator for later and resident (measured: 19 MiB more per hashing thread after
+/// the first login, hundreds of MB when hashes ran on many threads).
 fn argon2_into(
     argon: &Argon2<'_>,
     password: &[u8],
     salt: &[u8],
     out: &mut [u8],
 ) -> Result<(), argon2::Error> {
-    MEMORY.with(|memory| {
-        let mut memory = memory.borrow_mut();
-        let blocks = argon.params().block_count();
-        if memory.len() < blocks {
-            memory.resize(blocks, Block::default());
-        }
-        argon.hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
-    })
+    let blocks = argon.params().block_count();
+    let reserved = blocks.max(ALWAYS_MAPPED.div_ceil(std::mem::size_of::<Block>()));
+    let mut memory: Vec<Block> = Vec::with_capacity(reserved);
+    memory.resize(blocks, Block::default());
+    argon.hash_password_into_with_memory(password, salt, out, &mut memory[..])
 }
 
 /// An argon2id PHC string for `password`.

@@ -63,7 +63,8 @@ pub struct Host {
     uptime: Mutex<UptimeTracker>,
     /// The VMs' state reasons as last known, shown again when libvirt forgets them.
     reasons: Mutex<Reasons>,
-    view: RwLock<View>,
+    /// Shared with readers as it is: a refresh makes a new one, never changes one in place.
+    view: RwLock<Arc<View>>,
     /// The pool's epoch, bumped whenever any view is rewritten.
     epoch: Arc<AtomicU64>,
     /// Woken by libvirt's lifecycle events: the view is refreshed at once.
@@ -96,7 +97,7 @@ impl Host {
             conn: Mutex::new(None),
             uptime: Mutex::new(uptime),
             reasons: Mutex::default(),
-            view: RwLock::new(View::default()),
+            view: RwLock::new(Arc::default()),
             epoch,
             wake: Arc::new(Notify::new()),
             forwards_lock: tokio::sync::Mutex::new(()),
@@ -105,8 +106,8 @@ impl Host {
         }
     }
 
-    /// The view as last refreshed.
-    pub fn view(&self) -> View {
+    /// The view as last refreshed (shared: cheap to take, whatever the host's size).
+    pub fn view(&self) -> Arc<View> {
         self.view.read().expect("view lock").clone()
     }
 
@@ -213,17 +214,18 @@ impl Host {
         match seen {
             Ok((vms, cpus, memory_mib, host_free_mib)) => {
                 let changed = !view.online || !same_rows(&view.vms, &vms);
-                *view = View {
+                *view = Arc::new(View {
                     online: true,
                     vms,
                     cpus,
                     memory_mib,
                     host_free_mib,
                     last_error: None,
-                };
+                });
                 Ok(changed)
             }
             Err(err) => {
+                let view = Arc::make_mut(&mut view);
                 view.online = false;
                 view.last_error = Some(err.to_string());
                 Err(err)

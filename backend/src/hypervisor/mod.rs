@@ -205,6 +205,11 @@ impl Pool {
 
     /// Every VM of every online host, from the views; offline hosts are named.
     pub fn list_vms(&self) -> VmList {
+        self.list_vms_where(|_| true)
+    }
+
+    /// Like `list_vms`, with only the VMs `keep` takes (the others are never copied).
+    pub fn list_vms_where(&self, keep: impl Fn(&Vm) -> bool) -> VmList {
         let mut list = VmList {
             vms: Vec::new(),
             unreachable_hosts: Vec::new(),
@@ -212,7 +217,8 @@ impl Pool {
         for host in self.hosts() {
             let view = host.view();
             if view.online {
-                list.vms.extend(view.vms);
+                list.vms
+                    .extend(view.vms.iter().filter(|vm| keep(vm)).cloned());
             } else {
                 list.unreachable_hosts.push(host.name.clone());
             }
@@ -225,7 +231,7 @@ impl Pool {
     /// The VM with this UUID and its host, from the views.
     pub fn find_vm(&self, uuid: &str) -> Option<(Arc<Host>, Vm)> {
         self.hosts().into_iter().find_map(|host| {
-            let vm = host.view().vms.into_iter().find(|vm| vm.uuid == uuid)?;
+            let vm = host.view().vms.iter().find(|vm| vm.uuid == uuid).cloned()?;
             Some((host, vm))
         })
     }

@@ -1,11 +1,12 @@
 //! A classroom on one server: `students` users log in at once (argon2 included), each holds
 //! the desktop's events socket and asks for the VM list every 5 s; the first `consoles` keep a
 //! VNC console open, streaming `rate` bytes a second from a synthetic VNC server behind their
-//! test-driver VM (every byte checked, in order); halfway through, each suspends and resumes
-//! their VM and times how soon their desktop hears. The real `ezilla` binary serves, as a
+//! test-driver VM (every byte checked, in order); each suspends and resumes their VM once, at
+//! a moment of their own (spread over the lesson), and times how soon their desktop hears. The real `ezilla` binary serves, as a
 //! process of its own, so its CPU time and memory are its own. Used by the `classroom` bench
 //! (full size) and by a test (small), loopback only, bounded by `secs`.
 
+mod console;
 pub mod report;
 mod server;
 mod stream;
@@ -21,7 +22,6 @@ use futures_util::{StreamExt, stream::FuturesUnordered};
 use serde_json::json;
 use shared::routes;
 use tokio::{io::AsyncReadExt, net::UnixStream, sync::watch, time::sleep_until};
-use tokio_tungstenite::tungstenite::Message;
 
 pub use report::Report;
 use server::{Server, host_xml, student};
@@ -163,6 +163,7 @@ async fn lesson(
     size: Size,
 ) {
     let cpu_before = server.cpu();
+    let own_before = server::cpu_of("/proc/self/stat");
     let started = Instant::now();
     let until = tokio::time::Instant::now() + Duration::from_secs(size.secs);
     let count = desktops.len().max(1);
@@ -177,8 +178,12 @@ async fn lesson(
     let desks: Vec<_> = desktops
         .into_iter()
         .map(|(student, events)| {
-            let phase = LIST_EVERY.mul_f64(student.i as f64 / count as f64);
-            tokio::spawn(desk(student, events, phase, until))
+            let share = student.i as f64 / count as f64;
+            let phase = LIST_EVERY.mul_f64(share);
+            // Each student's change at a moment of its own, spread over the lesson's middle.
+            let lesson = Duration::from_secs(size.secs);
+            let change_at = tokio::time::Instant::now() + lesson / 10 + lesson.mul_f64(0.8 * share);
+            tokio::spawn(desk(student, events, phase, change_at, until))
         })
         .collect();
     for console in consoles {
@@ -204,28 +209,36 @@ async fn lesson(
     }
     report.lesson = started.elapsed();
     report.cpu = server.cpu().saturating_sub(cpu_before);
+    report.load_cpu = server::cpu_of("/proc/self/stat").saturating_sub(own_before);
 }
 
-/// A desktop: the list every `LIST_EVERY` from `phase` on, and once, halfway, a suspend and
-/// a resume of the student's VM, each timed until the events socket tells of it.
+/// A desktop: the list every `LIST_EVERY` from `phase` on, and once, from `change_at`, a
+/// suspend and a resume of the student's VM, each timed until the events socket tells of it.
 async fn desk(
     student: Arc<Student>,
     mut events: watch::Receiver<String>,
     phase: Duration,
+    change_at: tokio::time::Instant,
     until: tokio::time::Instant,
 ) -> Seen {
     let mut seen = Seen::default();
     let start = tokio::time::Instant::now();
-    let halfway = start + (until - start) / 2 + phase / 4;
     let mut next = start + phase;
     let mut changed = false;
     while next < until {
-        sleep_until(next).await;
-        match student.list().await {
-            Ok(took) => seen.lists.push(took),
-            Err(e) => seen.errors.push(e),
+        let wake = match changed {
+            false => next.min(change_at),
+            true => next,
+        };
+        sleep_until(wake).await;
+        if wake == next {
+            match student.list().await {
+                Ok(took) => seen.lists.push(took),
+                Err(e) => seen.errors.push(e),
+            }
+            next += LIST_EVERY;
         }
-        if !changed && tokio::time::Instant::now() >= halfway {
+        if !changed && tokio::time::Instant::now() >= change_at {
             changed = true;
             for (action, state) in [("suspend", "paused"), ("resume", "running")] {
                 match student.change(&mut events, action, state).await {
@@ -234,7 +247,6 @@ async fn desk(
                 }
             }
         }
-        next += LIST_EVERY;
     }
     seen
 }
@@ -244,20 +256,13 @@ async fn watch_console(
     student: Arc<Student>,
     until: tokio::time::Instant,
 ) -> Result<Checker, String> {
-    let path = routes::fill(routes::VM_CONSOLE_VNC, &[&student.uuid]);
-    let mut socket = student.socket(&path, Some("binary")).await?;
+    let mut console = student.console().await?;
     let mut checker = Checker::default();
-    loop {
-        tokio::select! {
-            message = socket.next() => match message {
-                Some(Ok(Message::Binary(bytes))) => checker.feed(&bytes)?,
-                Some(Ok(Message::Close(frame))) => return Err(format!("console closed: {frame:?}")),
-                Some(Ok(_)) => {}
-                other => return Err(format!("console broke: {other:?}")),
-            },
-            () = sleep_until(until) => return Ok(checker),
-        }
-    }
+    let broke = tokio::select! {
+        read = console.read(|bytes| checker.feed(bytes)) => read.err(),
+        () = sleep_until(until) => return Ok(checker),
+    };
+    Err(broke.unwrap_or_else(|| "the console ended".into()))
 }
 
 /// Reads the synthetic VNC server directly until `until`.

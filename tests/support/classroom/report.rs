@@ -29,6 +29,9 @@ pub struct Report {
     /// The server's CPU time during the lesson, and the lesson's length.
     pub cpu: Duration,
     pub lesson: Duration,
+    /// The load generator's own CPU time during the lesson (the students, the synthetic VNC
+    /// servers): it shares the machine's cores with the server.
+    pub load_cpu: Duration,
 }
 
 /// The `p`th percentile of `times` (zero when there are none).
@@ -114,6 +117,10 @@ impl Report {
             mib(self.all_desktops_rss_kib),
             self.per_student_kib(),
             mib(self.peak_rss_kib)
+        );
+        out += &format!(
+            "  load generator (this process): CPU {:.0} % of one core during the lesson\n",
+            self.load_cpu.as_secs_f64() / self.lesson.as_secs_f64().max(1e-9) * 100.0
         );
         out += &format!("  errors: {}\n", self.errors.len());
         for e in self.errors.iter().take(10) {

@@ -77,6 +77,11 @@ impl Server {
             .args(["--static-dir", "/nonexistent", "--host"])
             .arg(format!("local=test://{}", host.display()))
             .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(
+                std::env::var("EZILLA_CLASSROOM_ARGS")
+                    .unwrap_or_default()
+                    .split_whitespace(),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -114,21 +119,26 @@ impl Server {
 
     /// CPU time used so far (user + system).
     pub fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
-        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-        let after = &stat[stat.rfind(')').unwrap() + 2..];
-        let fields: Vec<u64> = after
-            .split_whitespace()
-            .map(|f| f.parse().unwrap_or(0))
-            .collect();
-        // Linux counts in clock ticks of 1/100 s (USER_HZ).
-        Duration::from_millis((fields[11] + fields[12]) * 10)
+        cpu_of(&format!("/proc/{}/stat", self.child.id()))
     }
 
     /// Whether the process is still running.
     pub fn alive(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
+}
+
+/// The CPU time (user + system) of the process whose `stat` file is at `path`.
+pub fn cpu_of(path: &str) -> Duration {
+    let stat = std::fs::read_to_string(path).unwrap();
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // Linux counts in clock ticks of 1/100 s (USER_HZ).
+    Duration::from_millis((fields[11] + fields[12]) * 10)
 }
 
 impl Drop for Server {

@@ -136,12 +136,7 @@ impl Student {
     /// Opens the WebSocket at `path`, from the student's address, with the page's Origin.
     pub async fn socket(&self, path: &str, protocol: Option<&str>) -> Result<Socket, String> {
         let host = self.base.trim_start_matches("http://");
-        let server: SocketAddr = host.parse().map_err(|e| format!("{host}: {e}"))?;
-        let tcp = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-        tcp.bind(SocketAddr::new(address(self.i), 0))
-            .map_err(|e| e.to_string())?;
-        let tcp = tcp.connect(server).await.map_err(|e| e.to_string())?;
-        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+        let tcp = self.connect().await?;
         let mut request = format!("ws://{host}{path}")
             .into_client_request()
             .map_err(|e| e.to_string())?;
@@ -159,6 +154,27 @@ impl Student {
             .await
             .map_err(|e| format!("{path}: {e}"))?;
         Ok(socket)
+    }
+
+    /// The VM's VNC console, read as a browser's own WebSocket would.
+    pub async fn console(&self) -> Result<super::console::RawConsole, String> {
+        let host = self.base.trim_start_matches("http://");
+        let path = shared::routes::fill(shared::routes::VM_CONSOLE_VNC, &[&self.uuid]);
+        let cookie = format!("ezilla_session={}", self.token);
+        let tcp = self.connect().await?;
+        super::console::RawConsole::open(tcp, host, &path, &cookie, &self.base).await
+    }
+
+    /// A TCP connection to the server from the student's address.
+    async fn connect(&self) -> Result<tokio::net::TcpStream, String> {
+        let host = self.base.trim_start_matches("http://");
+        let server: SocketAddr = host.parse().map_err(|e| format!("{host}: {e}"))?;
+        let tcp = TcpSocket::new_v4().map_err(|e| e.to_string())?;
+        tcp.bind(SocketAddr::new(address(self.i), 0))
+            .map_err(|e| e.to_string())?;
+        let tcp = tcp.connect(server).await.map_err(|e| e.to_string())?;
+        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+        Ok(tcp)
     }
 
     /// The desktop's events socket: the state of the student's VM as each event tells it.

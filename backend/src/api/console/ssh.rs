@@ -88,7 +88,11 @@ pub async fn ssh(
         size.cols.unwrap_or(80).clamp(1, MAX_SIZE),
         size.rows.unwrap_or(24).clamp(1, MAX_SIZE),
     );
-    let ws = ws.protocols([super::BINARY]).max_message_size(MAX_INPUT);
+    let ws = ws
+        .protocols([super::BINARY])
+        .read_buffer_size(16 * 1024)
+        .max_message_size(MAX_INPUT)
+        .max_frame_size(MAX_INPUT);
     Ok(ws.on_upgrade(move |socket| async move {
         let _open = (slot, state.monitor.console_opened());
         let session = Session {
