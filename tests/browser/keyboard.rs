@@ -78,7 +78,7 @@ async fn the_desktop_works_from_the_keyboard() {
     focus_is_on(&browser, "button[vm-creator]").await;
     press(&browser, ARROW_UP).await;
     press(&browser, ARROW_UP).await;
-    focus_is_on(&browser, "button[hosts]").await;
+    focus_is_on(&browser, "button[templates]").await;
     press(&browser, ESCAPE).await;
     focus_is_on(&browser, "button.launcher-button").await;
     assert!(

@@ -13,6 +13,7 @@ mod reconnect;
 mod settings;
 mod stacking;
 mod sync;
+mod templates;
 mod tokens;
 mod vms;
 mod vnc_input;

@@ -1,7 +1,7 @@
-//! Host management calls, for the Hosts app (admins).
+//! Host and template management calls, for the Hosts and Templates apps (admins).
 
 use gloo_net::http::Request;
-use shared::{HostInfo, NewHost, StoragePoolInfo, routes};
+use shared::{HostInfo, NewHost, StoragePoolInfo, Template, VolumeInfo, routes};
 
 use super::{Error, decode, get_json, no_content, send_empty, send_json};
 
@@ -20,4 +20,26 @@ pub async fn remove_host(name: &str, force: bool) -> Result<(), Error> {
 
 pub async fn host_pools(name: &str) -> Result<Vec<StoragePoolInfo>, Error> {
     get_json(&routes::fill(routes::ADMIN_HOST_POOLS, &[name])).await
+}
+
+pub async fn pool_volumes(host: &str, pool: &str) -> Result<Vec<VolumeInfo>, Error> {
+    get_json(&routes::fill(
+        routes::ADMIN_HOST_POOL_VOLUMES,
+        &[host, pool],
+    ))
+    .await
+}
+
+pub async fn add_template(template: &Template) -> Result<Template, Error> {
+    decode(send_json(Request::post(routes::TEMPLATES), template).await?).await
+}
+
+pub async fn delete_template(name: &str) -> Result<(), Error> {
+    no_content(send_empty(Request::delete(&routes::fill(routes::TEMPLATE, &[name]))).await?).await
+}
+
+/// Publishes user `owner`'s saved image `name` to the shared catalogue.
+pub async fn publish_image(owner: &str, name: &str) -> Result<(), Error> {
+    let url = routes::fill(routes::ADMIN_IMAGE_PUBLISH, &[owner, name]);
+    no_content(send_empty(Request::post(&url)).await?).await
 }

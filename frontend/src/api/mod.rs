@@ -21,7 +21,9 @@ use shared::{
 pub use admin::*;
 pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
-pub use hosts::{add_host, host_pools, remove_host};
+pub use hosts::{
+    add_host, add_template, delete_template, host_pools, pool_volumes, publish_image, remove_host,
+};
 pub use isos::{
     Upload, cd_media, delete_iso, install_vm, list_isos, publish_iso, set_cd_media, upload_iso,
 };

@@ -6,6 +6,7 @@ mod hosts;
 mod images;
 mod settings;
 mod ssh_keys;
+mod templates;
 mod terminal;
 mod users;
 mod visualizer;
@@ -30,6 +31,8 @@ pub enum AppKind {
     UserAdmin,
     /// The hosts of the pool (admins).
     Hosts,
+    /// The template catalogue (admins).
+    Templates,
     /// A VM's serial console (opened for a VM, not from the launcher).
     SerialConsole,
     /// A VM's graphical (VNC) console (opened for a VM).
@@ -42,7 +45,7 @@ pub enum AppKind {
 
 impl AppKind {
     /// The apps of the launcher and the desktop icons, in launcher order.
-    pub const ALL: [AppKind; 7] = [
+    pub const ALL: [AppKind; 8] = [
         AppKind::VmManager,
         AppKind::VmCreator,
         AppKind::Visualizer,
@@ -50,6 +53,7 @@ impl AppKind {
         AppKind::Settings,
         AppKind::UserAdmin,
         AppKind::Hosts,
+        AppKind::Templates,
     ];
 
     /// The apps a user may open: the admin app only for administrators.
@@ -60,7 +64,7 @@ impl AppKind {
     }
 
     fn admin_only(self) -> bool {
-        matches!(self, Self::UserAdmin | Self::Hosts)
+        matches!(self, Self::UserAdmin | Self::Hosts | Self::Templates)
     }
 
     /// A stable identifier, used in the DOM (`data-app`) and, later, in saved layouts.
@@ -73,6 +77,7 @@ impl AppKind {
             Self::Settings => "settings",
             Self::UserAdmin => "user-admin",
             Self::Hosts => "hosts",
+            Self::Templates => "templates",
             Self::SerialConsole => "serial-console",
             Self::VncConsole => "vnc-console",
             Self::SshTerminal => "ssh-terminal",
@@ -103,6 +108,7 @@ impl AppKind {
             Self::Settings => Key::Settings,
             Self::UserAdmin => Key::UserAdmin,
             Self::Hosts => Key::Hosts,
+            Self::Templates => Key::Templates,
             Self::SerialConsole => Key::SerialConsole,
             Self::VncConsole => Key::VncConsole,
             Self::SshTerminal => Key::SshTerminal,
@@ -130,6 +136,7 @@ impl AppKind {
             Self::Settings => "/icons/settings.svg",
             Self::UserAdmin => "/icons/user-admin.svg",
             Self::Hosts => "/icons/hosts.svg",
+            Self::Templates => "/icons/vm-creator.svg",
             Self::SerialConsole | Self::VncConsole | Self::SshTerminal | Self::Website => {
                 "/icons/vm-manager.svg"
             }
@@ -146,6 +153,7 @@ impl AppKind {
             Self::Settings => view! { <settings::Settings /> }.into_any(),
             Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
             Self::Hosts => view! { <hosts::Hosts /> }.into_any(),
+            Self::Templates => view! { <templates::Templates /> }.into_any(),
             Self::SerialConsole => view! {
                 <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Serial />
             }

@@ -233,6 +233,8 @@ pub fn text(key: Key) -> &'static str {
         StoragePools => "Storage pools",
         ForceRemove => "Remove even with VMs on it",
         AddHost => "Add host",
+        Templates => "Templates",
+        AddTemplate => "Add template",
         Publish => "Publish",
     }
 }

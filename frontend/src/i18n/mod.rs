@@ -226,6 +226,8 @@ pub enum Key {
     StoragePools,
     ForceRemove,
     AddHost,
+    Templates,
+    AddTemplate,
 }
 
 /// The text of `key` in `lang`.

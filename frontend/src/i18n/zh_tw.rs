@@ -223,6 +223,8 @@ pub fn text(key: Key) -> &'static str {
         StoragePools => "儲存池",
         ForceRemove => "即使有虛擬機也移除",
         AddHost => "新增主機",
+        Templates => "範本",
+        AddTemplate => "新增範本",
         Publish => "公開",
     }
 }
