@@ -104,6 +104,46 @@ pub(super) fn ssh_run(
     Err(why)
 }
 
+/// Creates `name` from `debian-12` as alice and runs `command` over SSH with her `key` as
+/// soon as the guest lets her in: the VM and what the command printed. The time from create
+/// to SSH is printed (`on`: where, if not this machine).
+pub(super) async fn create_and_ssh(
+    alice: &Client,
+    key: &std::path::Path,
+    name: &str,
+    command: &str,
+    on: &str,
+) -> (Value, String) {
+    let started = Instant::now();
+    let (status, vm) = alice
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": name, "template": "debian-12"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{vm}");
+    let port = vm["ssh_port"].as_u64().unwrap();
+    let printed = eventually("SSH into the guest", Duration::from_secs(420), || {
+        let (key, command) = (key.to_owned(), command.to_owned());
+        async move {
+            let answer = tokio::task::spawn_blocking(move || ssh(&key, "alice", port, &command))
+                .await
+                .unwrap();
+            if answer.is_none() {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            answer
+        }
+    })
+    .await;
+    println!(
+        "boot to SSH under TCG{on}: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    (vm, printed)
+}
+
 /// `ssh_run`'s output, or `None` when the login fails.
 fn ssh(key: &std::path::Path, account: &str, port: u64, command: &str) -> Option<String> {
     ssh_run(key, account, port, command).ok()
@@ -185,39 +225,12 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
 
     let name = format!("ezilla-test-{}-debian", std::process::id());
     let _cleanup = Cleanup(vec![name.clone()]);
-    let started = Instant::now();
-    let (status, vm) = alice
-        .send(
-            Method::POST,
-            "/api/v1/vms",
-            Some(json!({"name": name, "template": "debian-12"})),
-        )
-        .await;
-    assert_eq!(status, 201, "{vm}");
+    let (vm, whoami) = create_and_ssh(&alice, &alice_key, &name, "whoami", "").await;
     let (ssh_port, http_port) = (
         vm["ssh_port"].as_u64().unwrap(),
         vm["http_port"].as_u64().unwrap(),
     );
     assert_ne!(ssh_port, http_port);
-
-    let whoami = eventually("SSH into the guest", Duration::from_secs(420), || {
-        let key = alice_key.clone();
-        async move {
-            let answer =
-                tokio::task::spawn_blocking(move || ssh(&key, "alice", ssh_port, "whoami"))
-                    .await
-                    .unwrap();
-            if answer.is_none() {
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-            answer
-        }
-    })
-    .await;
-    println!(
-        "boot to SSH under TCG: {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
     assert_eq!(whoami, "alice");
     assert_eq!(
         ssh(&alice_key, "alice", ssh_port, "hostname").as_deref(),

@@ -3,14 +3,13 @@
 //! `stty size`; its website window shows the page the guest serves (written by the test),
 //! through the host's SSH, on the VM's own origin.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
 use shared::Role;
 
 use super::{
-    debian::{debian_template, generated_key, ssh_run},
+    debian::{create_and_ssh, debian_template, generated_key},
     lifecycle::Cleanup,
 };
 use crate::{
@@ -78,38 +77,10 @@ async fn ssh_and_website_windows_of_a_debian_vm_on_a_remote_host() {
     let key = generated_key(&alice, keys.path(), "alice-test").await;
     let name = format!("ezilla-test-{}-debian-desk", std::process::id());
     let _cleanup = Cleanup(vec![name.clone()]);
-    let started = Instant::now();
-    let (status, vm) = alice
-        .send(
-            Method::POST,
-            "/api/v1/vms",
-            Some(json!({"name": name, "template": "debian-12"})),
-        )
-        .await;
-    assert_eq!(status, 201, "{vm}");
-    // The remote host is this machine: its forwarded port is on this 127.0.0.1 too.
-    let ssh_port = vm["ssh_port"].as_u64().unwrap();
+    // The remote host is this machine: the VM's forwarded port is on this 127.0.0.1 too.
     let marker = format!("page written by the test {}", std::process::id());
     let write_page = format!("echo '<h1>{marker}</h1>' | sudo tee /var/www/html/index.html");
-    eventually("SSH into the guest", Duration::from_secs(420), || {
-        let (key, write_page) = (key.clone(), write_page.clone());
-        async move {
-            let done = tokio::task::spawn_blocking(move || {
-                ssh_run(&key, "alice", ssh_port, &write_page).ok()
-            })
-            .await
-            .unwrap();
-            if done.is_none() {
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-            done
-        }
-    })
-    .await;
-    println!(
-        "boot to SSH under TCG (remote host): {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    let (vm, _) = create_and_ssh(&alice, &key, &name, &write_page, " (remote host)").await;
 
     let browser = Browser::start().await;
     browser.login(&server.url("/"), "alice", PASSWORD).await;

@@ -83,6 +83,21 @@ async fn control(socket: &mut Socket, control: &Control) {
     socket.send(Message::text(text)).await.unwrap();
 }
 
+/// Makes `key` the host key recorded for VM `uuid`.
+async fn set_host_key(server: &TestServer, uuid: &str, key: &str) {
+    let (id, key) = (uuid.to_owned(), key.to_owned());
+    server
+        .state
+        .auth
+        .store
+        .run(move |c| {
+            ezilla::store::host_keys::forget(c, &id)?;
+            ezilla::store::host_keys::remember(c, &id, &key, 0)
+        })
+        .await
+        .unwrap();
+}
+
 /// Everything above, on the running Debian VM `uuid` of alice's (session `token`).
 pub async fn terminal_through_ezilla(
     server: &TestServer,
@@ -131,31 +146,11 @@ pub async fn terminal_through_ezilla(
         .unwrap()
         .expect("the host key is recorded");
     assert!(key.starts_with("ssh-ed25519 "), "{key}");
-    let id = uuid.to_owned();
-    server
-        .state
-        .auth
-        .store
-        .run(move |c| {
-            ezilla::store::host_keys::forget(c, &id)?;
-            ezilla::store::host_keys::remember(c, &id, OTHER_HOST_KEY, 0)
-        })
-        .await
-        .unwrap();
+    set_host_key(server, uuid, OTHER_HOST_KEY).await;
     let mut spoofed = open(server, token, uuid, 80, 24).await;
     let reason = close_reason(&mut spoofed, Duration::from_secs(60)).await;
     assert!(reason.contains("host key changed"), "{reason}");
-    let id = uuid.to_owned();
-    server
-        .state
-        .auth
-        .store
-        .run(move |c| {
-            ezilla::store::host_keys::forget(c, &id)?;
-            ezilla::store::host_keys::remember(c, &id, &key, 0)
-        })
-        .await
-        .unwrap();
+    set_host_key(server, uuid, &key).await;
 
     // A guest that no longer takes the server's key: the terminal asks for the password.
     let mut shell = open(server, token, uuid, 80, 24).await;

@@ -3,10 +3,7 @@
 //! buffers and backpressure both ways, an idle timeout and a reason when it ends. Public so the
 //! proxy benchmark can drive it against any socket.
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, close_code};
 use bytes::{BufMut, BytesMut};
@@ -15,7 +12,10 @@ use tokio::{
     sync::Mutex,
 };
 
-use super::ws::{Incoming, Reader, Writer};
+use super::{
+    idle::Activity,
+    ws::{Incoming, Reader, Writer},
+};
 
 /// Bytes read from the stream into one WebSocket frame, at most; also the largest message
 /// taken from the browser. Large: one read takes all the stream has ready, so a busy console
@@ -85,9 +85,8 @@ pub async fn bridge(
     let mut from_browser = Reader::new(socket_in, FRAME);
     let to_browser = Mutex::new(Writer::new(socket_out));
     let (mut stream_in, mut stream_out) = tokio::io::split(stream);
-    let start = Instant::now();
-    let last_moved = AtomicU64::new(0);
-    let moved = || last_moved.store(start.elapsed().as_millis() as u64, Ordering::Relaxed);
+    let activity = Activity::new();
+    let moved = || activity.moved();
 
     let upstream = async {
         loop {
@@ -122,16 +121,7 @@ pub async fn bridge(
             }
         }
     };
-    let idle_watch = async {
-        loop {
-            let since = Duration::from_millis(last_moved.load(Ordering::Relaxed));
-            let quiet = start.elapsed().saturating_sub(since);
-            if quiet >= idle {
-                return Ended::Idle;
-            }
-            tokio::time::sleep(idle - quiet).await;
-        }
-    };
+    let idle_watch = activity.idle_for(idle);
     let mut stop = std::pin::pin!(stop);
     let mut ended = tokio::select! {
         ended = upstream => ended,

@@ -6,6 +6,7 @@
 //! stops or is deleted, the session ends, the console closes, or it sits idle.
 
 mod bridge;
+mod idle;
 mod limit;
 mod ssh;
 pub mod ws;

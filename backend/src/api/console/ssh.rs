@@ -5,10 +5,7 @@
 //! after. Binary frames carry the terminal's bytes; text frames `terminal::Control` (resize,
 //! password) and `terminal::Notice`. It ends with a reason, as the other consoles do.
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 
 use axum::{
     Extension,
@@ -29,7 +26,7 @@ use russh::ChannelMsg;
 use serde::Deserialize;
 use shared::terminal::{Control, MAX_SIZE, Notice};
 
-use super::{Ended, admit, vm_or_session_gone, would_open};
+use super::{Ended, admit, idle::Activity, vm_or_session_gone, would_open};
 use crate::{
     AppState,
     api::{Query, vms::VisibleVm},
@@ -231,9 +228,8 @@ impl Session<'_> {
     async fn pump(&self, shell: terminal::Shell, out: &mut Out, input: &mut In) -> End {
         let (mut from_guest, to_guest) = shell.channel.split();
         let idle = self.state.consoles.idle;
-        let start = Instant::now();
-        let last_moved = AtomicU64::new(0);
-        let moved = || last_moved.store(start.elapsed().as_millis() as u64, Ordering::Relaxed);
+        let activity = Activity::new();
+        let moved = || activity.moved();
         let upstream = async {
             loop {
                 let Some(Ok(message)) = input.next().await else {
@@ -271,16 +267,7 @@ impl Session<'_> {
             }
             Ended::StreamClosed
         };
-        let idle_watch = async {
-            loop {
-                let since = Duration::from_millis(last_moved.load(Ordering::Relaxed));
-                let quiet = start.elapsed().saturating_sub(since);
-                if quiet >= idle {
-                    return Ended::Idle;
-                }
-                tokio::time::sleep(idle - quiet).await;
-            }
-        };
+        let idle_watch = activity.idle_for(idle);
         let stop = vm_or_session_gone(self.state, self.me, self.uuid);
         End::Console(tokio::select! {
             ended = upstream => ended,
