@@ -222,16 +222,23 @@ mod tests {
     async fn the_gate_queues_a_bounded_number_of_hashes() {
         let gate = HashGate::start();
         assert_eq!(gate.run(|| 2 + 2).await, Ok(4));
-        // Hold every thread, then fill the queue: the next hash is refused at once.
+        // Hold every thread (waiting until each has taken its job, else a thread taking one
+        // later frees a slot of the full queue), then fill the queue: the next hash is
+        // refused at once.
         let (release, held) = std::sync::mpsc::channel::<()>();
         let held = Arc::new(Mutex::new(held));
+        let (taken, each_taken) = std::sync::mpsc::channel::<()>();
         for _ in 0..hashing_threads() {
-            let held = held.clone();
+            let (held, taken) = (held.clone(), taken.clone());
             gate.jobs
                 .send(Box::new(move || {
+                    let _ = taken.send(());
                     let _ = held.lock().unwrap().recv();
                 }))
                 .unwrap();
+        }
+        for _ in 0..hashing_threads() {
+            each_taken.recv().unwrap();
         }
         let mut queued = 0;
         while gate.jobs.try_send(Box::new(|| {})).is_ok() {
