@@ -11,24 +11,12 @@ mod remote;
 
 use std::{
     net::TcpListener,
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, Stdio},
     time::Duration,
 };
 
-use crate::support::eventually;
-
-/// `target/<profile>/ezilla`, beside the test binary's `deps/` folder.
-pub fn ezilla_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("ezilla");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p ezilla` first",
-        bin.display()
-    );
-    bin
-}
+pub use crate::support::binary::ezilla_binary;
 
 /// `ezilla` with a data directory and the test driver, no frontend.
 pub fn ezilla(data: &Path) -> Command {
@@ -69,14 +57,7 @@ impl Served {
             .spawn()
             .expect("start ezilla");
         let base = format!("http://127.0.0.1:{port}");
-        let health = format!("{base}/api/v1/health");
-        eventually("ezilla to serve", Duration::from_secs(30), || async {
-            reqwest::get(&health)
-                .await
-                .ok()
-                .filter(|r| r.status() == 200)
-        })
-        .await;
+        crate::support::binary::serving(&base, Duration::from_secs(30)).await;
         Self { child, base }
     }
 }

@@ -1,5 +1,6 @@
 //! Test helpers: a real backend on port 0, a real Chromium, and waiting on conditions.
 
+pub mod binary;
 pub mod browser;
 pub mod classroom;
 pub mod console_proxy;

@@ -2,10 +2,7 @@
 //! volume, made through libvirt's storage API, then a domain defined and started on it.
 //! Any failure undoes what was made: no orphan volume, no half-defined domain.
 
-use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 
 use shared::{GuestNetwork, HypervisorKind, Template, Vm};
 use virt::{
@@ -254,16 +251,9 @@ fn build(
         domain_type,
         name: new.name.clone(),
         metadata: VmMetadata {
-            owner: Some(new.owner.clone()),
-            owner_id: Some(new.owner_id.clone()),
-            os: Some(t.os.clone()),
-            created: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs()),
-            disk_gib: Some(t.disk_gib),
             ssh_port: ports.map(|(ssh, _)| ssh),
             http_port: ports.map(|(_, http)| http),
+            ..VmMetadata::made_now(&new.owner, &new.owner_id, &t.os, t.disk_gib)
         },
         cores: new.cores,
         memory_mib: new.memory_mib,

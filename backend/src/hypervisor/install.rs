@@ -2,10 +2,7 @@
 //! drive, booting from the CD first and from the disk after (BIOS), on the ISO's host. Any
 //! failure undoes what was made.
 
-use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 
 use shared::{HypervisorKind, Vm};
 use virt::{connect::Connect, storage_vol::StorageVol};
@@ -101,17 +98,7 @@ fn build(
     let spec = xml::DomainSpec {
         domain_type,
         name: new.name.clone(),
-        metadata: VmMetadata {
-            owner: Some(new.owner.clone()),
-            owner_id: Some(new.owner_id.clone()),
-            os: Some(new.os.clone()),
-            created: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs()),
-            disk_gib: Some(new.disk_gib),
-            ..Default::default()
-        },
+        metadata: VmMetadata::made_now(&new.owner, &new.owner_id, &new.os, new.disk_gib),
         cores: new.cores,
         memory_mib: new.memory_mib,
         disk: volume.path()?,

@@ -43,6 +43,21 @@ pub struct VmMetadata {
 }
 
 impl VmMetadata {
+    /// What a VM Ezilla makes now records: its owner, OS label, disk size and the time.
+    pub fn made_now(owner: &str, owner_id: &str, os: &str, disk_gib: u64) -> Self {
+        Self {
+            owner: Some(owner.to_owned()),
+            owner_id: Some(owner_id.to_owned()),
+            os: Some(os.to_owned()),
+            created: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs()),
+            disk_gib: Some(disk_gib),
+            ..Self::default()
+        }
+    }
+
     /// The `<metadata>` element for a new domain.
     pub fn to_xml(&self) -> String {
         let ns = escape(NAMESPACE);

@@ -3,12 +3,12 @@
 //! of its memory and CPU time.
 
 use std::{
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, Stdio},
     time::Duration,
 };
 
-use crate::support::eventually;
+use crate::support::binary::{ezilla_binary, serving};
 
 /// VM `i`'s UUID.
 pub fn vm_uuid(i: usize) -> String {
@@ -43,18 +43,6 @@ pub fn host_xml(students: usize, socket: &Path) -> String {
     )
 }
 
-/// `target/<profile>/ezilla`, beside the running test or bench binary's `deps/` folder.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("ezilla");
-    assert!(
-        bin.is_file(),
-        "{} is missing: build it first (`cargo build -p ezilla`, with `--release` for the bench)",
-        bin.display()
-    );
-    bin
-}
-
 /// The served process; killed when dropped.
 pub struct Server {
     child: Child,
@@ -70,7 +58,7 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(binary())
+        let child = Command::new(ezilla_binary())
             .env_clear()
             .arg("--data-dir")
             .arg(data)
@@ -87,14 +75,7 @@ impl Server {
             .spawn()
             .expect("start ezilla");
         let base = format!("http://127.0.0.1:{port}");
-        let health = format!("{base}/api/v1/health");
-        eventually("ezilla to serve", Duration::from_secs(60), || async {
-            reqwest::get(&health)
-                .await
-                .ok()
-                .filter(|r| r.status() == 200)
-        })
-        .await;
+        serving(&base, Duration::from_secs(60)).await;
         Self { child, base }
     }
 
