@@ -1,7 +1,7 @@
 //! The authorization matrix, over every route the router serves (taken from the route table
 //! the router is built from, so a new route is covered without touching this file).
 
-use ezilla::api::{Access, routes};
+use ezilla::{api::routes, auth::Access};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use shared::Role;

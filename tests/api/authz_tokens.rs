@@ -3,7 +3,10 @@
 //! is 403 on admin routes and 404 on another user's VM; tokens need no `Origin` and no CSRF
 //! header (a tool sends neither), and an admin's token carries the admin's rights.
 
-use ezilla::api::{Access, Route, routes};
+use ezilla::{
+    api::{Route, routes},
+    auth::Access,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

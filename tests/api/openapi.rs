@@ -4,7 +4,10 @@
 
 use std::process::Command;
 
-use ezilla::api::{Access, openapi::Body, routes};
+use ezilla::{
+    api::{openapi::Body, routes},
+    auth::Access,
+};
 use serde_json::Value;
 
 use crate::support::server::TestServer;

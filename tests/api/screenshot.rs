@@ -98,7 +98,8 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
 /// whole process ("memory allocation of 4000000000000 bytes failed"), this test with it.
 #[tokio::test]
 async fn a_screenshot_claiming_a_huge_screen_is_refused_and_the_server_stays_up() {
-    use ezilla::hypervisor::screenshot::{Grab, Unreadable, render};
+    use ezilla::decode::screenshot::render;
+    use hypervisor::screenshot::{Grab, Unreadable};
 
     let host = fixture_host("owned-host.xml");
     let server = TestServer::api(&[("one1", host.as_str())]).await;

@@ -78,10 +78,7 @@ async fn an_expired_token_is_refused_and_still_listed() {
         .state
         .auth
         .store
-        .run(|c| {
-            c.execute("UPDATE access_tokens SET expires_at = 1", [])?;
-            Ok(())
-        })
+        .execute_for_tests("UPDATE access_tokens SET expires_at = 1")
         .await
         .unwrap();
     server.state.auth.sessions.clear();

@@ -99,12 +99,13 @@ async fn the_language_picked_at_login_is_saved_and_used_everywhere() {
         .text_where("section.window .title", |t| t == "虛擬機管理")
         .await;
 
-    let saved = ezilla::store::users::by_name;
     let alice = server
         .state
         .auth
         .store
-        .run_blocking(|c| saved(c, "alice"))
+        .users()
+        .by_name("alice")
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(

@@ -67,9 +67,10 @@ async fn kill_9_during_a_write_burst_loses_no_acknowledged_write() {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
 
-    let integrity: String = ezilla::store::Store::open(&data.path().join("ezilla.sqlite"))
+    let integrity = store::Store::open(&data.path().join("ezilla.sqlite"))
         .expect("the database opens after kill -9")
-        .run_blocking(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
+        .integrity_check()
+        .await
         .unwrap();
     assert_eq!(integrity, "ok");
 

@@ -310,14 +310,7 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         )
         .await;
     assert_eq!(status, 204);
-    let id = uuid.to_owned();
-    let host_key = server
-        .state
-        .auth
-        .store
-        .run(move |c| ezilla::store::host_keys::get(c, &id))
-        .await
-        .unwrap();
+    let host_key = server.state.auth.store.host_keys().get(uuid).await.unwrap();
     assert_eq!(host_key, None, "the VM's SSH host key goes with it");
     let pool = Connect::open(Some(LOCAL_QEMU))
         .unwrap()

@@ -166,7 +166,9 @@ async fn boot_shut_down_save_as_image_boot_the_copy_delete_both() {
         .state
         .auth
         .store
-        .run_blocking(|c| ezilla::store::users::by_name(c, "alice"))
+        .users()
+        .by_name("alice")
+        .await
         .unwrap()
         .unwrap()
         .id;

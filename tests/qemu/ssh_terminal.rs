@@ -85,17 +85,9 @@ async fn control(socket: &mut Socket, control: &Control) {
 
 /// Makes `key` the host key recorded for VM `uuid`.
 async fn set_host_key(server: &TestServer, uuid: &str, key: &str) {
-    let (id, key) = (uuid.to_owned(), key.to_owned());
-    server
-        .state
-        .auth
-        .store
-        .run(move |c| {
-            ezilla::store::host_keys::forget(c, &id)?;
-            ezilla::store::host_keys::remember(c, &id, &key, 0)
-        })
-        .await
-        .unwrap();
+    let host_keys = server.state.auth.store.host_keys();
+    host_keys.forget(uuid).await.unwrap();
+    host_keys.remember(uuid, key, 0).await.unwrap();
 }
 
 /// Everything above, on the running Debian VM `uuid` of alice's (session `token`).
@@ -135,13 +127,12 @@ pub async fn terminal_through_ezilla(
     }
 
     // The host key recorded on the first connection is checked on the next ones.
-    let recorded = ezilla::store::host_keys::get;
-    let id = uuid.to_owned();
     let key = server
         .state
         .auth
         .store
-        .run(move |c| recorded(c, &id))
+        .host_keys()
+        .get(uuid)
         .await
         .unwrap()
         .expect("the host key is recorded");

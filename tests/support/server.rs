@@ -3,10 +3,8 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use ezilla::{
-    AppState,
-    config::{HostSpec, Settings},
-};
+use ezilla::{AppState, config::Settings};
+use hypervisor::HostSpec;
 use serde_json::{Value, json};
 use shared::{Language, Quota, Role, User};
 use tempfile::TempDir;
@@ -141,9 +139,19 @@ impl TestServer {
                 max_disk_gib: 100,
             },
         };
-        ezilla::auth::add_user(&self.state.auth.store, user, PASSWORD)
-            .expect("database")
-            .expect("valid user");
+        // On a runtime of its own, so the many tests that add users stay synchronous here.
+        let store = self.state.auth.store.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(ezilla::auth::add_user(&store, user, PASSWORD))
+        })
+        .join()
+        .expect("adding a user")
+        .expect("database")
+        .expect("valid user");
     }
 
     /// A client with no session.
