@@ -4,6 +4,7 @@
 mod classroom;
 mod cli;
 mod durability;
+mod hosts_churn;
 mod limits;
 mod load;
 mod metrics_history;

@@ -39,16 +39,36 @@ pub fn start_event_loop() {
     });
 }
 
-/// Asks `conn` to wake `wake` on every lifecycle event of any of its domains. The
-/// registration lives as long as the connection. Returns whether libvirt accepted it.
-pub fn notify_on_lifecycle(conn: &Connect, wake: &Arc<Notify>) -> bool {
+/// A lifecycle-event registration on a connection. Dropping it ends the registration, and
+/// with it the reference libvirt's callback list holds on the connection: a registration
+/// never ended keeps its connection (and a remote host's socket) open for good.
+pub struct Registration {
+    conn: Connect,
+    id: c_int,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: `id` was returned by `virConnectDomainEventRegisterAny` on this connection,
+        // which `self.conn` keeps alive, and is deregistered exactly once, here. libvirt then
+        // calls `release` for the opaque pointer.
+        let ended = unsafe { sys::virConnectDomainEventDeregisterAny(self.conn.as_ptr(), self.id) };
+        if ended < 0 {
+            tracing::warn!("libvirt refused to end a lifecycle-event registration");
+        }
+    }
+}
+
+/// Asks `conn` to wake `wake` on every lifecycle event of any of its domains, until the
+/// returned registration is dropped. `None` if libvirt refused.
+pub fn notify_on_lifecycle(conn: &Connect, wake: &Arc<Notify>) -> Option<Registration> {
     let opaque = Arc::into_raw(wake.clone()) as *mut c_void;
     // SAFETY: libvirt calls `on_lifecycle` with the lifecycle callback's signature (the cast to
     // the generic type is how libvirt's own VIR_DOMAIN_EVENT_CALLBACK macro registers it), and
     // hands `opaque` back unchanged; `release` runs exactly once, when the registration ends,
     // and drops the `Arc` made above. On failure libvirt does not keep `opaque`, so it is
     // released here.
-    unsafe {
+    let id = unsafe {
         let callback: sys::virConnectDomainEventGenericCallback = Some(std::mem::transmute::<
             unsafe extern "C" fn(
                 sys::virConnectPtr,
@@ -69,10 +89,13 @@ pub fn notify_on_lifecycle(conn: &Connect, wake: &Arc<Notify>) -> bool {
         );
         if id < 0 {
             release(opaque);
-            return false;
         }
-    }
-    true
+        id
+    };
+    (id >= 0).then(|| Registration {
+        conn: conn.clone(),
+        id,
+    })
 }
 
 unsafe extern "C" fn on_lifecycle(

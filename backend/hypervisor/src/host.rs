@@ -46,6 +46,13 @@ pub struct View {
     pub last_error: Option<String>,
 }
 
+/// A host's open connection and its lifecycle-event registration, which ends first when
+/// the connection is let go (fields drop in order), so the connection really closes.
+struct Live {
+    _events: Option<events::Registration>,
+    conn: Connect,
+}
+
 /// A libvirt host of the pool.
 pub struct Host {
     /// Name in the pool (the Host column).
@@ -59,7 +66,7 @@ pub struct Host {
     /// Running VMs' vCPUs per CPU, and memory per MiB, this host takes.
     overcommit: (f64, f64),
     timeout: Duration,
-    conn: Mutex<Option<Connect>>,
+    conn: Mutex<Option<Live>>,
     uptime: Mutex<UptimeTracker>,
     /// The VMs' state reasons as last known, shown again when libvirt forgets them.
     reasons: Mutex<Reasons>,
@@ -308,21 +315,25 @@ impl Host {
     /// The cached connection if it is alive, else a new one.
     fn connection(&self) -> Result<Connect, HostError> {
         let mut slot = self.conn.lock().expect("connection lock");
-        if let Some(conn) = slot.as_ref()
-            && conn.is_alive().unwrap_or(false)
+        if let Some(live) = slot.as_ref()
+            && live.conn.is_alive().unwrap_or(false)
         {
-            return Ok(conn.clone());
+            return Ok(live.conn.clone());
         }
         *slot = None;
         let conn =
             Connect::open(Some(&self.uri)).map_err(|e| HostError::Unreachable(e.to_string()))?;
-        if !events::notify_on_lifecycle(&conn, &self.wake) {
+        let events = events::notify_on_lifecycle(&conn, &self.wake);
+        if events.is_none() {
             tracing::warn!(host = %self.name, "no lifecycle events; the host is only looked at periodically");
         }
         // A remote connection that dies silently is noticed within about 15 s even when idle
         // (local drivers refuse keepalive, which is fine).
         let _ = conn.set_keep_alive(5, 3);
-        *slot = Some(conn.clone());
+        *slot = Some(Live {
+            _events: events,
+            conn: conn.clone(),
+        });
         Ok(conn)
     }
 
