@@ -186,9 +186,7 @@ impl Host {
 
     /// Whether the URI names this machine (no host part).
     pub fn is_local(&self) -> bool {
-        self.uri
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.starts_with('/'))
+        url::Url::parse(&self.uri).is_ok_and(|url| url.host_str().is_none_or(str::is_empty))
     }
 
     /// Whether libvirt answers.

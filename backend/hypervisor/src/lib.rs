@@ -27,6 +27,7 @@ mod stats;
 mod storage;
 mod tunnel;
 mod uptime;
+mod uri;
 pub mod xml;
 
 use std::{
@@ -50,6 +51,7 @@ pub use isos::UploadError;
 pub use spec::{DEFAULT_MEMORY_OVERCOMMIT, DEFAULT_VCPU_OVERCOMMIT, HostSpec};
 pub use stats::{Counters, CpuTimes, DomainCounters};
 pub use storage::try_uri;
+pub use uri::{URI_PARAMETERS, URI_SCHEMES, check_host_uri};
 
 /// A host and the task that keeps its view current.
 struct Member {

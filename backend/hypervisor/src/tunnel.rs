@@ -13,11 +13,13 @@ use std::{
     time::Duration,
 };
 
+use percent_encoding::percent_decode_str;
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::UnixStream,
     process::{Child, Command},
 };
+use url::{Host, Url};
 
 /// Where and as whom SSH logs in, from a `qemu+ssh://` URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,32 +33,32 @@ pub struct SshTarget {
 }
 
 impl SshTarget {
-    /// The target of a `DRIVER+ssh://[user@]host[:port]/path[?keyfile=..&no_verify=1..]` URI.
+    /// The target of a `DRIVER+ssh://[user@]host[:port]/path[?keyfile=..&no_verify=1..]` URI,
+    /// read as a URL: IPv6 hosts in brackets, percent-encoded user names and parameters.
     pub fn of_uri(uri: &str) -> Option<Self> {
-        let (scheme, rest) = uri.split_once("://")?;
-        if !scheme.ends_with("+ssh") {
+        let url = Url::parse(uri).ok()?;
+        if !url.scheme().ends_with("+ssh") {
             return None;
         }
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let (user, host_port) = match authority.rsplit_once('@') {
-            Some((user, hp)) => (Some(user.to_owned()), hp),
-            None => (None, authority),
+        let host = match url.host()? {
+            Host::Domain(name) if !name.is_empty() => name.to_owned(),
+            Host::Domain(_) => return None,
+            Host::Ipv4(addr) => addr.to_string(),
+            Host::Ipv6(addr) => addr.to_string(),
         };
-        let (host, port) = match host_port.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port.parse().ok()?)),
-            None => (host_port, None),
+        let user = match url.username() {
+            "" => None,
+            name => Some(percent_decode_str(name).decode_utf8().ok()?.into_owned()),
         };
-        let query = path.split_once('?').map_or("", |(_, q)| q);
         let param = |name: &str| {
-            query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
-                .map(str::to_owned)
+            url.query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
         };
         Some(Self {
             user,
-            host: host.to_owned(),
-            port,
+            host,
+            port: url.port(),
             keyfile: param("keyfile"),
             known_hosts: param("known_hosts"),
             no_verify: param("no_verify").as_deref() == Some("1"),
@@ -237,5 +239,23 @@ mod tests {
         );
         assert!(SshTarget::of_uri("qemu:///system").is_none());
         assert!(SshTarget::of_uri("qemu+tcp://one2/system").is_none());
+        assert!(SshTarget::of_uri("qemu+ssh:///system").is_none(), "no host");
+        assert!(
+            SshTarget::of_uri("qemu+ssh://one2:99999/system").is_none(),
+            "no such port"
+        );
+    }
+
+    #[test]
+    fn ipv6_hosts_and_percent_encoded_parts_are_read_as_a_url_reads_them() {
+        let target =
+            SshTarget::of_uri("qemu+ssh://ad%40min@[::1]:2222/system?keyfile=/k/my%20id").unwrap();
+        assert_eq!(
+            (target.user.as_deref(), target.host.as_str(), target.port),
+            (Some("ad@min"), "::1", Some(2222))
+        );
+        assert_eq!(target.keyfile.as_deref(), Some("/k/my id"));
+        let plain = SshTarget::of_uri("qemu+ssh://[2001:db8::7]/system").unwrap();
+        assert_eq!((plain.host.as_str(), plain.port), ("2001:db8::7", None));
     }
 }
