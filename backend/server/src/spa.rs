@@ -12,7 +12,7 @@ use axum::{
 };
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The router for every non-API path.
 pub fn router(dist: &Path) -> Router<AppState> {

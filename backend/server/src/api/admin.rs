@@ -12,10 +12,10 @@ use serde::Deserialize;
 
 use super::{Access, Json, Query, Route};
 use crate::{
-    AppState,
     auth::{self, CurrentUser, password},
     error::ApiError,
     owners::{self, Disposal},
+    state::AppState,
 };
 use store::StoreError;
 

@@ -16,9 +16,9 @@ use shared::{LoginRequest, SetLanguage, User, routes};
 
 use super::{Access, Json, Route};
 use crate::{
-    AppState,
     auth::{CurrentUser, check_username, now_secs, password, session},
     error::ApiError,
+    state::AppState,
 };
 
 pub fn routes() -> Vec<Route> {

@@ -12,7 +12,7 @@ use axum::{
 use shared::{Desktop, VersionedDesktop, routes};
 
 use super::{Access, Json, Route};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 
 /// The largest desktop document accepted, in bytes of JSON.
 const MAX_BYTES: usize = 64 * 1024;

@@ -24,9 +24,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::{Access, Route, vms::visible_vms};
 use crate::{
-    AppState,
     auth::{CurrentUser, now_secs},
     error::ApiError,
+    state::AppState,
 };
 use hypervisor::same_rows;
 

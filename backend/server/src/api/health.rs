@@ -11,7 +11,7 @@ use axum::{
 use shared::{Health, routes};
 
 use super::{Access, Json, Route};
-use crate::{AppState, auth::session};
+use crate::{auth::session, state::AppState};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -10,7 +10,7 @@ use axum::{
 use shared::{HostInfo, NewHost, RemoveHost, StoragePoolInfo, VolumeInfo, routes};
 
 use super::{Access, Json, Query, Route, names::check_name};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 use hypervisor::HostSpec;
 use store::StoreError;
 

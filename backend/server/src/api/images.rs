@@ -10,7 +10,7 @@ use axum::{
 use shared::{SaveImage, TaskInfo, TaskState, Template, VmState, routes};
 
 use super::{Access, Json, Route, names::check_name, quota, vms::VisibleVm};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 use store::StoreError;
 
 pub fn routes() -> Vec<Route> {

@@ -14,10 +14,10 @@ use shared::{GenerateKey, GeneratedKey, NewSshKey, SshKey, routes};
 
 use super::{Access, Json, Route};
 use crate::{
-    AppState,
     auth::CurrentUser,
     error::ApiError,
     ssh::keys::{self, ValidKey},
+    state::AppState,
 };
 use store::{StoreError, ssh_keys};
 

@@ -10,7 +10,7 @@ use axum::{
 use shared::{History, RangeQuery, routes};
 
 use super::{Access, Json, Query, Route, vms::VisibleVm};
-use crate::{AppState, error::ApiError, metrics::Kind};
+use crate::{error::ApiError, metrics::Kind, state::AppState};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -35,9 +35,9 @@ use axum::{
 };
 
 use crate::{
-    AppState,
     auth::{Access, bearer, csrf, origin},
     error::ApiError,
+    state::AppState,
 };
 pub use cache::ListCache;
 pub use extract::{Json, Query};

@@ -10,7 +10,7 @@ use std::{
 use shared::{Quota, Vm};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 
 /// One async lock per user id, made on first use (a few bytes per user that ever asked).
 #[derive(Default)]

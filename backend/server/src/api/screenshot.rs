@@ -18,7 +18,7 @@ use serde::Deserialize;
 use shared::routes;
 
 use super::{Access, Query, Route, vms::VisibleVm};
-use crate::{AppState, decode::screenshot, error::ApiError};
+use crate::{decode::screenshot, error::ApiError, state::AppState};
 use hypervisor::screenshot::Unreadable;
 
 /// A screenshot the host sent that is not shown: the VM's fault (or its host's), not ours.

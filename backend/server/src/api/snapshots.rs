@@ -9,7 +9,7 @@ use axum::{
 use shared::{NewSnapshot, Snapshot, routes};
 
 use super::{Access, Json, Route, names::check_name, quota, vms::VisibleVm};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -10,7 +10,7 @@ use axum::{
 use shared::{Template, routes};
 
 use super::{Access, Json, Route, names::check_name};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 use store::{StoreError, templates};
 
 pub fn routes() -> Vec<Route> {

@@ -12,9 +12,9 @@ use shared::{AccessToken, CreatedAccessToken, NewAccessToken, routes, tokens::MA
 
 use super::{Access, Json, Route};
 use crate::{
-    AppState,
     auth::{Credential, CurrentUser, now_secs, tokens},
     error::ApiError,
+    state::AppState,
 };
 use store::access_tokens;
 

@@ -13,7 +13,7 @@ use axum::{
 use shared::{ActionRequest, CreateVm, DeleteVm, Vm, VmList, routes};
 
 use super::{Access, Json, Query, Route, names::check_name, quota};
-use crate::{AppState, auth::CurrentUser, error::ApiError, seed::Seed};
+use crate::{auth::CurrentUser, error::ApiError, seed::Seed, state::AppState};
 use hypervisor::NewVm;
 
 pub fn routes() -> Vec<Route> {

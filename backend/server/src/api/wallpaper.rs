@@ -16,7 +16,7 @@ use shared::{
 };
 
 use super::{Access, Json, Route};
-use crate::{AppState, auth::CurrentUser, error::ApiError, wallpaper};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState, wallpaper};
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -11,9 +11,9 @@ use shared::{WebsiteEntry, routes};
 
 use super::{Access, Json, Route, vms::VisibleVm};
 use crate::{
-    AppState,
     auth::CurrentUser,
     error::ApiError,
+    state::AppState,
     website::{self, Grant},
 };
 

@@ -17,7 +17,7 @@ use axum::{
 };
 pub use grants::{Grant, Grants};
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The cookie of a VM's origin that carries its site session.
 pub const COOKIE: &str = "ezilla_site";

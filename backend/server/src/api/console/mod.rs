@@ -23,7 +23,7 @@ use axum::{
 use shared::{VmState, routes};
 
 use super::{Access, Route, events::session_alive, vms::VisibleVm};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 pub use bridge::{Ended, FRAME, bridge};
 use hypervisor::{ByteStream, ConsoleError};
 pub use limit::{Consoles, Slot};

@@ -28,12 +28,12 @@ use shared::terminal::{Control, MAX_SIZE, Notice};
 
 use super::{Ended, admit, idle::Activity, vm_or_session_gone, would_open};
 use crate::{
-    AppState,
     api::{Query, vms::VisibleVm},
     auth::CurrentUser,
     error::ApiError,
     seed::guest_account,
     ssh::{Identity, terminal},
+    state::AppState,
 };
 use hypervisor::ByteStream;
 

@@ -10,10 +10,10 @@ use shared::{InstallVm, Vm};
 
 use super::visible_iso;
 use crate::{
-    AppState,
     api::{Json, names::check_name, quota},
     auth::CurrentUser,
     error::ApiError,
+    state::AppState,
 };
 use hypervisor::NewInstall;
 

@@ -6,10 +6,10 @@ use shared::CdMedia;
 
 use super::visible_iso;
 use crate::{
-    AppState,
     api::{Json, vms::VisibleVm},
     auth::CurrentUser,
     error::ApiError,
+    state::AppState,
 };
 
 pub async fn show(

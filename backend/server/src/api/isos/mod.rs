@@ -16,7 +16,7 @@ use axum::{
 use shared::{CdMedia, InstallVm, Iso, IsoUpload, Vm, routes};
 
 use super::{Access, Json, Route};
-use crate::{AppState, auth::CurrentUser, error::ApiError};
+use crate::{auth::CurrentUser, error::ApiError, state::AppState};
 use store::isos::StoredIso;
 
 /// The ISO library's bounds (`iso_max_bytes`) and where its volumes go (`iso_pool`).

@@ -26,10 +26,10 @@ use hypervisor::UploadError;
 use store::{StoreError, isos::NewUpload};
 
 use crate::{
-    AppState,
     api::{Json, Query, names::check_name, quota},
     auth::CurrentUser,
     error::ApiError,
+    state::AppState,
 };
 
 /// Bytes read before the signature is checked.
