@@ -58,8 +58,9 @@ BANNER='Ezilla demo guest ready'
 # before ext4 and jbd2 because they reach crc32c through the crypto API (a softdep, which
 # `depends=` does not list). Built-in ones are skipped, and missing optional ones; the other
 # required ones must be there.
+# ata_piix and sr_mod: the CD drive (/dev/sr0), so a guest sees an ISO inserted or ejected.
 REQUIRED_MODULES=(virtio_pci virtio_blk crc32c_generic ext4)
-OPTIONAL_MODULES=(virtio_net button evdev)
+OPTIONAL_MODULES=(virtio_net button evdev ata_piix sr_mod)
 
 log() { printf '\033[1m[demo-guest]\033[0m %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -68,9 +69,13 @@ die() { log "error: $*"; exit 1; }
 OUT=$1
 OUTPUTS=(vmlinuz initrd.img root.qcow2 cmdline)
 
+# What the initrd was made with: when the module lists change, the kernel and initrd are
+# made again. root.qcow2 is never replaced once there (VMs' disks may be backed by it).
+MODULES_STAMP="${REQUIRED_MODULES[*]} / ${OPTIONAL_MODULES[*]}"
 have_all() {
   local f
   for f in "${OUTPUTS[@]}"; do [ -s "$OUT/$f" ] || return 1; done
+  [ "$(cat "$OUT/initrd.modules" 2>/dev/null)" = "$MODULES_STAMP" ]
 }
 if have_all; then
   exit 0
@@ -435,7 +440,9 @@ mkdir -p "$OUT"
 chmod 755 "$OUT"
 cp "$KX/${VMLINUZ_MEMBER#./}" "$WORK/vmlinuz"
 echo "$CMDLINE" >"$WORK/cmdline"
-for f in "${OUTPUTS[@]}"; do
+echo "$MODULES_STAMP" >"$WORK/initrd.modules"
+for f in "${OUTPUTS[@]}" initrd.modules; do
+  [ "$f" = root.qcow2 ] && [ -s "$OUT/$f" ] && continue
   cp "$WORK/$f" "$OUT/.$f.part"
   chmod 644 "$OUT/.$f.part"
   mv -f "$OUT/.$f.part" "$OUT/$f"

@@ -9,61 +9,25 @@
 
 use std::{net::IpAddr, time::Duration};
 
-use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::{Role, routes};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_tungstenite::tungstenite::Message;
 use virt::{connect::Connect, storage_vol::StorageVol};
 
 use super::{
     LOCAL_QEMU,
     consoles::{open, vnc_screen_size},
+    guest_shell::GuestShell,
     lifecycle::{Cleanup, create_and_boot, demo_template},
 };
 use crate::support::{
     eventually,
-    server::{Client, Socket, TestServer},
+    server::{Client, TestServer},
 };
 
-/// A root shell in a guest, through Ezilla's serial console WebSocket.
-struct GuestShell {
-    socket: Socket,
-    text: String,
-}
-
+/// What a guest of the isolation tests can reach.
 impl GuestShell {
-    async fn open(server: &TestServer, uuid: &str, user: &str) -> Self {
-        let (_, token) = server.login_with_token(user).await;
-        let socket = open(
-            server,
-            routes::VM_CONSOLE_SERIAL,
-            uuid,
-            &token,
-            &server.url(""),
-        )
-        .await
-        .expect("the serial console opens");
-        let mut shell = Self {
-            socket,
-            text: String::new(),
-        };
-        // A guest still booting has no shell to type into yet: ask until one answers.
-        let ready = Duration::from_secs(5);
-        for _ in 0..30 {
-            if shell
-                .try_run("echo shell-$((20+1))", &["shell-21"], ready)
-                .await
-                .is_some()
-            {
-                shell.wait_for_address().await;
-                return shell;
-            }
-        }
-        panic!("no shell on the serial console: {:?}", shell.text);
-    }
-
     /// Waits until DHCP (udhcpc, started in the background at boot) has given eth0 its
     /// address, without which every probe would fail for another reason.
     async fn wait_for_address(&mut self) {
@@ -76,36 +40,6 @@ impl GuestShell {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
         panic!("eth0 never got its address: {:?}", self.text);
-    }
-
-    /// Types `line` and reads until one of `answers` shows after it; returns that one.
-    async fn run(&mut self, line: &str, answers: &[&str]) -> String {
-        let limit = Duration::from_secs(60);
-        match self.try_run(line, answers, limit).await {
-            Some(answer) => answer,
-            None => panic!("no answer to {line:?}: {:?}", self.text),
-        }
-    }
-
-    /// `run`, giving up after `limit`.
-    async fn try_run(&mut self, line: &str, answers: &[&str], limit: Duration) -> Option<String> {
-        let from = self.text.len();
-        let bytes = format!("{line}\n").into_bytes();
-        self.socket.send(Message::binary(bytes)).await.unwrap();
-        let read = async {
-            loop {
-                if let Some(found) = answers.iter().find(|a| self.text[from..].contains(**a)) {
-                    return found.to_string();
-                }
-                match self.socket.next().await {
-                    Some(Ok(Message::Binary(bytes))) => {
-                        self.text.push_str(&String::from_utf8_lossy(&bytes))
-                    }
-                    other => panic!("serial console ended: {other:?}"),
-                }
-            }
-        };
-        tokio::time::timeout(limit, read).await.ok()
     }
 
     /// Whether a TCP connection from the guest to `addr:port` opens. The shell computes
@@ -277,6 +211,7 @@ async fn guests_reach_neither_the_host_nor_each_other() {
     for (owner, vm) in [("alice", &a), ("bob", &b)] {
         assert_eq!(vm["unprotected"], false, "{vm}");
         let mut shell = GuestShell::open(&server, vm["uuid"].as_str().unwrap(), owner).await;
+        shell.wait_for_address().await;
         assert!(
             shell.probe_own_listener().await,
             "the probe reaches a listener"
@@ -390,6 +325,7 @@ async fn a_vm_made_before_isolation_is_flagged_then_isolated_by_its_next_start()
 
     // The hole this closes: the old layout's guest reaches Ezilla on the host's loopback.
     let mut shell = GuestShell::open(&server, &uuid, "alice").await;
+    shell.wait_for_address().await;
     assert!(
         shell.probe("10.0.2.2", ezilla).await,
         "the old layout reaches the host"
@@ -424,6 +360,7 @@ async fn a_vm_made_before_isolation_is_flagged_then_isolated_by_its_next_start()
     );
 
     let mut shell = GuestShell::open(&server, &uuid, "alice").await;
+    shell.wait_for_address().await;
     assert!(
         shell.probe_own_listener().await,
         "the probe reaches a listener"
@@ -473,6 +410,7 @@ async fn outbound_guests_are_kept_off_the_host_by_its_firewall() {
     );
     let targets = HostTargets::start(&server).await;
     let mut shell = GuestShell::open(&server, vm["uuid"].as_str().unwrap(), "alice").await;
+    shell.wait_for_address().await;
     assert!(
         shell.probe_own_listener().await,
         "the probe reaches a listener"

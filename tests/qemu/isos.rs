@@ -2,7 +2,8 @@
 //! a storage volume byte for byte with its SHA-256; private to its uploader until an admin
 //! publishes it; refused, too large and cancelled uploads leave no volume and no row. A VM
 //! installed from a bootable ISO boots it under QEMU; its CD is ejected and inserted again,
-//! live and persistently; the VM holds the ISO until it goes.
+//! live and persistently, and the guest sees it go and come back; the VM holds the ISO
+//! until it goes.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use virt::connect::Connect;
 
 use super::{
     LOCAL_QEMU,
+    guest_shell::GuestShell,
     lifecycle::{Cleanup, serial_log},
 };
 use crate::support::{
@@ -180,6 +182,22 @@ async fn refused_and_cancelled_uploads_leave_nothing_behind() {
     .await;
 }
 
+/// Whether the guest reads a sector of its CD drive (`/dev/sr0`), asked until the answer is
+/// `expected` or 30 s pass (the drive appears, and a change of media is noticed, a moment
+/// after the fact). The shell computes the answer, so the typed line never matches it.
+async fn guest_reads_cd(shell: &mut GuestShell, expected: bool) -> bool {
+    let line = "dd if=/dev/sr0 of=/dev/null bs=2048 count=1 2>/dev/null \
+                && echo \"cd $((40+2))-read\" || echo \"cd $((40+2))-none\"";
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let read = shell.run(line, &["cd 42-read", "cd 42-none"]).await == "cd 42-read";
+        if read == expected || tokio::time::Instant::now() >= deadline {
+            return read;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
     let pool = IsoPool::new(LOCAL_QEMU, "isos-install");
@@ -215,8 +233,16 @@ async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
     )
     .await;
 
+    // The initramfs's shell on the serial console, where the guest reads its CD drive.
+    let uuid = vm["uuid"].as_str().unwrap();
+    let mut shell = GuestShell::open(&server, uuid, "alice").await;
+    assert!(
+        guest_reads_cd(&mut shell, true).await,
+        "the ISO in the drive"
+    );
+
     // Ejected and inserted again, in the running VM and in its definition alike.
-    let cdrom = format!("/api/v1/vms/{}/cdrom", vm["uuid"].as_str().unwrap());
+    let cdrom = format!("/api/v1/vms/{uuid}/cdrom");
     assert_eq!(alice.get(&cdrom).await.1["iso"], iso["id"]);
     let drive = |flags| {
         let conn = Connect::open(Some(LOCAL_QEMU)).unwrap();
@@ -233,6 +259,10 @@ async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
         !drive(0) && !drive(virt::sys::VIR_DOMAIN_XML_INACTIVE),
         "ejected, live and kept"
     );
+    assert!(
+        !guest_reads_cd(&mut shell, false).await,
+        "the guest sees the drive empty"
+    );
     let (status, body) = alice
         .send(Method::PUT, &cdrom, Some(json!({"iso": iso["id"]})))
         .await;
@@ -240,6 +270,10 @@ async fn a_vm_installed_from_an_iso_boots_it_and_holds_it() {
     assert!(
         drive(0) && drive(virt::sys::VIR_DOMAIN_XML_INACTIVE),
         "inserted, live and kept"
+    );
+    assert!(
+        guest_reads_cd(&mut shell, true).await,
+        "and sees the ISO again"
     );
     assert_eq!(alice.get(&cdrom).await.1["iso"], iso["id"]);
     assert_eq!(

@@ -6,6 +6,7 @@ mod console_window;
 mod consoles;
 mod debian;
 mod debian_desktop;
+mod guest_shell;
 mod isolation;
 mod isos;
 pub mod lifecycle;
