@@ -62,6 +62,23 @@ pub struct CdMedia {
     pub iso: Option<i64>,
 }
 
+/// Which device a VM boots from first; it tries the other after it. A change takes effect at
+/// the VM's next start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BootDevice {
+    Disk,
+    Cdrom,
+}
+
+/// `GET/PUT /api/v1/vms/{id}/boot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct BootOrder {
+    pub first: BootDevice,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ pub use desktop::{
 pub use error::{ErrorBody, ErrorCode};
 pub use health::{Health, HostHealth, HypervisorKind};
 pub use host::{GuestNetwork, HostInfo, NewHost, RemoveHost, StoragePoolInfo, VolumeInfo};
-pub use iso::{CdMedia, InstallVm, Iso, IsoUpload};
+pub use iso::{BootDevice, BootOrder, CdMedia, InstallVm, Iso, IsoUpload};
 pub use keys::{GenerateKey, GeneratedKey, NewSshKey, SshKey};
 pub use metrics::{History, HostSample, Metric, Point, Range, RangeQuery, Round, Series, VmSample};
 pub use task::{Event, SaveImage, TaskInfo, TaskState};

@@ -87,6 +87,8 @@ pub const ISO: &str = "/api/v1/isos/{iso}";
 pub const ISO_INSTALL: &str = "/api/v1/isos/{iso}/install";
 /// The ISO in a VM's CD drive: GET, and PUT `CdMedia` to insert one or eject.
 pub const VM_CDROM: &str = "/api/v1/vms/{id}/cdrom";
+/// Which device a VM boots from first: GET, and PUT `BootOrder` (from its next start).
+pub const VM_BOOT: &str = "/api/v1/vms/{id}/boot";
 /// Publish an ISO to every user (admin): POST.
 pub const ADMIN_ISO_PUBLISH: &str = "/api/v1/admin/isos/{iso}/publish";
 /// A host's metrics history (admin): `?range=1h|1d`.

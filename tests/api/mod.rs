@@ -3,6 +3,7 @@
 mod accounts;
 mod authz;
 mod authz_tokens;
+mod boot;
 mod console_bridge;
 mod desktop;
 mod events;

@@ -4,6 +4,7 @@
 
 mod actions;
 mod agent;
+mod boot;
 mod console;
 mod create;
 mod detect;

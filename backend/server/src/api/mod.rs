@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod boot;
 mod cache;
 pub mod console;
 mod desktop;
@@ -104,6 +105,7 @@ pub fn routes() -> Vec<Route> {
         screenshot::routes(),
         images::routes(),
         isos::routes(),
+        boot::routes(),
         hosts::routes(),
         templates::routes(),
         events::routes(),
