@@ -28,21 +28,18 @@ impl Pool {
     pub async fn set_boot_order(&self, uuid: &str, first: BootDevice) -> Result<(), ActionError> {
         let (host, _) = self.find_vm(uuid).ok_or(ActionError::NotFound)?;
         let id = uuid.to_owned();
-        let changed = host
-            .call(move |_, conn| {
-                let dom = conn.lookup_domain_by_uuid_string(&id)?;
-                let desc = dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)?;
-                let Some(new) = with_boot_order(&desc, first) else {
-                    return Ok(Err(ActionError::Conflict(
-                        "this VM boots its kernel directly or sets its boot order per device"
-                            .into(),
-                    )));
-                };
-                conn.define_domain_xml(&new)?;
-                Ok(Ok(()))
-            })
-            .await?;
-        changed
+        host.call(move |_, conn| {
+            let dom = conn.lookup_domain_by_uuid_string(&id)?;
+            let desc = dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)?;
+            let Some(new) = with_boot_order(&desc, first) else {
+                return Ok(Err(ActionError::Conflict(
+                    "this VM boots its kernel directly or sets its boot order per device".into(),
+                )));
+            };
+            conn.define_domain_xml(&new)?;
+            Ok(Ok(()))
+        })
+        .await?
     }
 }
 
