@@ -28,7 +28,7 @@ pub use iso::{BootDevice, BootOrder, CdMedia, InstallVm, Iso, IsoUpload};
 pub use keys::{GenerateKey, GeneratedKey, NewSshKey, SshKey};
 pub use metrics::{History, HostSample, Metric, Point, Range, RangeQuery, Round, Series, VmSample};
 pub use task::{Event, SaveImage, TaskInfo, TaskState};
-pub use template::{KernelBoot, Template};
+pub use template::{KernelBoot, Template, TemplateDefaults};
 pub use tokens::{AccessToken, CreatedAccessToken, NewAccessToken, TokenScope};
 pub use vm::{
     ActionRequest, CreateVm, DeleteVm, NewSnapshot, Snapshot, Vm, VmAction, VmList, VmState,

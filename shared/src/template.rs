@@ -31,6 +31,18 @@ pub struct Template {
     pub cloud_init: bool,
 }
 
+/// `PUT /api/v1/templates/{name}` (admins): what a shared template gives new VMs. Its volume
+/// and boot stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct TemplateDefaults {
+    pub os: String,
+    pub cores: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+    pub cloud_init: bool,
+}
+
 /// Files for direct kernel boot, as paths on the host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -3,7 +3,7 @@
 //! their own images first.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use shared::{KernelBoot, Template};
+use shared::{KernelBoot, Template, TemplateDefaults};
 
 use super::{Store, StoreError, conflict_on_unique};
 
@@ -135,6 +135,19 @@ pub(crate) fn delete(conn: &Connection, name: &str) -> Result<bool, StoreError> 
     )? > 0)
 }
 
+/// Changes the defaults of shared template `name`; `false` if there is none.
+pub(crate) fn set_defaults(
+    conn: &Connection,
+    name: &str,
+    d: &TemplateDefaults,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE templates SET os = ?2, cores = ?3, memory_mib = ?4, disk_gib = ?5,
+            cloud_init = ?6 WHERE name = ?1 AND owner_id IS NULL",
+        params![name, d.os, d.cores, d.memory_mib, d.disk_gib, d.cloud_init],
+    )? > 0)
+}
+
 /// Deletes user `owner_id`'s own image `name`.
 pub(crate) fn delete_own(conn: &Connection, owner_id: i64, name: &str) -> Result<bool, StoreError> {
     Ok(conn.execute(
@@ -195,6 +208,21 @@ impl Templates<'_> {
     pub async fn delete(&self, name: &str) -> Result<bool, StoreError> {
         let name = name.to_owned();
         self.0.run(move |c| delete(c, &name)).await
+    }
+
+    /// Changes shared template `name`'s defaults and returns it (`None`: no such template).
+    pub async fn set_defaults(
+        &self,
+        name: &str,
+        defaults: &TemplateDefaults,
+    ) -> Result<Option<Template>, StoreError> {
+        let (name, defaults) = (name.to_owned(), defaults.clone());
+        self.0
+            .run(move |c| match set_defaults(c, &name, &defaults)? {
+                true => shared(c, &name),
+                false => Ok(None),
+            })
+            .await
     }
 
     /// The owner's image of that name, taken out of the table (`None` if there is none).

@@ -5,9 +5,9 @@ use axum::{
     Extension,
     extract::{Path, State},
     http::{Method, StatusCode},
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
 };
-use shared::{Template, routes};
+use shared::{Template, TemplateDefaults, routes};
 
 use super::{Access, Json, Route, names::check_name};
 use crate::{auth::CurrentUser, error::ApiError, state::AppState};
@@ -30,7 +30,58 @@ pub fn routes() -> Vec<Route> {
         )
         .summary("Delete a template")
         .no_content(),
+        Route::new(
+            Method::PUT,
+            routes::TEMPLATE,
+            Access::Admin,
+            put(set_defaults),
+        )
+        .summary("Change what a shared template gives new VMs (OS label, sizes, cloud-init)")
+        .takes::<TemplateDefaults>()
+        .returns::<Template>(200),
     ]
+}
+
+/// The longest OS label shown.
+const MAX_OS_LABEL: usize = 64;
+
+/// Refuses sizes no VM can have.
+fn check_sizes(cores: u32, memory_mib: u64, disk_gib: u64) -> Result<(), ApiError> {
+    if cores == 0 || memory_mib < 64 || disk_gib == 0 {
+        return Err(ApiError::BadRequest(
+            "a template needs at least 1 core, 64 MiB and 1 GiB of disk".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a shared template's defaults; VMs made from it before keep theirs.
+async fn set_defaults(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Json(defaults): Json<TemplateDefaults>,
+) -> Result<Json<Template>, ApiError> {
+    check_sizes(defaults.cores, defaults.memory_mib, defaults.disk_gib)?;
+    let label = defaults.os.trim();
+    if label.is_empty()
+        || label.chars().count() > MAX_OS_LABEL
+        || label.chars().any(char::is_control)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "the OS label is 1 to {MAX_OS_LABEL} characters"
+        )));
+    }
+    let defaults = TemplateDefaults {
+        os: label.to_owned(),
+        ..defaults
+    };
+    let changed = state
+        .auth
+        .store
+        .templates()
+        .set_defaults(&name, &defaults)
+        .await?;
+    changed.map(Json).ok_or(ApiError::NotFound)
 }
 
 /// The shared templates and the caller's own images (admins included: `ezilla template
@@ -48,11 +99,7 @@ async fn add(
     Json(t): Json<Template>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     check_name(&t.name).map_err(ApiError::BadRequest)?;
-    if t.cores == 0 || t.memory_mib < 64 || t.disk_gib == 0 {
-        return Err(ApiError::BadRequest(
-            "a template needs at least 1 core, 64 MiB and 1 GiB of disk".into(),
-        ));
-    }
+    check_sizes(t.cores, t.memory_mib, t.disk_gib)?;
     if t.storage_pool.is_empty() || t.volume.is_empty() {
         return Err(ApiError::BadRequest(
             "a template names its storage pool and volume".into(),
