@@ -7,7 +7,7 @@ use std::process::Command;
 use ezilla::api::{Access, openapi::Body, routes};
 use serde_json::Value;
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 /// scripts/install.sh's venv of the API's test tools.
 pub fn api_tool(name: &str) -> String {

@@ -17,15 +17,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use virt::{connect::Connect, storage_vol::StorageVol};
 
-use super::{
-    LOCAL_QEMU,
-    consoles::{open, vnc_screen_size},
-    lifecycle::{Cleanup, create_and_boot, demo_template},
-};
-use crate::support::{
+use testkit::{
     eventually,
+    qemu::{Cleanup, LOCAL_QEMU, create_and_boot, demo_template},
     server::{Client, Socket, TestServer},
 };
+
+use super::consoles::{open, vnc_screen_size};
 
 /// A root shell in a guest, through Ezilla's serial console WebSocket.
 struct GuestShell {

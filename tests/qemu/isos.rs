@@ -13,13 +13,10 @@ use shared::Role;
 use tokio::io::AsyncWriteExt;
 use virt::connect::Connect;
 
-use super::{
-    LOCAL_QEMU,
-    lifecycle::{Cleanup, serial_log},
-};
-use crate::support::{
+use testkit::{
     eventually,
     isos::{IsoPool, bootable_demo_iso, fake_iso, upload},
+    qemu::{Cleanup, LOCAL_QEMU, serial_log},
     server::TestServer,
 };
 
