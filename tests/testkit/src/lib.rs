@@ -6,7 +6,6 @@ pub mod bench;
 pub mod binary;
 pub mod browser;
 pub mod console_proxy;
-pub mod generated;
 pub mod isos;
 pub mod libvirt_relay;
 pub mod qemu;
@@ -14,8 +13,10 @@ pub mod relay;
 pub mod screenshots;
 pub mod server;
 pub mod slow_link;
-pub mod tokens;
 pub mod vnc_server;
+
+mod generated;
+mod tokens;
 
 use std::{
     future::Future,
