@@ -4,6 +4,7 @@
 #
 #   source scripts/sshd-loopback.sh
 #   start_loopback_sshd   # then connect to "$EZILLA_TEST_SSH_URI"
+#   stop_loopback_sshd    # at the end: stops it if start_loopback_sshd started it
 #
 # Everything lives in /var/lib/ezilla-test/ssh: a throwaway client key, the host key,
 # authorized_keys and, per port, sshd-PORT.config/.pid/.log; root's authorized_keys and
@@ -11,6 +12,11 @@
 # On the remote side libvirt runs virt-ssh-helper (package libvirt-daemon). libvirt's own
 # ssh records the host key in root's ~/.ssh/known_hosts; with no_verify=1 a stale entry
 # there (after the host key is regenerated) does not matter.
+
+# The pid of the listening sshd that start_loopback_sshd started, and its port (empty if it
+# found one running).
+LOOPBACK_SSHD_PID=
+LOOPBACK_SSHD_PORT=
 
 # Installs openssh-server/-client if missing, writes the keys and config, starts sshd unless
 # our sshd is already running, and waits up to ~20 s for a key login. Fast when all is
@@ -82,6 +88,7 @@ EOF
   # The listener's command line keeps the config path; the pid file could be stale.
   if ! pgrep -f -- "-f $conf " >/dev/null; then
     /usr/sbin/sshd -f "$conf" -E "$log" || { echo "[sshd-loopback] sshd failed: $log" >&2; return 1; }
+    LOOPBACK_SSHD_PORT=$port
   fi
 
   local deadline=$((SECONDS + 20))
@@ -95,5 +102,31 @@ EOF
       return 1
     fi
     sleep 0.5
+  done
+  # Ours, and up: its listener is the oldest process whose command line names the config
+  # (sessions retitle themselves).
+  if [ -n "$LOOPBACK_SSHD_PORT" ]; then
+    LOOPBACK_SSHD_PID=$(pgrep -of -- "-f $conf ")
+  fi
+}
+
+# Stops the sshd that start_loopback_sshd started, if it did (an sshd it found running is left
+# alone): its sessions (children of the listener) and the listener, by pid; waits up to 10 s
+# for the listener to end. Returns non-zero, saying so, if it has not.
+stop_loopback_sshd() {
+  local port=$LOOPBACK_SSHD_PORT pid=$LOOPBACK_SSHD_PID
+  [ -n "$port" ] || return 0
+  # Started but never answering: whatever listener it left.
+  [ -n "$pid" ] || pid=$(pgrep -of -- "-f /var/lib/ezilla-test/ssh/sshd-$port.config ") || return 0
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] || return 0
+  pkill -TERM -P "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "[sshd-loopback] sshd (pid $pid, port $port) still runs 10 s after SIGTERM" >&2
+      return 1
+    fi
+    sleep 0.2
   done
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then runs every gate: formatting, clippy for the
 # host and for wasm32, unit tests, and the integration tests (API on libvirt's test driver,
-# real QEMU under libvirtd, real headless Chromium). Exits non-zero on the first failure.
+# real QEMU under libvirtd, real headless Chromium, every bench in its smoke mode). Exits
+# non-zero on the first failure. Whatever it started (the loopback sshd; libvirtd and virtlogd
+# if they were not running) it stops when it ends, passed or failed, and fails if any of it
+# still runs or listens then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install.sh
@@ -10,7 +13,37 @@ source scripts/demo-pool.sh
 source scripts/sshd-loopback.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-started=$SECONDS
+started=$SECONDS passed=
+
+# On any exit: stops what this run started, then checks that none of it outlived the run.
+finish() {
+  local rc=$? sshd_port=$LOOPBACK_SSHD_PORT entry daemon pid
+  local daemons=("${LIBVIRTD_STARTED[@]}")
+  trap - EXIT
+  if [ -n "$sshd_port" ] || [ ${#daemons[@]} -gt 0 ]; then
+    step "stopping what this run started"
+  fi
+  stop_loopback_sshd || rc=1
+  stop_libvirtd || rc=1
+  if [ -n "$sshd_port" ] && ss -Hltnp "sport = :$sshd_port" | grep . >&2; then
+    echo "FAILED: the above still listens on 127.0.0.1:$sshd_port, where this run started sshd" >&2
+    rc=1
+  fi
+  for entry in "${daemons[@]}"; do
+    daemon=${entry%%:*} pid=${entry#*:}
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$daemon" ]; then
+      echo "FAILED: $daemon (pid $pid), which this run started, still runs" >&2
+      rc=1
+    fi
+  done
+  if [ $rc -eq 0 ] && [ -n "$passed" ]; then
+    step "all gates passed in $((SECONDS - started)) s"
+  fi
+  exit $rc
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 step "libvirtd (QEMU capability probing runs while we build)"
 start_libvirtd
@@ -51,4 +84,4 @@ step "tests"
 cargo build -p ezilla --locked
 cargo test --workspace --locked
 
-step "all gates passed in $((SECONDS - started)) s"
+passed=1

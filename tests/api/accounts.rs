@@ -7,7 +7,7 @@ use serde_json::json;
 use shared::Role;
 
 use super::TEST_HOST;
-use crate::support::server::{PASSWORD, TestServer};
+use testkit::server::{PASSWORD, TestServer};
 
 fn login_body(username: &str, password: &str) -> Option<serde_json::Value> {
     Some(json!({"username": username, "password": password, "language": "zh-TW"}))

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use shared::Role;
 
-use crate::support::{
+use testkit::{
     browser::PATIENCE,
     server::{Client, TestServer, fixture_host},
 };
@@ -187,7 +187,7 @@ async fn a_console_asked_without_the_upgrade_says_why_it_would_not_open() {
         .send(Method::POST, &action, Some(json!({"action": "poweroff"})))
         .await;
     assert_eq!(status, 204);
-    crate::support::eventually("a stopped VM's console refused", PATIENCE, || async {
+    testkit::eventually("a stopped VM's console refused", PATIENCE, || async {
         (ask(&serial, true).await == (409, "invalid_state".into())).then_some(())
     })
     .await;
@@ -197,7 +197,7 @@ async fn a_console_asked_without_the_upgrade_says_why_it_would_not_open() {
 async fn users_see_their_own_vms_and_admins_all_with_owners() {
     let server = server().await;
     let (_, mine) = server.login("alice").await.get("/api/v1/vms").await;
-    let names = crate::support::vm_names(&mine);
+    let names = testkit::vm_names(&mine);
     assert_eq!(names, [json!("alice-web")]);
     assert_eq!(mine["vms"][0]["owner"], "alice");
 

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::authz::{ALICE_VM, BOB_VM, concrete, server};
-use crate::support::server::{Client, TestServer};
+use testkit::server::{Client, TestServer};
 
 /// Sends `method path` as a tool would: the bearer token alone (the client's default
 /// header), no `Origin`, no CSRF header, a JSON body on writes; upgrading for WebSockets.
@@ -123,7 +123,7 @@ async fn a_users_token_is_403_on_admin_routes_and_404_on_another_users_vm() {
     }
     let (status, list) = alice.get("/api/v1/vms").await;
     assert_eq!(status, 200);
-    assert_eq!(crate::support::vm_names(&list), [json!("alice-web")]);
+    assert_eq!(testkit::vm_names(&list), [json!("alice-web")]);
 }
 
 #[tokio::test]

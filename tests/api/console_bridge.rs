@@ -11,7 +11,7 @@ use tokio::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::console_proxy::{self, close_reason};
+use testkit::console_proxy::{self, close_reason};
 
 const IDLE: Duration = Duration::from_millis(500);
 

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use shared::Role;
 
 use super::TEST_HOST;
-use crate::support::server::{Client, TestServer};
+use testkit::server::{Client, TestServer};
 
 async fn load(client: &Client, server: &TestServer) -> (String, Value) {
     let response = client

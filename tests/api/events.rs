@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use shared::Role;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::server::{TestServer, fixture_host};
+use testkit::server::{TestServer, fixture_host};
 
 #[tokio::test]
 async fn streams_only_the_users_vms_and_closes_on_logout() {
@@ -29,7 +29,7 @@ async fn streams_only_the_users_vms_and_closes_on_logout() {
     assert!(hosts["hosts"][0].get("uri").is_none(), "no URIs for users");
     let list = next_event(&mut socket).await;
     assert_eq!(list["type"], "vms", "{list}");
-    let names = crate::support::vm_names(&list);
+    let names = testkit::vm_names(&list);
     assert_eq!(names, [json!("alice-web")]);
 
     // A host added at runtime reaches her too.

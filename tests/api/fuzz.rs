@@ -15,7 +15,7 @@ use super::{
     authz::{ALICE_VM, BOB_VM, server},
     openapi::api_tool,
 };
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
     response_schema_conformance,response_headers_conformance,ignored_auth,no_other_users_vm";

@@ -4,7 +4,7 @@
 use shared::Role;
 
 use super::{DEAD_HOST, TEST_HOST, get_json};
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 #[tokio::test]
 async fn health_tells_the_public_only_ok_and_the_version() {

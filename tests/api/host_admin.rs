@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::server::{TestServer, fixture_host};
+use testkit::server::{TestServer, fixture_host};
 
 #[tokio::test]
 async fn hosts_are_tried_counted_and_browsed() {

@@ -8,7 +8,7 @@ use serde_json::json;
 use shared::Role;
 
 use super::TEST_HOST;
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 /// A real ed25519 public key, made by `ssh-keygen` for this test.
 fn keygen(dir: &std::path::Path, comment: &str) -> String {

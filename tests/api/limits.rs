@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use shared::Role;
 
-use crate::support::server::{TestServer, fixture_host};
+use testkit::server::{TestServer, fixture_host};
 
 const ALICE_VM: &str = "a11ce000-0000-4000-8000-000000000001";
 
@@ -37,7 +37,7 @@ async fn events_sockets_per_user_are_limited() {
         .await
         .expect("bob's own");
     drop(first);
-    crate::support::eventually(
+    testkit::eventually(
         "a place to free",
         std::time::Duration::from_secs(10),
         || {

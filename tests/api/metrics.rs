@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use shared::Role;
 
-use crate::support::{
+use testkit::{
     eventually,
     server::{Client, TestServer, fixture_host},
 };

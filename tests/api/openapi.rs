@@ -10,7 +10,7 @@ use ezilla::{
 };
 use serde_json::Value;
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 /// scripts/install.sh's venv of the API's test tools.
 pub fn api_tool(name: &str) -> String {

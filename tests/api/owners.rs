@@ -5,9 +5,9 @@ use reqwest::Method;
 use serde_json::json;
 use shared::Role;
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
-async fn vm_names(client: &crate::support::server::Client) -> Vec<String> {
+async fn vm_names(client: &testkit::server::Client) -> Vec<String> {
     let (_, list) = client.get("/api/v1/vms").await;
     list["vms"]
         .as_array()

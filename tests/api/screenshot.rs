@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use shared::Role;
 
-use crate::support::server::{TestServer, fixture_host};
+use testkit::server::{TestServer, fixture_host};
 
 const ALICE_VM: &str = "a11ce000-0000-4000-8000-000000000001";
 

@@ -3,7 +3,7 @@
 use std::fs;
 
 use super::TEST_HOST;
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 const INDEX: &str = "<!DOCTYPE html><title>Ezilla</title>";
 

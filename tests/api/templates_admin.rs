@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 #[tokio::test]
 async fn a_template_backing_vms_is_kept_until_they_go() {

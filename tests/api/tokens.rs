@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use shared::{Role, routes};
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 async fn server() -> TestServer {
     let server = TestServer::api(&[crate::api::TEST_HOST]).await;

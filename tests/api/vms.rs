@@ -1,7 +1,7 @@
 //! `GET /api/v1/vms`, and the error shape of the API.
 
 use super::{DEAD_HOST, TEST_HOST};
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 #[tokio::test]
 async fn lists_the_test_drivers_vm_with_the_original_columns() {

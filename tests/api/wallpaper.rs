@@ -10,7 +10,7 @@ use serde_json::Value;
 use shared::{Role, auth::CSRF_HEADER, wallpaper::MAX_UPLOAD_BYTES};
 
 use super::TEST_HOST;
-use crate::support::server::{Client, TestServer};
+use testkit::server::{Client, TestServer};
 
 const PATH: &str = "/api/v1/me/wallpaper";
 

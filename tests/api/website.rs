@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::{
     Message, client::IntoClientRequest, handshake::derive_accept_key, protocol::Role as WsRole,
 };
 
-use crate::support::server::TestServer;
+use testkit::server::TestServer;
 
 const VM: &str = "a11ce000-0000-4000-8000-0000000000f1";
 

@@ -1,22 +1,15 @@
-//! Benchmark: a classroom on one server (`support::classroom`, full size): 200 students log in
-//! at once, each holds a desktop (events socket, VM list every 5 s), 100 keep a VNC console
-//! streaming 2 MB/s, and each suspends and resumes their VM once; the real release `ezilla`
-//! process serves. Reports login p50/p99, list p99, events fan-out p99, the console's added
-//! delay p99, the server's CPU and memory, against the targets. Loopback only; it stops by
-//! itself after `EZILLA_CLASSROOM_SECS` (60) of lesson.
+//! Benchmark: a classroom on one server (`testkit::bench::classroom`, full size): 200
+//! students log in at once, each holds a desktop (events socket, VM list every 5 s), 100 keep
+//! a VNC console streaming 2 MB/s, and each suspends and resumes their VM once; the real
+//! release `ezilla` process serves. Reports login p50/p99, list p99, events fan-out p99, the
+//! console's added delay p99, the server's CPU and memory, against the targets. Loopback
+//! only; it stops by itself after `EZILLA_CLASSROOM_SECS` (60) of lesson.
 //!
 //! Run: `cargo build --release -p ezilla && cargo bench -p ezilla-tests --bench classroom`
 
-#[path = "../support/mod.rs"]
-#[allow(
-    dead_code,
-    reason = "the integration tests' helpers, of which this uses one"
-)]
-mod support;
-
 use std::time::Duration;
 
-use support::classroom::{self, Size, report::pct};
+use testkit::bench::classroom::{self, Size, report::pct};
 
 const LOGINS_WITHIN: Duration = Duration::from_secs(10);
 const MAX_LIST_P99: Duration = Duration::from_millis(20);

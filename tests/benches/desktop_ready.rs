@@ -1,96 +1,28 @@
 //! Benchmark: the desktop's budget in real headless Chromium on loopback. How long from
-//! submitting the login form to the first frame of the user's own desktop (Performance API
-//! marks set by the frontend, `frontend/src/timing.rs`), and from a page load with a session
-//! to that frame (WASM fetched and compiled from the browser's cache); and the release
-//! build's WASM + JS + CSS, gzipped. Bounded: a fixed number of logins, then it stops.
+//! submitting the login form to the first frame of the user's own desktop, and from a page
+//! load with a session to that frame (`testkit::bench::desktop_ready`, full size); and the
+//! release build's WASM + JS + CSS, gzipped. Bounded: a fixed number of logins, then it stops.
 //!
 //! Run (after `trunk build --release`): `cargo bench -p ezilla-tests --bench desktop_ready`
 
-#[path = "../support/mod.rs"]
-#[allow(
-    dead_code,
-    reason = "the integration tests' helpers, of which this uses a few"
-)]
-mod support;
-
 use std::{path::Path, process::Command};
 
-use serde_json::Value;
-use shared::Role;
-use support::{
-    browser::{Browser, PATIENCE},
-    eventually,
-    server::{PASSWORD, TestServer, frontend_dist},
+use testkit::{
+    bench::{Mode, desktop_ready},
+    server::frontend_dist,
 };
 
-const LOGINS: usize = 20;
-const RELOADS: usize = 20;
-/// The budgets of issue 5.
-const READY_BUDGET_MS: f64 = 500.0;
+/// The budget of issue 5.
 const SIZE_BUDGET_BYTES: u64 = 400 * 1000;
-
-const LOGIN_TO_READY: &str = r#"
-    const at = name => performance.getEntriesByName(name)[0]?.startTime;
-    const submitted = at('ezilla:login-submitted'), ready = at('ezilla:desktop-ready');
-    return submitted !== undefined && ready !== undefined ? ready - submitted : null;
-"#;
-const LOAD_TO_READY: &str = r#"
-    return performance.getEntriesByName('ezilla:desktop-ready')[0]?.startTime ?? null;
-"#;
 
 #[tokio::main]
 async fn main() {
-    let server = TestServer::with_frontend(&[("local", "test:///default")]).await;
-    server.add_user("bench", Role::User);
-    let browser = Browser::start().await;
-
-    let mut after_login = Vec::with_capacity(LOGINS);
-    for _ in 0..LOGINS {
-        browser.client.delete_all_cookies().await.unwrap();
-        browser.client.goto(&server.url("/")).await.unwrap();
-        browser.login(&server.url("/"), "bench", PASSWORD).await;
-        after_login.push(measured(&browser, LOGIN_TO_READY).await);
-    }
-    let mut after_load = Vec::with_capacity(RELOADS);
-    for _ in 0..RELOADS {
-        browser.client.refresh().await.unwrap();
-        after_load.push(measured(&browser, LOAD_TO_READY).await);
-    }
-    browser.close().await;
+    desktop_ready::run(Mode::Full).await;
 
     let size = gzipped_size(&frontend_dist());
-    println!("desktop ready, in Chromium on loopback (test driver host):");
-    report("login submitted -> desktop ready", &mut after_login);
-    report("page load with a session -> desktop ready", &mut after_load);
     println!(
         "release WASM + JS + CSS, gzip -9: {size} bytes (budget {SIZE_BUDGET_BYTES}){}",
         if size <= SIZE_BUDGET_BYTES {
-            ""
-        } else {
-            "  OVER BUDGET"
-        }
-    );
-}
-
-/// Waits for the page's ready mark and returns what `script` computes from the marks, in ms.
-async fn measured(browser: &Browser, script: &str) -> f64 {
-    eventually("the desktop-ready mark", PATIENCE, || async {
-        let value: Value = browser.client.execute(script, vec![]).await.ok()?;
-        value.as_f64()
-    })
-    .await
-}
-
-fn report(what: &str, samples: &mut [f64]) {
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    let max = samples[samples.len() - 1];
-    println!(
-        "  {what}: p50 {:.1} ms, p95 {:.1} ms, max {max:.1} ms over {} runs (budget {READY_BUDGET_MS} ms){}",
-        at(0.5),
-        at(0.95),
-        samples.len(),
-        if at(0.95) <= READY_BUDGET_MS {
             ""
         } else {
             "  OVER BUDGET"

@@ -1,91 +1,13 @@
 //! Benchmark: the sampler over three test-driver hosts holding 1,000 running domains in all,
-//! at the default 5 s interval. Reports the process's CPU time over `ROUNDS` rounds relative
-//! to the wall time (the host views' periodic refresh is turned off, so sampling is the only
-//! periodic work), and the bytes the ring buffers hold for those 1,000 VMs. Bounded: it stops
-//! after `ROUNDS` rounds (about a minute).
+//! at the default 5 s interval (`testkit::bench::metrics`, full size): the process's CPU share
+//! of one core and the ring buffers' bytes, against the limits. Bounded: it stops
+//! after 10 rounds (about a minute).
 //!
 //! Run: `cargo bench -p ezilla-tests --bench metrics`
 
-#[path = "../support/generated.rs"]
-mod generated;
-#[path = "../support/mod.rs"]
-#[allow(
-    dead_code,
-    reason = "the integration tests' helpers, of which this uses a few"
-)]
-mod support;
-
-use std::{process::Command, time::Instant};
-
-use support::server::TestServer;
-
-const DOMAINS: [usize; 3] = [333, 333, 334];
-const ROUNDS: usize = 10;
-/// The limits: 5 % of one core, 50 MB of ring buffers.
-const MAX_CPU_SHARE: f64 = 0.05;
-const MAX_RING_BYTES: usize = 50_000_000;
+use testkit::bench::{Mode, metrics};
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = generated::hosts(dir.path(), &DOMAINS);
-    let specs: Vec<(&str, &str)> = hosts
-        .iter()
-        .map(|(n, u)| (n.as_str(), u.as_str()))
-        .collect();
-    let server = TestServer::start_with(&specs, "/nonexistent".into(), |s| {
-        s.metrics_interval_secs = 5;
-        s.refresh_secs = 3600;
-    })
-    .await;
-    let mut rounds = server.state.monitor.subscribe();
-    // The first round has no baseline for deltas; start measuring after it.
-    let first = rounds.recv().await.unwrap();
-    assert_eq!(
-        first.vms.len(),
-        DOMAINS.iter().sum::<usize>(),
-        "every VM sampled"
-    );
-    let (cpu_start, wall_start) = (process_cpu_secs(), Instant::now());
-    for _ in 0..ROUNDS {
-        let round = rounds.recv().await.unwrap();
-        assert!(round.hosts.iter().all(|h| h.up), "every host answered");
-    }
-    let (cpu, wall) = (
-        process_cpu_secs() - cpu_start,
-        wall_start.elapsed().as_secs_f64(),
-    );
-    let (ring_bytes, subjects) = server.state.monitor.ring_bytes();
-    let share = cpu / wall;
-    println!(
-        "sampler, 3 test-driver hosts, {} running domains, 5 s interval, {ROUNDS} rounds",
-        first.vms.len()
-    );
-    println!(
-        "process CPU {:.3} s over {wall:.1} s wall: {:.2} % of one core ({:.1} ms per round)",
-        cpu,
-        share * 100.0,
-        cpu / ROUNDS as f64 * 1000.0
-    );
-    println!(
-        "ring buffers: {ring_bytes} bytes ({:.1} MB) for {subjects} hosts and VMs",
-        ring_bytes as f64 / 1e6
-    );
-    assert!(share < MAX_CPU_SHARE, "sampling costs over 5 % of a core");
-    assert!(ring_bytes <= MAX_RING_BYTES, "ring buffers over 50 MB");
-}
-
-/// User plus system CPU time of this whole process so far, from `/proc/self/stat`.
-fn process_cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    // Fields after the command name (which may hold spaces) start at the state, field 3.
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    ticks / clock_ticks_per_sec()
-}
-
-fn clock_ticks_per_sec() -> f64 {
-    let out = Command::new("getconf").arg("CLK_TCK").output().unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    metrics::run(Mode::Full).await;
 }

@@ -4,7 +4,7 @@ use fantoccini::Locator;
 use shared::{Language, Role};
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer},
 };

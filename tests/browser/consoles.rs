@@ -6,7 +6,7 @@
 use serde_json::json;
 use shared::Role;
 
-use crate::support::{
+use testkit::{
     browser::Browser,
     relay::Relay,
     server::{PASSWORD, TestServer, console_window, fixture_host, frontend_dist},

@@ -5,13 +5,12 @@
 use fantoccini::Locator;
 
 use super::{double_click, drag_by, right_click};
-use crate::{
-    api::TEST_HOST,
-    support::{
-        browser::Browser,
-        server::{PASSWORD, TestServer},
-    },
+use testkit::{
+    browser::Browser,
+    server::{PASSWORD, TestServer},
 };
+
+use crate::api::TEST_HOST;
 
 #[tokio::test]
 async fn vm_manager_lists_libvirts_vms() {
@@ -108,9 +107,9 @@ async fn a_dragged_icon_stays_where_it_was_dropped() {
     assert_eq!(((x1 - x0).round(), (y1 - y0).round()), (324.0, 108.0));
 
     let api = server.admin().await;
-    crate::support::eventually(
+    testkit::eventually(
         "the icon's place to be saved",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (_, saved) = api.get("/api/v1/me/desktop").await;
             (saved["desktop"]["icons"][0]["app"] == "vm-manager").then_some(())
@@ -155,9 +154,9 @@ async fn icons_pin_to_the_taskbar_and_leave_the_desktop_from_their_menu() {
     browser.click(".icon-menu button.remove").await;
 
     let api = server.admin().await;
-    crate::support::eventually(
+    testkit::eventually(
         "the desktop to be saved",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (_, saved) = api.get("/api/v1/me/desktop").await;
             let d = &saved["desktop"];

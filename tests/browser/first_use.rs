@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::{Browser, PATIENCE},
     eventually,
     server::{PASSWORD, TestServer},

@@ -4,7 +4,7 @@
 use shared::Role;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer, fixture_host},
 };
@@ -56,18 +56,14 @@ async fn admins_add_browse_and_remove_hosts() {
     browser
         .click("tr[data-host='late'] button.remove-host")
         .await;
-    crate::support::eventually(
-        "the host to go",
-        crate::support::browser::PATIENCE,
-        || async {
-            let gone = browser
-                .client
-                .find(fantoccini::Locator::Css(".host-table tr[data-host='late']"))
-                .await
-                .is_err();
-            gone.then_some(())
-        },
-    )
+    testkit::eventually("the host to go", testkit::browser::PATIENCE, || async {
+        let gone = browser
+            .client
+            .find(fantoccini::Locator::Css(".host-table tr[data-host='late']"))
+            .await
+            .is_err();
+        gone.then_some(())
+    })
     .await;
     browser.close().await;
 

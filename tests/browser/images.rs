@@ -9,15 +9,13 @@ use sha2::{Digest, Sha256};
 use shared::Role;
 
 use super::open_app;
-use crate::{
-    qemu::{LOCAL_QEMU, lifecycle::Cleanup},
-    support::{
-        browser::{Browser, PATIENCE},
-        eventually,
-        isos::{IsoPool, fake_iso},
-        server::{PASSWORD, TestServer, frontend_dist},
-        slow_link::SlowLink,
-    },
+use testkit::{
+    browser::{Browser, PATIENCE},
+    eventually,
+    isos::{IsoPool, fake_iso},
+    qemu::{Cleanup, LOCAL_QEMU},
+    server::{PASSWORD, TestServer, frontend_dist},
+    slow_link::SlowLink,
 };
 
 /// The progress bar's value now, if it shows.
@@ -41,7 +39,7 @@ async fn progress_beyond(browser: &Browser, above: f64) -> f64 {
 }
 
 /// The id of alice's one ISO.
-async fn vm_iso(alice: &crate::support::server::Client) -> i64 {
+async fn vm_iso(alice: &testkit::server::Client) -> i64 {
     let (_, listed) = alice.get("/api/v1/isos").await;
     listed[0]["id"].as_i64().expect("an ISO")
 }

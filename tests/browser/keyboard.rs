@@ -4,7 +4,7 @@
 //! is always visible.
 
 use super::alt_backquote;
-use crate::support::{
+use testkit::{
     browser::Browser,
     eventually,
     server::{PASSWORD, TestServer},
@@ -44,7 +44,7 @@ async fn focused(browser: &Browser) -> (String, bool) {
 async fn focus_is_on(browser: &Browser, name: &str) {
     eventually(
         &format!("the focus on {name}"),
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (now, visible) = focused(browser).await;
             (now == name && visible).then_some(())

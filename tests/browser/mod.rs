@@ -28,7 +28,7 @@ use fantoccini::{
     elements::Element,
 };
 
-use crate::support::browser::Browser;
+use testkit::browser::Browser;
 
 /// A mouse that starts on `el` and then does `steps`.
 fn mouse_on(el: &Element, steps: impl IntoIterator<Item = PointerAction>) -> MouseActions {

@@ -8,14 +8,13 @@ use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use shared::Role;
 
 use super::{drag_to, open_app};
-use crate::{
-    api::TEST_HOST,
-    support::{
-        browser::{Browser, PATIENCE},
-        eventually,
-        server::{PASSWORD, TestServer, frontend_dist},
-    },
+use testkit::{
+    browser::{Browser, PATIENCE},
+    eventually,
+    server::{PASSWORD, TestServer, frontend_dist},
 };
+
+use crate::api::TEST_HOST;
 
 const HOST_MEMORY_CHART: &str =
     ".host-card[data-host='one1'] figure[data-metric='MemoryTotalMib'] svg.chart";

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{drag_by, drag_to, open_app};
-use crate::support::{
+use testkit::{
     browser::{Browser, PATIENCE},
     eventually,
     server::{PASSWORD, TestServer},

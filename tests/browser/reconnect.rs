@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::{Browser, PATIENCE},
     eventually,
     libvirt_relay::{LIBVIRT_SOCKET, LibvirtRelay},

@@ -5,7 +5,7 @@ use image::{Rgb, RgbImage};
 use shared::Role;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::{Browser, PATIENCE},
     eventually,
     server::{PASSWORD, TestServer},

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{drag_by, open_app};
-use crate::support::{
+use testkit::{
     browser::Browser,
     eventually,
     screenshots::{self, Region},
@@ -45,7 +45,7 @@ async fn task_button(browser: &Browser, title: &str) -> fantoccini::elements::El
     browser
         .client
         .wait()
-        .at_most(crate::support::browser::PATIENCE)
+        .at_most(testkit::browser::PATIENCE)
         .for_element(Locator::XPath(&xpath))
         .await
         .unwrap_or_else(|e| panic!("no taskbar button `{title}`: {e}"))
@@ -174,7 +174,7 @@ async fn apps_open_once_and_consoles_once_per_vm() {
     }
     eventually(
         "two serial consoles",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             (count(&browser, "section.window[data-window='serial-console']").await == 2)
                 .then_some(())
@@ -185,7 +185,7 @@ async fn apps_open_once_and_consoles_once_per_vm() {
     // After a reload, the restored VM Manager is the one the icon brings forward.
     eventually(
         "the desktop to be saved",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (_, body) = api.get("/api/v1/me/desktop").await;
             (body["desktop"]["windows"].as_array()?.len() == 4).then_some(())

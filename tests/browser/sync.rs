@@ -5,7 +5,7 @@ use fantoccini::{Locator, wd::WindowHandle};
 use shared::Role;
 
 use super::{drag_by, open_app, right_click};
-use crate::support::{
+use testkit::{
     browser::{Browser, PATIENCE},
     eventually,
     server::{Client, PASSWORD, TestServer},

@@ -7,7 +7,7 @@ use serde_json::json;
 use shared::Role;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer, fixture_host},
 };

@@ -4,7 +4,7 @@
 use shared::Role;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer},
 };

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::open_app;
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer},
 };
@@ -90,9 +90,9 @@ async fn create_act_and_delete_with_live_rows() {
 
     browser.click(".vm-actions button.delete").await;
     browser.client.accept_alert().await.unwrap();
-    crate::support::eventually(
+    testkit::eventually(
         "web1 to leave the table",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let rows = browser
                 .client
@@ -104,7 +104,7 @@ async fn create_act_and_delete_with_live_rows() {
     )
     .await;
     let (_, list) = api.get("/api/v1/vms").await;
-    let names = crate::support::vm_names(&list);
+    let names = testkit::vm_names(&list);
     assert_eq!(names, [json!("from-api")]);
     browser.close().await;
 }

@@ -14,7 +14,7 @@ use fantoccini::actions::{
 use serde_json::json;
 use shared::Role;
 
-use crate::support::{
+use testkit::{
     browser::Browser,
     eventually,
     server::{PASSWORD, TestServer, console_window, frontend_dist},

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{drag_by, drag_to, open_app};
-use crate::support::{
+use testkit::{
     browser::Browser,
     eventually,
     server::{Client, PASSWORD, TestServer},
@@ -16,7 +16,7 @@ use crate::support::{
 async fn saved_desktop_where(api: &Client, ok: impl Fn(&serde_json::Value) -> bool) {
     eventually(
         "the desktop to be saved",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (status, body) = api.get("/api/v1/me/desktop").await;
             (status == 200 && ok(&body["desktop"])).then_some(())

@@ -4,7 +4,7 @@
 use fantoccini::elements::Element;
 
 use super::{alt_backquote, double_click, drag_by, open_app};
-use crate::support::{
+use testkit::{
     browser::Browser,
     server::{PASSWORD, TestServer},
 };
@@ -112,9 +112,9 @@ async fn open_windows_come_back_after_a_reload() {
 
     // Saved on the server (seen from another session of the same user)...
     let other_session = server.admin().await;
-    crate::support::eventually(
+    testkit::eventually(
         "the window's place to be saved",
-        crate::support::browser::PATIENCE,
+        testkit::browser::PATIENCE,
         || async {
             let (_, saved) = other_session.get("/api/v1/me/desktop").await;
             let x = saved["desktop"]["windows"][0]["at"]["x"].as_i64()?;

@@ -114,7 +114,7 @@ async fn a_password_reset_on_the_command_line_ends_sessions_at_once() {
     });
     stdout(&reset.await.unwrap());
     // Well within the cache's 5 s.
-    crate::support::eventually(
+    testkit::eventually(
         "the session to end",
         std::time::Duration::from_secs(1),
         || async { (alice.get(&me).send().await.unwrap().status() == 401).then_some(()) },

@@ -9,7 +9,7 @@ use std::{
 use serde_json::json;
 
 use super::{Served, admin_client};
-use crate::support::eventually;
+use testkit::eventually;
 
 /// Writers in parallel, and the most requests each sends; the burst stops by itself.
 const WRITERS: usize = 4;

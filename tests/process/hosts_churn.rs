@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use testkit::eventually;
+
 use super::{Served, admin_client};
-use crate::support::eventually;
 
 const ROUNDS: usize = 20;
 /// Descriptors that may come and go on their own (an HTTP connection of the client).

@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, fs::File, path::Path, process::Command, time::D
 use serde_json::{Value, json};
 
 use super::Served;
-use crate::support::eventually;
+use testkit::eventually;
 
 const HISTORY: &str = "/api/v1/metrics/hosts/local";
 

@@ -1,7 +1,6 @@
 //! The `ezilla` binary as a separate process: crash safety and the account commands.
 //! The test command builds the binary before the tests run.
 
-mod classroom;
 mod cli;
 mod durability;
 mod hosts_churn;
@@ -17,7 +16,7 @@ use std::{
     time::Duration,
 };
 
-pub use crate::support::binary::ezilla_binary;
+pub use testkit::binary::ezilla_binary;
 
 /// `ezilla` with a data directory and the test driver, no frontend.
 pub fn ezilla(data: &Path) -> Command {
@@ -58,7 +57,7 @@ impl Served {
             .spawn()
             .expect("start ezilla");
         let base = format!("http://127.0.0.1:{port}");
-        crate::support::binary::serving(&base, Duration::from_secs(30)).await;
+        testkit::binary::serving(&base, Duration::from_secs(30)).await;
         Self { child, base }
     }
 }

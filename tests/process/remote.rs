@@ -9,7 +9,7 @@ use shared::Role;
 use tokio::io::AsyncWriteExt;
 
 use super::ezilla_binary;
-use crate::support::server::{PASSWORD, TestServer};
+use testkit::server::{PASSWORD, TestServer};
 
 /// Runs `ezilla ARGS` with `config` as its config folder, `stdin` as its input and `env`.
 pub async fn cli(config: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {

@@ -14,8 +14,9 @@ use rustix::{
     termios::{LocalModes, tcgetattr},
 };
 
-use super::lifecycle::boot_demo;
-use crate::{process::ezilla_binary, support::eventually};
+use testkit::{eventually, qemu::boot_demo};
+
+use crate::process::ezilla_binary;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 

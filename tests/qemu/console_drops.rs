@@ -7,16 +7,15 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{
-    console_window::{SerialLog, paste},
-    lifecycle::boot_demo,
-};
-use crate::support::{
+use testkit::{
     browser::Browser,
     eventually,
+    qemu::boot_demo,
     relay::Relay,
     server::{PASSWORD, console_window},
 };
+
+use super::console_window::{SerialLog, paste};
 
 const CONSOLES: [&str; 2] = ["vnc-console", "serial-console"];
 

@@ -10,11 +10,14 @@ use serde_json::json;
 
 use fantoccini::elements::Element;
 
-use super::lifecycle::{BootedDemo, boot_demo};
-use crate::{
-    browser::open_app,
-    support::{browser::Browser, eventually, server::PASSWORD},
+use testkit::{
+    browser::Browser,
+    eventually,
+    qemu::{BootedDemo, boot_demo, serial_log},
+    server::PASSWORD,
 };
+
+use crate::browser::open_app;
 
 const TERMINAL: &str = "section.window[data-window='serial-console'] pre.terminal";
 
@@ -251,7 +254,7 @@ pub(super) struct SerialLog(String);
 
 impl SerialLog {
     pub(super) fn of(demo: &BootedDemo) -> Self {
-        Self(super::lifecycle::serial_log(&demo.name))
+        Self(serial_log(&demo.name))
     }
 
     pub(super) fn count(&self, text: &str) -> usize {

@@ -18,10 +18,10 @@ use shared::{Role, routes};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{Error, Message, http::StatusCode};
 
-use super::lifecycle::boot_demo;
-use crate::support::{
+use testkit::{
     console_proxy::close_reason,
     eventually,
+    qemu::boot_demo,
     server::{Socket, TestServer},
 };
 

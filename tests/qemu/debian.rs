@@ -17,9 +17,9 @@ use serde_json::{Value, json};
 use shared::Role;
 use virt::connect::Connect;
 
-use super::{LOCAL_QEMU, lifecycle::Cleanup};
-use crate::support::{
+use testkit::{
     eventually,
+    qemu::{Cleanup, LOCAL_QEMU, refresh_pool},
     server::{Client, TestServer},
 };
 
@@ -316,7 +316,7 @@ async fn a_debian_vm_lets_its_owner_in_with_her_key() {
         .unwrap()
         .lookup_storage_pool_by_name(DEBIAN_POOL)
         .unwrap();
-    super::lifecycle::refresh_pool(&pool).await;
+    refresh_pool(&pool).await;
     assert!(
         pool.lookup_storage_vol_by_name(&format!("{name}-seed.iso"))
             .is_err(),

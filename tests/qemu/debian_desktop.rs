@@ -8,18 +8,15 @@ use std::time::Duration;
 use reqwest::Method;
 use shared::Role;
 
-use super::{
-    debian::{create_and_ssh, debian_template, generated_key},
-    lifecycle::Cleanup,
+use testkit::{
+    browser::Browser,
+    eventually,
+    qemu::Cleanup,
+    server::{PASSWORD, TestServer},
 };
-use crate::{
-    browser::{drag_by, open_app},
-    support::{
-        browser::Browser,
-        eventually,
-        server::{PASSWORD, TestServer},
-    },
-};
+
+use super::debian::{create_and_ssh, debian_template, generated_key};
+use crate::browser::{drag_by, open_app};
 
 const TERMINAL: &str = "section.window[data-window='ssh-terminal'] pre.terminal";
 const FRAME: &str = "section.window[data-window='website'] iframe.site";

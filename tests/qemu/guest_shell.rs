@@ -7,8 +7,9 @@ use futures_util::{SinkExt, StreamExt};
 use shared::routes;
 use tokio_tungstenite::tungstenite::Message;
 
+use testkit::server::{Socket, TestServer};
+
 use super::consoles::open;
-use crate::support::server::{Socket, TestServer};
 
 /// A root shell in a guest, through Ezilla's serial console WebSocket.
 pub struct GuestShell {

@@ -15,15 +15,15 @@ use shared::{Role, routes};
 use tokio::net::{TcpListener, TcpStream};
 use virt::{connect::Connect, storage_vol::StorageVol};
 
+use testkit::{
+    eventually,
+    qemu::{Cleanup, LOCAL_QEMU, create_and_boot, demo_template},
+    server::{Client, TestServer},
+};
+
 use super::{
-    LOCAL_QEMU,
     consoles::{open, vnc_screen_size},
     guest_shell::GuestShell,
-    lifecycle::{Cleanup, create_and_boot, demo_template},
-};
-use crate::support::{
-    eventually,
-    server::{Client, TestServer},
 };
 
 /// What a guest of the isolation tests can reach.

@@ -14,16 +14,14 @@ use shared::Role;
 use tokio::io::AsyncWriteExt;
 use virt::connect::Connect;
 
-use super::{
-    LOCAL_QEMU,
-    guest_shell::GuestShell,
-    lifecycle::{Cleanup, serial_log},
-};
-use crate::support::{
+use testkit::{
     eventually,
     isos::{IsoPool, bootable_demo_iso, fake_iso, upload},
+    qemu::{Cleanup, LOCAL_QEMU, serial_log},
     server::TestServer,
 };
+
+use super::guest_shell::GuestShell;
 
 /// A server over local QEMU keeping ISOs in `pool`, with users alice and bob.
 async fn server(pool: &IsoPool, max_bytes: u64) -> TestServer {

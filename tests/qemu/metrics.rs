@@ -7,15 +7,14 @@ use std::{path::PathBuf, process::Command, time::Duration};
 use serde_json::Value;
 use tokio::net::{UnixListener, UnixStream};
 
-use super::{LOCAL_QEMU, lifecycle::boot_demo};
-use crate::{
-    browser::open_app,
-    support::{
-        browser::Browser,
-        eventually,
-        server::{Client, PASSWORD, TestServer},
-    },
+use testkit::{
+    browser::Browser,
+    eventually,
+    qemu::{LOCAL_QEMU, boot_demo},
+    server::{Client, PASSWORD, TestServer},
 };
+
+use crate::browser::open_app;
 
 /// The values of `metric` in `path`'s hour history, oldest first, with their times.
 async fn points(client: &Client, path: &str, metric: &str) -> Vec<(u64, Option<f64>)> {

@@ -9,12 +9,9 @@ mod debian_desktop;
 mod guest_shell;
 mod isolation;
 mod isos;
-pub mod lifecycle;
+mod lifecycle;
 mod metrics;
 mod remote;
 mod ssh_terminal;
 mod vms;
 mod widgets;
-
-/// The local QEMU driver, under the libvirtd that the test command starts.
-pub const LOCAL_QEMU: &str = "qemu:///system";

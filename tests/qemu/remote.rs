@@ -9,9 +9,9 @@ use serde_json::json;
 use shared::Role;
 use virt::connect::Connect;
 
-use super::{LOCAL_QEMU, lifecycle::demo_template};
-use crate::support::{
+use testkit::{
     eventually,
+    qemu::{Cleanup, LOCAL_QEMU, demo_template},
     server::{Client, TestServer},
 };
 
@@ -47,7 +47,7 @@ async fn vms_over_qemu_ssh_and_a_dropped_connection_comes_back() {
 
     let alice = server.login("alice").await;
     let name = format!("ezilla-test-{}-remote", std::process::id());
-    let _cleanup = super::lifecycle::Cleanup(vec![name.clone()]);
+    let _cleanup = Cleanup(vec![name.clone()]);
     let (status, vm) = alice
         .send(
             Method::POST,

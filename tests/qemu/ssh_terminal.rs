@@ -12,7 +12,7 @@ use shared::{
 };
 use tokio_tungstenite::tungstenite::{Error, Message};
 
-use crate::support::{
+use testkit::{
     console_proxy::close_reason,
     eventually,
     server::{Socket, TestServer},

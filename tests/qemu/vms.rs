@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use virt::{connect::Connect, domain::Domain};
 
-use crate::support::{eventually, server::TestServer};
-
-use super::LOCAL_QEMU;
+use testkit::{eventually, qemu::LOCAL_QEMU, server::TestServer};
 
 /// A defined (persistent) domain that is destroyed and undefined when dropped, so a
 /// failing test leaves nothing behind.

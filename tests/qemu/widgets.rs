@@ -3,11 +3,14 @@
 
 use std::{process::Command, time::Duration};
 
-use super::{LOCAL_QEMU, lifecycle::boot_demo};
-use crate::{
-    browser::open_app,
-    support::{browser::Browser, eventually, server::PASSWORD},
+use testkit::{
+    browser::Browser,
+    eventually,
+    qemu::{LOCAL_QEMU, boot_demo},
+    server::PASSWORD,
 };
+
+use crate::browser::open_app;
 
 const THUMBNAIL: &str = ".vm-widget img.vm-screen";
 

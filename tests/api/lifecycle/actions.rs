@@ -208,7 +208,7 @@ async fn save_as_image_is_a_task_that_makes_an_image_of_ones_own() {
     assert_eq!(status, 202, "{task}");
     assert_eq!(task["state"], "running");
     let path = format!("/api/v1/tasks/{}", task["id"]);
-    let done = crate::support::eventually(
+    let done = testkit::eventually(
         "the copy to finish",
         std::time::Duration::from_secs(20),
         || async {

@@ -10,7 +10,7 @@ use serde_json::json;
 use shared::Role;
 
 use super::{create, pool};
-use crate::support::server::{TestServer, fixture_host};
+use testkit::server::{TestServer, fixture_host};
 
 /// A generous quota, so that only capacity refuses.
 fn roomy() -> serde_json::Value {

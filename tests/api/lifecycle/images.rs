@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{create, pool};
-use crate::support::{eventually, server::Client};
+use testkit::{eventually, server::Client};
 
 /// Saves VM `uuid` (shut off) as `name` and waits for the task's end state.
 async fn save(client: &Client, uuid: &str, name: &str) -> Value {

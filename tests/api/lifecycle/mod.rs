@@ -11,7 +11,7 @@ mod placement;
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::support::server::{Client, TestServer};
+use testkit::server::{Client, TestServer};
 
 /// The three-host pool with user `alice` and the template `demo`.
 pub async fn pool() -> TestServer {

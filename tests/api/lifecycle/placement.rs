@@ -253,7 +253,7 @@ async fn admins_add_and_remove_hosts_at_runtime_and_a_dead_host_comes_back() {
         &file,
     )
     .unwrap();
-    crate::support::eventually(
+    testkit::eventually(
         "one4 to come online",
         std::time::Duration::from_secs(20),
         || async {

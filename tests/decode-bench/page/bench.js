@@ -1,16 +1,11 @@
-// The decode benchmark's page script (driven by tests/benches/decode.rs): replays one recorded
-// QEMU session through our RFB client and through noVNC's (see clients.js), on the same
-// messages, timed the same way. `window.decodeBench(encoding, lengths, target)` resolves to
-// the figures and the checks that both did the same work.
+// The decode benchmark's page script (driven by tests/testkit/src/bench/decode/): replays one
+// recorded QEMU session through our RFB client and through noVNC's (see clients.js), on the
+// same messages, timed the same way. `window.decodeBench(encoding, lengths, target, timing)`
+// resolves to the figures and the checks that both did the same work.
 import init from '/pkg/decode_bench.js';
 import { novnc, ours } from './clients.js';
 
-/** Each side is timed in ROUNDS alternating rounds of at least ROUND_MS of decoding. */
-const ROUNDS = 3;
-const ROUND_MS = 1000;
-/** Untimed passes first, so both JITs (V8's for noVNC, its WASM tiers for ours) are warm. */
-const WARMUP_MS = 500;
-/** A round stops after this many passes even if short of ROUND_MS (it never is, in practice). */
+/** A round stops after this many passes even if short of its ms (it never is, in practice). */
 const MAX_PASSES = 100000;
 const CLIENTS = { ours, novnc };
 
@@ -48,13 +43,14 @@ async function pass(start, target, messages) {
   return ms;
 }
 
+/** At least one pass, and more until `minMs` have passed. */
 async function round(start, target, messages, minMs) {
   let ms = 0;
   let passes = 0;
-  while (ms < minMs && passes < MAX_PASSES) {
+  do {
     ms += await pass(start, target, messages);
     passes += 1;
-  }
+  } while (ms < minMs && passes < MAX_PASSES);
   return { passes, ms };
 }
 
@@ -84,8 +80,10 @@ function differingPixels(a, b) {
 }
 
 /** Replays `qemu-boot-${encoding}.bin`, cut into messages of these `lengths`, drawing on
- *  `target` ('canvas' or 'memory'). */
-window.decodeBench = async (encoding, lengths, target) => {
+ *  `target` ('canvas' or 'memory'). Each side is timed in `timing.rounds` alternating rounds
+ *  of at least `timing.roundMs` of decoding, after `timing.warmupMs` of untimed passes, so
+ *  both JITs (V8's for noVNC, its WASM tiers for ours) are warm. */
+window.decodeBench = async (encoding, lengths, target, timing) => {
   logged = 0;
   const response = await fetch(`/sessions/qemu-boot-${encoding}.bin`);
   const session = new Uint8Array(await response.arrayBuffer());
@@ -109,12 +107,16 @@ window.decodeBench = async (encoding, lengths, target) => {
         ? differingPixels(ends.ours.rgba, ends.novnc.rgba)
         : null,
   };
-  for (const start of Object.values(CLIENTS)) await round(start, target, messages, WARMUP_MS);
+  if (timing.warmupMs > 0) {
+    for (const start of Object.values(CLIENTS)) await round(start, target, messages, timing.warmupMs);
+  }
   const rounds = { ours: [], novnc: [] };
-  for (let i = 0; i < ROUNDS; i += 1) {
+  for (let i = 0; i < timing.rounds; i += 1) {
     // alternate who goes first, so neither always runs on the other's leftovers
     const order = i % 2 === 0 ? ['ours', 'novnc'] : ['novnc', 'ours'];
-    for (const name of order) rounds[name].push(await round(CLIENTS[name], target, messages, ROUND_MS));
+    for (const name of order) {
+      rounds[name].push(await round(CLIENTS[name], target, messages, timing.roundMs));
+    }
   }
   return { check, rounds, logged };
 };

@@ -1,4 +1,4 @@
-//! The decode benchmark's WASM side (`tests/benches/decode.rs`; never shipped): a recorded
+//! The decode benchmark's WASM side (`tests/testkit/src/bench/decode/`; never shipped): a recorded
 //! session fed through our RFB client as the VNC console feeds a WebSocket's messages, every
 //! drawing op applied by the console's own canvas layer (compiled in unchanged), or to a
 //! framebuffer in memory.

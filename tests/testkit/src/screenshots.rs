@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use image::RgbaImage;
 
-use super::{browser::Browser, eventually};
+use crate::{browser::Browser, eventually};
 
 /// A rectangle of the viewport, in screenshot pixels (CSS pixels: tests run at a device pixel
 /// ratio of 1).

@@ -1,11 +1,11 @@
-//! The classroom benchmark's smoke run (`support::classroom`, small): 20 students log in at
+//! The classroom bench's smoke run (`testkit::bench::classroom`, small): 20 students log in at
 //! once, hold their desktops' events sockets and lists, 10 keep a console streaming for 10 s;
 //! every byte of every console arrives in order, every state change reaches its desktop, and
 //! nothing fails. The figures themselves are the bench's (`--bench classroom`).
 
 use std::time::Duration;
 
-use crate::support::classroom::{self, Size};
+use testkit::bench::classroom::{self, Size};
 
 #[tokio::test]
 async fn a_small_classroom_gets_every_byte_and_every_event() {

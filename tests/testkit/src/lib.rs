@@ -1,19 +1,33 @@
-//! Test helpers: a real backend on port 0, a real Chromium, and waiting on conditions.
+//! Ezilla's test helpers, for the integration tests (`tests/main.rs`) and the benches alike:
+//! a real backend on port 0 or as a process of its own, a real Chromium, real QEMU guests,
+//! relays that cut or slow connections, synthetic peers, and waiting on conditions.
 
+pub mod bench;
 pub mod binary;
 pub mod browser;
-pub mod classroom;
 pub mod console_proxy;
 pub mod isos;
 pub mod libvirt_relay;
+pub mod qemu;
 pub mod relay;
 pub mod screenshots;
 pub mod server;
 pub mod slow_link;
-pub mod tokens;
 pub mod vnc_server;
 
-use std::{future::Future, time::Duration};
+mod generated;
+mod tokens;
+
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+/// The workspace's root, the checkout this crate lives in (`tests/testkit/../..`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// Polls `check` until it returns `Some`, failing the test with `what` after `limit`.
 pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T

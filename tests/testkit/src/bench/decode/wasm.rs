@@ -11,10 +11,11 @@ pub fn tools_dir() -> PathBuf {
     std::env::var_os("EZILLA_TOOLS_DIR").map_or_else(|| "/opt/ezilla-tools".into(), PathBuf::from)
 }
 
-/// Builds into `target/decode-bench/` (a target dir of its own: the `cargo bench` that runs
-/// this may still hold the workspace's); returns the directory wasm-bindgen wrote to.
+/// Builds into `decode-bench/` of the target directory (a target directory of its own: the
+/// `cargo bench` or `cargo test` that runs this holds the workspace's); returns the directory
+/// wasm-bindgen wrote to.
 pub fn build(root: &Path, tools: &Path) -> PathBuf {
-    let target = root.join("target/decode-bench");
+    let target = target_dir().join("decode-bench");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run(Command::new(cargo)
         .current_dir(root)
@@ -39,6 +40,16 @@ pub fn build(root: &Path, tools: &Path) -> PathBuf {
         .arg("-o")
         .arg(&bg));
     pkg
+}
+
+/// The target directory of the running bench or test binary (`TARGET/PROFILE/deps/NAME`),
+/// wherever `CARGO_TARGET_DIR` put it.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors()
+        .nth(3)
+        .expect("TARGET/PROFILE/deps/NAME")
+        .into()
 }
 
 /// `name` on the PATH, or where `cargo install` puts it.

@@ -295,7 +295,7 @@ pub fn console_window(app: &str, vm: &str, x: i32) -> Value {
 
 /// Trunk's output, built by the test command before the tests run.
 pub fn frontend_dist() -> PathBuf {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    let dist = crate::workspace_root().join("frontend/dist");
     assert!(
         dist.join("index.html").is_file(),
         "{} has no index.html: build the frontend first (trunk build --release)",
@@ -306,8 +306,6 @@ pub fn frontend_dist() -> PathBuf {
 
 /// The libvirt URI of a test-driver host described by `tests/fixtures/NAME`.
 pub fn fixture_host(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name);
+    let path = crate::workspace_root().join("tests/fixtures").join(name);
     format!("test://{}", path.canonicalize().unwrap().display())
 }

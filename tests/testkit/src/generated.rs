@@ -1,5 +1,5 @@
-//! Test-driver hosts generated on the fly, for the benchmarks' large pools (included by the
-//! benchmarks with `#[path]`; the integration tests use the fixtures).
+//! Test-driver hosts generated on the fly, for the benchmarks' large pools (the integration
+//! tests use the fixtures in `tests/fixtures/`).
 
 use std::{fmt::Write as _, path::Path};
 

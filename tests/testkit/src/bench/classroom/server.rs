@@ -8,7 +8,7 @@ use std::{
     time::Duration,
 };
 
-use crate::support::binary::{ezilla_binary, serving};
+use crate::binary::{ezilla_binary, serving};
 
 /// VM `i`'s UUID.
 pub fn vm_uuid(i: usize) -> String {

@@ -10,7 +10,7 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use serde_json::json;
 use tempfile::TempDir;
 
-use super::eventually;
+use crate::eventually;
 
 /// How long a page may take to show what a test waits for.
 pub const PATIENCE: Duration = Duration::from_secs(20);

@@ -3,7 +3,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use super::eventually;
+use crate::eventually;
 
 /// `target/<profile>/ezilla`, beside the running test or bench binary's `deps/` folder.
 pub fn ezilla_binary() -> PathBuf {

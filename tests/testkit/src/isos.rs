@@ -3,7 +3,7 @@
 
 use virt::connect::Connect;
 
-use super::server::{Client, TestServer};
+use crate::server::{Client, TestServer};
 
 /// A storage pool `ezilla-test-PID-SUFFIX` for uploaded ISOs, made by the server on first
 /// upload; destroyed, emptied and undefined when dropped.
@@ -83,7 +83,8 @@ pub async fn upload(
 /// `xorriso`) of the demo guest's kernel and initrd, made in `dir`. The initrd finds no root
 /// file system on the VM's blank disk and says so on the serial console.
 pub fn bootable_demo_iso(dir: &std::path::Path) -> Vec<u8> {
-    const DEMO_DIR: &str = "/var/lib/libvirt/images/ezilla-demo";
+    use crate::qemu::DEMO_DIR;
+
     let root = dir.join("iso-root");
     let boot = root.join("isolinux");
     std::fs::create_dir_all(&boot).unwrap();

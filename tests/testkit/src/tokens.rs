@@ -4,7 +4,7 @@
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde_json::json;
 
-use super::server::{Client, TestServer};
+use crate::server::{Client, TestServer};
 
 impl TestServer {
     /// A new token of `username`'s, with `scope` (`read` or `write`), for 30 days.
