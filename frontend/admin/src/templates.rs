@@ -3,20 +3,25 @@
 //! are backed by it), publish a user's saved image.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use shared::{HostInfo, StoragePoolInfo, Template, VolumeInfo};
+use shared::Template;
 
 use crate::{
     api,
     i18n::{Key, use_i18n},
 };
 
+/// A change to the catalogue. One action for all, so that the line under the form says how
+/// the last one went, whichever it was.
+#[derive(Clone)]
+enum Change {
+    Add(Template),
+    Delete(String),
+    Publish { owner: String, image: String },
+}
+
 #[component]
 pub fn Templates() -> impl IntoView {
     let i18n = use_i18n();
-    let list = RwSignal::new(Vec::<Template>::new());
-    let hosts = RwSignal::new(Vec::<HostInfo>::new());
-    let pools = RwSignal::new(Vec::<StoragePoolInfo>::new());
-    let volumes = RwSignal::new(Vec::<VolumeInfo>::new());
     let (host, pool, volume) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -29,38 +34,46 @@ pub fn Templates() -> impl IntoView {
         RwSignal::new("10".to_owned()),
     );
     let cloud_init = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let fail = move |err: api::Error| error.set(Some(i18n.error(&err)));
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_templates().await {
-                Ok(l) => list.set(l),
-                Err(err) => fail(err),
+    let change = Action::new_local(|change: &Change| {
+        let change = change.clone();
+        async move {
+            match change {
+                Change::Add(template) => api::add_template(&template).await.map(drop),
+                Change::Delete(name) => api::delete_template(&name).await,
+                Change::Publish { owner, image } => api::publish_image(&owner, &image).await,
             }
-            hosts.set(api::list_hosts().await.unwrap_or_default());
-        })
-    };
-    reload();
-    let pick_host = move |h: String| {
-        host.set(h.clone());
-        leptos::task::spawn_local(async move {
-            pools.set(api::host_pools(&h).await.unwrap_or_default());
-        });
-    };
-    let pick_pool = move |p: String| {
-        pool.set(p.clone());
-        leptos::task::spawn_local(async move {
-            volumes.set(
-                api::pool_volumes(&host.get_untracked(), &p)
-                    .await
-                    .unwrap_or_default(),
-            );
-        });
-    };
+        }
+    });
+    // Listed again after each change, failed or not.
+    let list = LocalResource::new(move || {
+        change.version().track();
+        api::list_templates()
+    });
+    // The pickers' choices: none before the one above is picked, while loading, or when the
+    // server would not say.
+    let hosts = LocalResource::new(api::list_hosts);
+    let pools = LocalResource::new(move || {
+        let host = host.get();
+        async move {
+            if host.is_empty() {
+                return Vec::new();
+            }
+            api::host_pools(&host).await.unwrap_or_default()
+        }
+    });
+    let volumes = LocalResource::new(move || {
+        let (host, pool) = (host.get(), pool.get());
+        async move {
+            if pool.is_empty() {
+                return Vec::new();
+            }
+            api::pool_volumes(&host, &pool).await.unwrap_or_default()
+        }
+    });
     let add = move |ev: SubmitEvent| {
         ev.prevent_default();
         let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u64>().unwrap_or(0);
-        let template = Template {
+        change.dispatch(Change::Add(Template {
             name: name.get_untracked().trim().to_owned(),
             os: os.get_untracked(),
             storage_pool: pool.get_untracked(),
@@ -71,24 +84,36 @@ pub fn Templates() -> impl IntoView {
             kernel_boot: None,
             owner: None,
             cloud_init: cloud_init.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            error.set(
-                api::add_template(&template)
-                    .await
-                    .err()
-                    .map(|e| i18n.error(&e)),
-            );
-            reload();
-        });
+        }));
     };
-    let act =
-        move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::Error>>>>| {
-            leptos::task::spawn_local(async move {
-                error.set(job.await.err().map(|e| i18n.error(&e)));
-                reload();
-            })
-        };
+    let failed = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
+    };
+    let row = move |t: Template| {
+        let (gone, owner, image) = (t.name.clone(), t.owner.clone(), t.name.clone());
+        view! {
+            <tr data-template=t.name.clone()>
+                <td>{t.name.clone()}</td><td>{t.os.clone()}</td>
+                <td>{format!("{}/{}", t.storage_pool, t.volume)}</td>
+                <td>{format!("{} vCPU, {} MiB, {} GiB", t.cores, t.memory_mib, t.disk_gib)}</td>
+                <td>{t.owner.clone()}</td>
+                <td>{match owner {
+                    None => view! {
+                        <button class="delete-template" on:click=move |_| { change.dispatch(Change::Delete(gone.clone())); }>
+                            {move || i18n.t(Key::Delete)}</button>
+                    }.into_any(),
+                    Some(owner) => view! {
+                        <button class="publish-image" on:click=move |_| { change.dispatch(Change::Publish { owner: owner.clone(), image: image.clone() }); }>
+                            {move || i18n.t(Key::Publish)}</button>
+                    }.into_any(),
+                }}</td>
+            </tr>
+        }
+    };
     let options = |items: Vec<String>| {
         items
             .into_iter()
@@ -98,40 +123,29 @@ pub fn Templates() -> impl IntoView {
     view! {
         <section class="templates-app">
             <table class="template-table user-table">
-                {move || list.get().into_iter().map(|t| {
-                    let (gone, owner, image) = (t.name.clone(), t.owner.clone(), t.name.clone());
-                    view! {
-                        <tr data-template=t.name.clone()>
-                            <td>{t.name.clone()}</td><td>{t.os.clone()}</td>
-                            <td>{format!("{}/{}", t.storage_pool, t.volume)}</td>
-                            <td>{format!("{} vCPU, {} MiB, {} GiB", t.cores, t.memory_mib, t.disk_gib)}</td>
-                            <td>{t.owner.clone()}</td>
-                            <td>{match owner {
-                                None => view! {
-                                    <button class="delete-template" on:click=move |_| { let gone = gone.clone(); act(Box::pin(async move { api::delete_template(&gone).await })) }>
-                                        {move || i18n.t(Key::Delete)}</button>
-                                }.into_any(),
-                                Some(owner) => view! {
-                                    <button class="publish-image" on:click=move |_| { let (o, n) = (owner.clone(), image.clone()); act(Box::pin(async move { api::publish_image(&o, &n).await })) }>
-                                        {move || i18n.t(Key::Publish)}</button>
-                                }.into_any(),
-                            }}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                // A failed load says why where the rows would be.
+                <ErrorBoundary fallback=move |errors| view! {
+                    <tr><td colspan="6" class="error" role="alert">{move || i18n.thrown(&errors.read())}</td></tr>
+                }>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        list.await.map(|list| list.into_iter().map(row).collect_view())
+                    })}
+                </Transition>
+                </ErrorBoundary>
             </table>
             <form class="add-template" on:submit=add>
-                <select name="tpl-host" on:change=move |ev| pick_host(event_target_value(&ev))>
+                <select name="tpl-host" on:change=move |ev| host.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Key::Host)}</option>
-                    {move || options(hosts.get().into_iter().map(|h| h.name).collect())}
+                    {move || options(hosts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|h| h.name).collect())}
                 </select>
-                <select name="tpl-pool" on:change=move |ev| pick_pool(event_target_value(&ev))>
+                <select name="tpl-pool" on:change=move |ev| pool.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Key::StoragePools)}</option>
-                    {move || options(pools.get().into_iter().map(|p| p.name).collect())}
+                    {move || options(pools.get().unwrap_or_default().into_iter().map(|p| p.name).collect())}
                 </select>
                 <select name="tpl-volume" on:change=move |ev| volume.set(event_target_value(&ev))>
                     <option value="">"…"</option>
-                    {move || options(volumes.get().into_iter().map(|v| v.name).collect())}
+                    {move || options(volumes.get().unwrap_or_default().into_iter().map(|v| v.name).collect())}
                 </select>
                 <input name="tpl-name" required maxlength="63" bind:value=name placeholder=move || i18n.t(Key::Name) />
                 <input name="tpl-os" required maxlength="100" bind:value=os placeholder="OS" />
@@ -141,8 +155,8 @@ pub fn Templates() -> impl IntoView {
                 <label><input type="checkbox" name="tpl-cloud-init" bind:checked=cloud_init />"cloud-init"</label>
                 <button type="submit">{move || i18n.t(Key::AddTemplate)}</button>
             </form>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || failed().is_some()>
+                <p class="error" role="alert">{failed}</p>
             </Show>
         </section>
     }
