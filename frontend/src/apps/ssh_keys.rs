@@ -11,63 +11,87 @@ use crate::{
     i18n::{Key, use_i18n},
 };
 
+/// A change to the user's keys. One action for all, so that the error line says how the last
+/// one went.
+#[derive(Clone)]
+enum Change {
+    Add(NewSshKey),
+    Generate(GenerateKey),
+    Remove(i64),
+}
+
 #[component]
 pub fn SshKeys() -> impl IntoView {
     let i18n = use_i18n();
-    let keys = RwSignal::new(None::<Vec<SshKey>>);
-    let error = RwSignal::new(None::<String>);
     let downloaded = RwSignal::new(false);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_keys().await {
-                Ok(list) => keys.set(Some(list)),
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        })
-    };
-    reload();
     let (name, public_key) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let add = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let key = NewSshKey {
-            name: name.get_untracked(),
-            public_key: public_key.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            match api::add_key(&key).await {
-                Ok(_) => {
+    let change = Action::new_local(move |change: &Change| {
+        let change = change.clone();
+        async move {
+            match change {
+                Change::Add(key) => {
+                    api::add_key(&key).await?;
                     name.set(String::new());
                     public_key.set(String::new());
-                    error.set(None);
-                    reload();
                 }
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        });
-    };
-    let generate = move |_| {
-        let request = GenerateKey {
-            name: i18n.t(Key::GeneratedKeyName).to_owned(),
-        };
-        leptos::task::spawn_local(async move {
-            match api::generate_key(&request).await {
-                Ok(pair) => {
+                Change::Generate(request) => {
+                    let pair = api::generate_key(&request).await?;
                     download(&pair.private_key, "id_ed25519_ezilla");
                     downloaded.set(true);
-                    error.set(None);
-                    reload();
                 }
-                Err(err) => error.set(Some(i18n.error(&err))),
+                Change::Remove(id) => api::remove_key(id).await?,
             }
-        });
+            Ok(())
+        }
+    });
+    // Listed again after each change.
+    let keys = LocalResource::new(move || {
+        change.version().track();
+        api::list_keys()
+    });
+    let add = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        change.dispatch(Change::Add(NewSshKey {
+            name: name.get_untracked(),
+            public_key: public_key.get_untracked(),
+        }));
+    };
+    let generate = move |_| {
+        change.dispatch(Change::Generate(GenerateKey {
+            name: i18n.t(Key::GeneratedKeyName).to_owned(),
+        }));
     };
     let remove = move |id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::remove_key(id).await {
-                Ok(()) => reload(),
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        })
+        change.dispatch(Change::Remove(id));
+    };
+    let failed = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
+    };
+    let list = move |list: Vec<SshKey>| {
+        if list.is_empty() {
+            return view! { <p class="empty">{move || i18n.t(Key::NoSshKeys)}</p> }.into_any();
+        }
+        view! {
+            <ul class="key-list">
+                {list.into_iter().map(|key| {
+                    let (id, fingerprint) = (key.id, key.fingerprint.clone());
+                    view! {
+                        <li data-fingerprint=fingerprint>
+                            <span class="key-name">{key.name}</span>
+                            <code class="fingerprint">{key.fingerprint}</code>
+                            <button class="remove-key" on:click=move |_| remove(id)>
+                                {move || i18n.t(Key::Delete)}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
     };
     view! {
         <section class="ssh-keys">
@@ -75,25 +99,8 @@ pub fn SshKeys() -> impl IntoView {
             <p class="hint">{move || i18n.t(Key::SshKeysHint)}</p>
             {move || match keys.get() {
                 None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => {
-                    view! { <p class="empty">{move || i18n.t(Key::NoSshKeys)}</p> }.into_any()
-                }
-                Some(list) => view! {
-                    <ul class="key-list">
-                        {list.into_iter().map(|key| {
-                            let (id, fingerprint) = (key.id, key.fingerprint.clone());
-                            view! {
-                                <li data-fingerprint=fingerprint>
-                                    <span class="key-name">{key.name}</span>
-                                    <code class="fingerprint">{key.fingerprint}</code>
-                                    <button class="remove-key" on:click=move |_| remove(id)>
-                                        {move || i18n.t(Key::Delete)}
-                                    </button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
+                Some(Ok(found)) => list(found),
             }}
             <form class="add-key" on:submit=add>
                 <input name="key-name" maxlength="100" bind:value=name
@@ -106,8 +113,8 @@ pub fn SshKeys() -> impl IntoView {
             <Show when=move || downloaded.get()>
                 <p class="notice" role="status">{move || i18n.t(Key::PrivateKeyDownloaded)}</p>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || failed().is_some()>
+                <p class="error" role="alert">{failed}</p>
             </Show>
         </section>
     }
