@@ -1,8 +1,9 @@
-//! The desktop's side of loading apps on demand. The consoles and the administrators' apps
-//! are WASM modules of their own (`frontend/consoles`, `frontend/admin`), which Trunk builds
-//! beside the desktop's (`data-type="worker"` assets: built, not loaded). A window of one of
-//! their apps fetches its module the first time one opens (once per page), mounts the app in
-//! its body, tells it when the language changes, and unmounts it when the window closes.
+//! The desktop's side of loading apps on demand. The consoles, the administrators' apps and
+//! Settings' account sections are WASM modules of their own (`frontend/consoles`,
+//! `frontend/admin`, `frontend/account`), which Trunk builds beside the desktop's
+//! (`data-type="worker"` assets: built, not loaded). A window of one of their apps fetches its
+//! module the first time one opens (once per page), mounts the app (or the module's part of
+//! it) in its body, tells it when the language changes, and unmounts it when the window closes.
 
 use leptos::{html::Div, prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, prelude::*};
@@ -18,6 +19,8 @@ pub enum Module {
     Consoles,
     /// User Admin, the hosts and the templates.
     Admin,
+    /// Settings' SSH keys and access tokens.
+    Account,
 }
 
 impl Module {
@@ -27,6 +30,7 @@ impl Module {
         match self {
             Self::Consoles => "/consoles.js",
             Self::Admin => "/admin.js",
+            Self::Account => "/account.js",
         }
     }
 }

@@ -1,12 +1,10 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows. The
-//! consoles and the administrators' apps are WASM modules of their own, loaded on demand
-//! (`lazy`).
+//! consoles, the administrators' apps and Settings' account sections are WASM modules of their
+//! own, loaded on demand (`lazy`).
 
-mod access_tokens;
 mod images;
 mod lazy;
 mod settings;
-mod ssh_keys;
 mod visualizer;
 mod vm_creator;
 mod vm_manager;

@@ -8,7 +8,10 @@ use shared::{
 };
 use web_sys::HtmlInputElement;
 
-use super::{access_tokens::AccessTokens, ssh_keys::SshKeys};
+use super::{
+    AppKind,
+    lazy::{LazyApp, Module},
+};
 use crate::{
     api,
     i18n::{Key, use_i18n},
@@ -69,8 +72,8 @@ pub fn Settings() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
-            <SshKeys />
-            <AccessTokens />
+            // The SSH keys and access tokens: a module of their own, fetched on first use.
+            <LazyApp module=Module::Account app=AppKind::Settings vm=None />
         </div>
     }
 }
