@@ -96,16 +96,19 @@ pub fn AccessTokens() -> impl IntoView {
                     {move || i18n.t(Key::ApiReference)}
                 </a>
             </p>
-            {move || match tokens.get() {
-                None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="empty">{move || i18n.t(Key::NoAccessTokens)}</p> }.into_any()
-                }
-                Some(Ok(list)) => view! {
-                    <ul class="token-list">{list.into_iter().map(row).collect_view()}</ul>
-                }.into_any(),
-            }}
+            <ErrorBoundary fallback=move |errors| view! {
+                <p class="error" role="alert">{move || i18n.thrown(&errors.read())}</p>
+            }>
+                <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        tokens.await.map(|list| if list.is_empty() {
+                            view! { <p class="empty">{move || i18n.t(Key::NoAccessTokens)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="token-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any()
+                        })
+                    })}
+                </Transition>
+            </ErrorBoundary>
             <form class="create-token" on:submit=create>
                 <input name="token-name" maxlength="100" required bind:value=name
                     placeholder=move || i18n.t(Key::Name) />

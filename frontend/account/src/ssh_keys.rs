@@ -97,11 +97,13 @@ pub fn SshKeys() -> impl IntoView {
         <section class="ssh-keys">
             <h3>{move || i18n.t(Key::SshKeys)}</h3>
             <p class="hint">{move || i18n.t(Key::SshKeysHint)}</p>
-            {move || match keys.get() {
-                None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok(found)) => list(found),
-            }}
+            <ErrorBoundary fallback=move |errors| view! {
+                <p class="error" role="alert">{move || i18n.thrown(&errors.read())}</p>
+            }>
+                <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move { keys.await.map(list) })}
+                </Transition>
+            </ErrorBoundary>
             <form class="add-key" on:submit=add>
                 <input name="key-name" maxlength="100" bind:value=name
                     placeholder=move || i18n.t(Key::Name) />
