@@ -98,7 +98,9 @@ pub fn LazyApp(module: Module, app: AppKind, vm: Option<String>) -> impl IntoVie
                         handle.free();
                     }
                 }
-                _ => failed.set(true),
+                _ => {
+                    failed.try_set(true);
+                }
             }
         });
     });
@@ -114,7 +116,7 @@ pub fn LazyApp(module: Module, app: AppKind, vm: Option<String>) -> impl IntoVie
     view! {
         <div class="lazy-app" node_ref=body></div>
         <Show when=move || failed.get()>
-            <p class="error">{move || i18n.t(Key::ErrUnreachable)}</p>
+            <p class="error" role="alert">{move || i18n.t(Key::ErrUnreachable)}</p>
         </Show>
     }
 }
