@@ -11,6 +11,10 @@ use virt::{connect::Connect, storage_pool::StoragePool, storage_vol::StorageVol,
 
 use super::{Host, HostError, Pool, xml};
 
+/// The most data one libvirt stream message carries (`VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX`:
+/// 256 KiB less the message header). A larger send goes as more than one message.
+pub const STREAM_PAYLOAD: usize = 262_120;
+
 /// An upload may take long (8 GiB over a slow link); a stalled one is ended by the HTTP
 /// idle timeout, which drops the chunks' sender.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(12 * 3600);

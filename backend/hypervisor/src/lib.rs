@@ -48,7 +48,7 @@ pub use create::{CreateError, NewVm};
 pub use host::{Host, HostError, same_rows};
 pub use images::SavedImage;
 pub use install::NewInstall;
-pub use isos::UploadError;
+pub use isos::{STREAM_PAYLOAD, UploadError};
 pub use spec::{DEFAULT_MEMORY_OVERCOMMIT, DEFAULT_VCPU_OVERCOMMIT, HostSpec};
 pub use stats::{Counters, CpuTimes, DomainCounters};
 pub use storage::try_uri;

@@ -57,24 +57,41 @@ fn iso_name(file_name: &str) -> String {
     }
 }
 
+/// A change to an ISO of the list.
+#[derive(Clone, Copy)]
+enum Change {
+    Delete(i64),
+    Publish(i64),
+}
+
 #[component]
 pub fn Images() -> impl IntoView {
     let i18n = use_i18n();
     let is_admin = use_session().is_admin();
-    let isos = RwSignal::new(None::<Vec<Iso>>);
+    // The error line: how the last upload or change went.
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<Progress>);
     let uploaded = RwSignal::new(None::<Iso>);
     let upload = StoredValue::new_local(None::<api::Upload>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_isos().await {
-                Ok(list) => isos.set(Some(list)),
-                Err(err) => error.set(Some(i18n.error(&err))),
+    let change = Action::new_local(|change: &Change| {
+        let change = *change;
+        async move {
+            match change {
+                Change::Delete(id) => api::delete_iso(id).await,
+                Change::Publish(id) => api::publish_iso(id).await,
             }
-        })
-    };
-    reload();
+        }
+    });
+    Effect::new(move || {
+        if let Some(outcome) = change.value().get() {
+            error.set(outcome.err().map(|e| i18n.error(&e)));
+        }
+    });
+    // Listed again after each change, and after each upload (`refetch`).
+    let isos = LocalResource::new(move || {
+        change.version().track();
+        api::list_isos()
+    });
     let chosen = move |ev: Event| {
         let Some(input) = ev
             .target()
@@ -113,7 +130,7 @@ pub fn Images() -> impl IntoView {
                 Ok(iso) => uploaded.set(Some(iso)),
                 Err(err) => error.set(Some(i18n.error(&err))),
             }
-            reload();
+            isos.refetch();
         };
         match api::upload_iso(&file, &iso_name(&file.name()), moved, done) {
             Ok(handle) => upload.set_value(Some(handle)),
@@ -130,17 +147,6 @@ pub fn Images() -> impl IntoView {
                 u.cancel();
             }
         });
-    };
-    let act = move |call: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), api::Error>>>,
-    >| {
-        leptos::task::spawn_local(async move {
-            match call.await {
-                Ok(()) => error.set(None),
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-            reload();
-        })
     };
     view! {
         <section class="images-app">
@@ -167,10 +173,11 @@ pub fn Images() -> impl IntoView {
             </Show>
             {move || match isos.get() {
                 None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => {
+                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => {
                     view! { <p class="empty">{move || i18n.t(Key::NoIsos)}</p> }.into_any()
                 }
-                Some(list) => view! {
+                Some(Ok(list)) => view! {
                     <table class="iso-table user-table">
                         <tr>
                             <th>{move || i18n.t(Key::ColName)}</th>
@@ -189,11 +196,11 @@ pub fn Images() -> impl IntoView {
                                     <td>{iso.owner.clone()}{public.then_some(" ★")}</td>
                                     <td><code class="sha256" title=iso.sha256.clone()>{iso.sha256[..12.min(iso.sha256.len())].to_owned()}</code></td>
                                     <td>
-                                        <button class="delete-iso" on:click=move |_| act(Box::pin(api::delete_iso(id)))>
+                                        <button class="delete-iso" on:click=move |_| { change.dispatch(Change::Delete(id)); }>
                                             {move || i18n.t(Key::Delete)}
                                         </button>
                                         {(is_admin && !public).then(|| view! {
-                                            <button class="publish-iso" on:click=move |_| act(Box::pin(api::publish_iso(id)))>
+                                            <button class="publish-iso" on:click=move |_| { change.dispatch(Change::Publish(id)); }>
                                                 {move || i18n.t(Key::Publish)}
                                             </button>
                                         })}

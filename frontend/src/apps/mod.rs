@@ -1,171 +1,34 @@
-//! The desktop's applications. Each owns its data loading; the shell only opens windows.
+//! The desktop's applications. Each owns its data loading; the shell only opens windows. The
+//! consoles, the administrators' apps and Settings' account sections are WASM modules of their
+//! own, loaded on demand (`lazy`).
 
-mod access_tokens;
-mod console_link;
-mod hosts;
 mod images;
+mod lazy;
 mod settings;
-mod ssh_keys;
-mod templates;
-mod terminal;
-mod users;
 mod visualizer;
 mod vm_creator;
 mod vm_manager;
-mod vnc_console;
 mod website;
 
+pub use frontend_base::AppKind;
 use leptos::prelude::*;
 
-use crate::i18n::Key;
+use lazy::{LazyApp, Module};
 
-/// Every application the desktop can open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AppKind {
-    VmManager,
-    VmCreator,
-    Visualizer,
-    /// The user's ISO library.
-    Images,
-    Settings,
-    UserAdmin,
-    /// The hosts of the pool (admins).
-    Hosts,
-    /// The template catalogue (admins).
-    Templates,
-    /// A VM's serial console (opened for a VM, not from the launcher).
-    SerialConsole,
-    /// A VM's graphical (VNC) console (opened for a VM).
-    VncConsole,
-    /// A shell on a VM over SSH (opened for a VM).
-    SshTerminal,
-    /// A VM's own website (opened for a VM).
-    Website,
-}
-
-impl AppKind {
-    /// The apps of the launcher and the desktop icons, in launcher order.
-    pub const ALL: [AppKind; 8] = [
-        AppKind::VmManager,
-        AppKind::VmCreator,
-        AppKind::Visualizer,
-        AppKind::Images,
-        AppKind::Settings,
-        AppKind::UserAdmin,
-        AppKind::Hosts,
-        AppKind::Templates,
-    ];
-
-    /// The apps a user may open: the admin app only for administrators.
-    pub fn available(is_admin: bool) -> impl Iterator<Item = AppKind> {
-        Self::ALL
-            .into_iter()
-            .filter(move |app| is_admin || !app.admin_only())
-    }
-
-    fn admin_only(self) -> bool {
-        matches!(self, Self::UserAdmin | Self::Hosts | Self::Templates)
-    }
-
-    /// A stable identifier, used in the DOM (`data-app`) and, later, in saved layouts.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::VmManager => "vm-manager",
-            Self::VmCreator => "vm-creator",
-            Self::Visualizer => "cloud-visualizer",
-            Self::Images => "images",
-            Self::Settings => "settings",
-            Self::UserAdmin => "user-admin",
-            Self::Hosts => "hosts",
-            Self::Templates => "templates",
-            Self::SerialConsole => "serial-console",
-            Self::VncConsole => "vnc-console",
-            Self::SshTerminal => "ssh-terminal",
-            Self::Website => "website",
+/// The content of a window of `app` (about `vm`, for a console).
+pub fn view(app: AppKind, vm: Option<String>) -> AnyView {
+    match app {
+        AppKind::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
+        AppKind::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
+        AppKind::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
+        AppKind::Images => view! { <images::Images /> }.into_any(),
+        AppKind::Settings => view! { <settings::Settings /> }.into_any(),
+        AppKind::Website => view! { <website::Website uuid=vm.unwrap_or_default() /> }.into_any(),
+        AppKind::UserAdmin | AppKind::Hosts | AppKind::Templates => {
+            view! { <LazyApp module=Module::Admin app vm /> }.into_any()
         }
-    }
-
-    /// The app with this slug.
-    pub fn from_slug(slug: &str) -> Option<AppKind> {
-        Self::ALL
-            .into_iter()
-            .chain([
-                Self::SerialConsole,
-                Self::VncConsole,
-                Self::SshTerminal,
-                Self::Website,
-            ])
-            .find(|app| app.slug() == slug)
-    }
-
-    /// The app's name, as a translation key.
-    pub fn title(self) -> Key {
-        match self {
-            Self::VmManager => Key::VmManager,
-            Self::VmCreator => Key::VmCreator,
-            Self::Visualizer => Key::CloudVisualizer,
-            Self::Images => Key::Images,
-            Self::Settings => Key::Settings,
-            Self::UserAdmin => Key::UserAdmin,
-            Self::Hosts => Key::Hosts,
-            Self::Templates => Key::Templates,
-            Self::SerialConsole => Key::SerialConsole,
-            Self::VncConsole => Key::VncConsole,
-            Self::SshTerminal => Key::SshTerminal,
-            Self::Website => Key::Website,
-        }
-    }
-
-    /// The size a new window of the app opens at (as far as the desktop has room): the VM
-    /// Manager wide enough for every column of its table.
-    pub fn default_size(self) -> (i32, i32) {
-        match self {
-            Self::VmManager => (1140, 600),
-            Self::Visualizer => (900, 560),
-            _ => (760, 480),
-        }
-    }
-
-    /// The icon's URL under the served assets.
-    pub fn icon(self) -> &'static str {
-        match self {
-            Self::VmManager => "/icons/vm-manager.svg",
-            Self::VmCreator => "/icons/vm-creator.svg",
-            Self::Visualizer => "/icons/cloud-visualizer.svg",
-            Self::Images => "/icons/images.svg",
-            Self::Settings => "/icons/settings.svg",
-            Self::UserAdmin => "/icons/user-admin.svg",
-            Self::Hosts => "/icons/hosts.svg",
-            Self::Templates => "/icons/vm-creator.svg",
-            Self::SerialConsole | Self::VncConsole | Self::SshTerminal | Self::Website => {
-                "/icons/vm-manager.svg"
-            }
-        }
-    }
-
-    /// The app's content, placed inside a window (about `vm`, for a console).
-    pub fn view(self, vm: Option<String>) -> AnyView {
-        match self {
-            Self::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
-            Self::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
-            Self::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
-            Self::Images => view! { <images::Images /> }.into_any(),
-            Self::Settings => view! { <settings::Settings /> }.into_any(),
-            Self::UserAdmin => view! { <users::UserAdmin /> }.into_any(),
-            Self::Hosts => view! { <hosts::Hosts /> }.into_any(),
-            Self::Templates => view! { <templates::Templates /> }.into_any(),
-            Self::SerialConsole => view! {
-                <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Serial />
-            }
-            .into_any(),
-            Self::SshTerminal => view! {
-                <terminal::Terminal uuid=vm.unwrap_or_default() kind=terminal::TerminalKind::Ssh />
-            }
-            .into_any(),
-            Self::Website => view! { <website::Website uuid=vm.unwrap_or_default() /> }.into_any(),
-            Self::VncConsole => {
-                view! { <vnc_console::VncConsole uuid=vm.unwrap_or_default() /> }.into_any()
-            }
+        AppKind::SerialConsole | AppKind::SshTerminal | AppKind::VncConsole => {
+            view! { <LazyApp module=Module::Consoles app vm /> }.into_any()
         }
     }
 }

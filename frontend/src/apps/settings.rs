@@ -8,7 +8,10 @@ use shared::{
 };
 use web_sys::HtmlInputElement;
 
-use super::{access_tokens::AccessTokens, ssh_keys::SshKeys};
+use super::{
+    AppKind,
+    lazy::{LazyApp, Module},
+};
 use crate::{
     api,
     i18n::{Key, use_i18n},
@@ -23,21 +26,26 @@ pub fn Settings() -> impl IntoView {
     let i18n = use_i18n();
     let personal = use_personal();
     let session = use_session();
-    let error = RwSignal::new(None::<String>);
+    let set_language = Action::new_local(move |language: &Language| {
+        let language = *language;
+        async move {
+            let user = api::set_language(&SetLanguage { language }).await?;
+            i18n.language.set(user.language);
+            session.user.set(Some(user));
+            Ok(())
+        }
+    });
     let pick_language = move |tag: String| {
-        let Some(language) = Language::from_tag(&tag) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match api::set_language(&SetLanguage { language }).await {
-                Ok(user) => {
-                    i18n.language.set(user.language);
-                    session.user.set(Some(user));
-                    error.set(None);
-                }
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        });
+        if let Some(language) = Language::from_tag(&tag) {
+            set_language.dispatch(language);
+        }
+    };
+    let failed = move || {
+        set_language
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
     };
     view! {
         <div class="settings">
@@ -66,11 +74,11 @@ pub fn Settings() -> impl IntoView {
                     </option>
                 }).collect_view()}
             </select>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || failed().is_some()>
+                <p class="error" role="alert">{failed}</p>
             </Show>
-            <SshKeys />
-            <AccessTokens />
+            // The SSH keys and access tokens: a module of their own, fetched on first use.
+            <LazyApp module=Module::Account app=AppKind::Settings vm=None />
         </div>
     }
 }
@@ -129,8 +137,22 @@ fn UploadedChoice() -> impl IntoView {
 fn UploadWallpaper() -> impl IntoView {
     let i18n = use_i18n();
     let personal = use_personal();
-    let busy = RwSignal::new(false);
+    let send = Action::new_local(move |file: &web_sys::File| {
+        let file = file.clone();
+        async move {
+            let uploaded = api::upload_wallpaper(&file).await?;
+            personal.wallpaper.set(uploaded.wallpaper);
+            Ok(())
+        }
+    });
+    let busy = send.pending();
+    // Why the last file was refused: here when too large, else by the server.
     let refused = RwSignal::new(None::<Key>);
+    Effect::new(move || {
+        if let Some(outcome) = send.value().get() {
+            refused.set(outcome.err().map(|e| why_refused(&e)));
+        }
+    });
     let upload = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -142,17 +164,7 @@ fn UploadWallpaper() -> impl IntoView {
             refused.set(Some(Key::WallpaperTooLarge));
             return;
         }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::upload_wallpaper(&file).await {
-                Ok(uploaded) => {
-                    refused.set(None);
-                    personal.wallpaper.set(uploaded.wallpaper);
-                }
-                Err(err) => refused.set(Some(why_refused(&err))),
-            }
-            busy.set(false);
-        });
+        send.dispatch(file);
     };
     view! {
         <label class="wallpaper-upload" class:busy=move || busy.get()>

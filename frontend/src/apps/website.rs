@@ -18,29 +18,28 @@ pub fn Website(uuid: String) -> impl IntoView {
     let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
     let src = RwSignal::new(None::<String>);
-    let load = {
+    // A one-time entry, asked for again by the reload button.
+    let entry = LocalResource::new({
         let uuid = uuid.clone();
         move || {
             let uuid = uuid.clone();
-            leptos::task::spawn_local(async move {
-                match api::website_entry(&uuid).await {
-                    Ok(entry) => {
-                        error.try_set(None);
-                        src.try_set(Some(format!("{}{IN_FRAME}", entry.url)));
-                    }
-                    Err(err) => {
-                        error.try_set(Some(i18n.error(&err)));
-                    }
-                }
-            });
+            async move { api::website_entry(&uuid).await }
         }
-    };
-    load();
+    });
+    // A failed reload keeps the page shown, under the error (as does a blocked new tab).
+    Effect::new(move || match entry.get() {
+        Some(Ok(entry)) => {
+            error.set(None);
+            src.set(Some(format!("{}{IN_FRAME}", entry.url)));
+        }
+        Some(Err(err)) => error.set(Some(i18n.error(&err))),
+        None => {}
+    });
     let new_tab = move |_| open_in_tab(uuid.clone(), error);
     view! {
         <div class="website-window">
             <div class="console-bar">
-                <button class="reload" on:click=move |_| load()>{move || i18n.t(Key::Refresh)}</button>
+                <button class="reload" on:click=move |_| entry.refetch()>{move || i18n.t(Key::Refresh)}</button>
                 <button class="new-tab" on:click=new_tab>{move || i18n.t(Key::OpenInNewTab)}</button>
                 <Show when=move || error.get().is_some()>
                     <span class="error" role="alert">{move || error.get()}</span>

@@ -4,15 +4,18 @@ use leptos::prelude::*;
 use shared::{Health, HypervisorKind};
 
 use crate::{
+    api,
     i18n::{I18n, Key, use_i18n},
-    state::server::use_server_status,
 };
 
 #[component]
-pub fn HypervisorBadge() -> impl IntoView {
-    let status = use_server_status();
+pub fn HypervisorBadge(
+    /// The server's last health answer (`state::server`), `None` before the first.
+    #[prop(into)]
+    health: Signal<Option<Result<Health, api::Error>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    move || match status.health.get() {
+    move || match health.get() {
         None => view! { <span class="badge">"…"</span> }.into_any(),
         Some(Err(err)) => view! {
             <span class="badge offline" role="alert" title=i18n.error(&err)>

@@ -6,12 +6,15 @@ use leptos::prelude::*;
 use crate::{
     apps::AppKind,
     components::{
-        clock::Clock,
+        clock::{Clock, hh_mm},
         hypervisor_badge::HypervisorBadge,
         menu_keys::{focus, focus_first_item, on_menu_key},
     },
     i18n::{Key, use_i18n},
-    state::{desktop::use_personal, live::use_live, session::use_session, windows::use_windows},
+    state::{
+        desktop::use_personal, live::use_live, server::use_server_status, session::use_session,
+        windows::use_windows,
+    },
 };
 
 #[component]
@@ -21,6 +24,9 @@ pub fn Taskbar() -> impl IntoView {
     let i18n = use_i18n();
     let personal = use_personal();
     let launcher_open = RwSignal::new(false);
+    let health = use_server_status().health;
+    let now = RwSignal::new(hh_mm());
+    set_interval(move || now.set(hh_mm()), std::time::Duration::from_secs(1));
     let username = move || {
         session
             .user
@@ -68,12 +74,12 @@ pub fn Taskbar() -> impl IntoView {
                     </li>
                 </For>
             </ul>
-            <HypervisorBadge />
+            <HypervisorBadge health />
             <span class="user">{username}</span>
             <button class="logout" on:click=move |_| session.logout()>
                 {move || i18n.t(Key::CloseSession)}
             </button>
-            <Clock />
+            <Clock now />
         </footer>
     }
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
 use crate::{
+    apps,
     i18n::{Key, use_i18n},
     state::{
         live::use_live,
@@ -241,7 +242,7 @@ pub fn WindowFrame(
                         on:click=move |_| windows.close(window.id)>"×"</button>
                 </span>
             </header>
-            <div class="window-body">{window.app.view(window.vm.get_value())}</div>
+            <div class="window-body">{apps::view(window.app, window.vm.get_value())}</div>
             {HANDLES.map(|(side, edges)| view! {
                 <div
                     class=format!("resize {side}")

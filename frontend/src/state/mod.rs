@@ -4,6 +4,7 @@ pub mod carry;
 pub mod desktop;
 pub mod live;
 pub mod metrics;
+pub mod screen;
 pub mod server;
 pub mod session;
 pub mod windows;

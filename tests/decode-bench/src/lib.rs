@@ -3,7 +3,7 @@
 //! drawing op applied by the console's own canvas layer (compiled in unchanged), or to a
 //! framebuffer in memory.
 
-#[path = "../../../frontend/src/apps/vnc_console/canvas.rs"]
+#[path = "../../../frontend/consoles/src/vnc_console/canvas.rs"]
 mod canvas;
 mod framebuffer;
 

@@ -2,7 +2,7 @@
 //! once in a running VM, and kept across restarts).
 
 use leptos::prelude::*;
-use shared::{Iso, Vm};
+use shared::Vm;
 
 use crate::{
     api,
@@ -16,67 +16,86 @@ pub fn CdDrive(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let uuid = Memo::new(move |_| vm.with(|v| v.as_ref().map(|v| v.uuid.clone())));
-    let inserted = RwSignal::new(None::<i64>);
-    let isos = RwSignal::new(Vec::<Iso>::new());
     let picked = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let reload = move || {
-        let Some(id) = uuid.get_untracked() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match api::cd_media(&id).await {
-                Ok(media) => inserted.set(media.iso),
-                Err(err) => error.set(Some(i18n.error(&err))),
+    let change = Action::new_local(|(id, iso): &(String, Option<i64>)| {
+        let (id, iso) = (id.clone(), *iso);
+        async move { api::set_cd_media(&id, iso).await }
+    });
+    // The selected VM's drive and the user's ISOs, loaded again after each change.
+    let media = LocalResource::new(move || {
+        change.version().track();
+        let id = uuid.get();
+        async move {
+            match id {
+                Some(id) => Some(api::cd_media(&id).await),
+                None => None,
             }
-            isos.set(api::list_isos().await.unwrap_or_default());
-        });
-    };
+        }
+    });
+    let isos = LocalResource::new(move || {
+        change.version().track();
+        uuid.track();
+        async { api::list_isos().await.unwrap_or_default() }
+    });
+    // The last change's error, until another VM is selected; else the drive's own.
+    let error = RwSignal::new(None::<String>);
     Effect::new(move || {
         uuid.track();
         error.set(None);
-        reload();
     });
-    let change = move |iso: Option<i64>| {
-        let Some(id) = uuid.get_untracked() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            error.set(
-                api::set_cd_media(&id, iso)
-                    .await
-                    .err()
-                    .map(|e| i18n.error(&e)),
-            );
-            reload();
-        });
+    Effect::new(move || {
+        if let Some(outcome) = change.value().get() {
+            error.set(outcome.err().map(|e| i18n.error(&e)));
+        }
+    });
+    let failed = move || {
+        error.get().or_else(|| {
+            media
+                .get()
+                .flatten()
+                .and_then(Result::err)
+                .map(|e| i18n.error(&e))
+        })
+    };
+    let inserted = Memo::new(
+        move |last: Option<&Option<i64>>| match media.get().flatten() {
+            Some(Ok(media)) => media.iso,
+            // Until the drive answers, what it last held.
+            _ => last.copied().flatten(),
+        },
+    );
+    let insert = move |iso: Option<i64>| {
+        if let Some(id) = uuid.get_untracked() {
+            change.dispatch((id, iso));
+        }
     };
     let shown = move || match inserted.get() {
         None => "-".to_owned(),
-        Some(id) => isos.with(|l| {
-            l.iter()
-                .find(|i| i.id == id)
-                .map_or_else(|| format!("#{id}"), |i| i.name.clone())
-        }),
+        Some(id) => isos
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|i| i.id == id)
+            .map_or_else(|| format!("#{id}"), |i| i.name),
     };
     view! {
         <div class="cd-drive">
             <span>"CD: "</span>
             <span class="cd-media">{shown}</span>
             <Show when=move || inserted.get().is_some()>
-                <button class="eject" on:click=move |_| change(None)>{move || i18n.t(Key::Eject)}</button>
+                <button class="eject" on:click=move |_| insert(None)>{move || i18n.t(Key::Eject)}</button>
             </Show>
             <select name="cd-iso" on:change=move |ev| picked.set(event_target_value(&ev))>
                 <option value="">"…"</option>
-                {move || isos.get().into_iter().map(|i| view! {
+                {move || isos.get().unwrap_or_default().into_iter().map(|i| view! {
                     <option value=i.id.to_string()>{i.name}</option>
                 }).collect_view()}
             </select>
-            <button class="insert" on:click=move |_| change(picked.get_untracked().parse().ok())>
+            <button class="insert" on:click=move |_| insert(picked.get_untracked().parse().ok())>
                 {move || i18n.t(Key::Insert)}
             </button>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || failed().is_some()>
+                <p class="error" role="alert">{failed}</p>
             </Show>
         </div>
     }

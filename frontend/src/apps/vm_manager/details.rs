@@ -9,7 +9,7 @@ use crate::{
     components::vm_screen::VmScreen,
     graphs::GraphPanel,
     i18n::{Key, use_i18n},
-    state::{desktop::use_personal, session::use_session},
+    state::{desktop::use_personal, screen::screen_frames, session::use_session},
 };
 
 /// Where the host forwards the VM's SSH and HTTP: its own 127.0.0.1 only.
@@ -69,7 +69,7 @@ pub fn Details(
                         <dd class="forwards">{field(forwards)}</dd>
                     </Show>
                 </dl>
-                {move || uuid.get().map(|uuid| view! { <VmScreen uuid width=SCREEN_WIDTH state /> })}
+                {move || uuid.get().map(|uuid| view! { <VmScreen uuid width=SCREEN_WIDTH state frame=screen_frames(state) /> })}
                 <super::cd_drive::CdDrive vm />
                 <button class="add-widget" on:click=add_widget>{move || i18n.t(Key::AddToDesktop)}</button>
             </section>

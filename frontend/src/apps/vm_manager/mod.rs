@@ -15,7 +15,10 @@ use crate::{
     apps::AppKind,
     components::{hypervisor_badge::HypervisorBadge, vm_table::VmTable},
     i18n::{Key, use_i18n},
-    state::{carry::use_carry, live::use_live, session::use_session, windows::use_windows},
+    state::{
+        carry::use_carry, live::use_live, server::use_server_status, session::use_session,
+        windows::use_windows,
+    },
 };
 
 #[component]
@@ -25,6 +28,7 @@ pub fn VmManager() -> impl IntoView {
     let windows = use_windows();
     let live = use_live();
     let carry = use_carry();
+    let health = use_server_status().health;
     // A widget's "open" (or a tile's, or a pinned VM's) asks for its VM to be selected here:
     // when this window opens, or later, as the one VM Manager is brought to the front.
     let selected = RwSignal::new(None);
@@ -49,7 +53,7 @@ pub fn VmManager() -> impl IntoView {
                 <button class="refresh" on:click=move |_| live.refresh()>
                     {move || i18n.t(Key::Refresh)}
                 </button>
-                <HypervisorBadge />
+                <HypervisorBadge health />
                 <Show when=move || live.connected.get()>
                     <span class="badge live" title="WebSocket">{move || i18n.t(Key::Live)}</span>
                 </Show>

@@ -1,12 +1,21 @@
 //! The selected VM's snapshots: take one, revert to one, delete one.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use shared::{Snapshot, Vm};
+use shared::Vm;
 
 use crate::{
     api,
     i18n::{Key, use_i18n},
 };
+
+/// A change to one of the VM's snapshots (VM uuid, snapshot name). One action for all, so
+/// that the error line says how the last one went.
+#[derive(Clone)]
+enum Change {
+    Take(String, String),
+    Revert(String, String),
+    Delete(String, String),
+}
 
 #[component]
 pub fn Snapshots(
@@ -15,37 +24,42 @@ pub fn Snapshots(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let uuid = Memo::new(move |_| vm.with(|v| v.as_ref().map(|v| v.uuid.clone())));
-    let list = RwSignal::new(None::<Result<Vec<Snapshot>, api::Error>>);
-    let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
-    let reload = move || {
-        let Some(id) = uuid.get_untracked() else {
-            list.set(None);
-            return;
-        };
-        leptos::task::spawn_local(async move { list.set(Some(api::list_snapshots(&id).await)) });
-    };
-    Effect::new(move || {
-        uuid.track();
-        reload();
+    let change = Action::new_local(|change: &Change| {
+        let change = change.clone();
+        async move {
+            match change {
+                Change::Take(id, name) => api::take_snapshot(&id, &name).await.map(drop),
+                Change::Revert(id, name) => api::revert_snapshot(&id, &name).await,
+                Change::Delete(id, name) => api::delete_snapshot(&id, &name).await,
+            }
+        }
     });
-    // Runs a change, shows its error if any, and reloads the list.
-    let change =
-        move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::Error>>>>| {
-            leptos::task::spawn_local(async move {
-                error.set(job.await.err().map(|e| i18n.error(&e)));
-                reload();
-            });
-        };
+    // The selected VM's, listed again after each change; none without a selection.
+    let list = LocalResource::new(move || {
+        change.version().track();
+        let id = uuid.get();
+        async move {
+            match id {
+                Some(id) => Some(api::list_snapshots(&id).await),
+                None => None,
+            }
+        }
+    });
+    let failed = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
+    };
     let take = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (Some(id), snapshot) = (uuid.get_untracked(), name.get_untracked()) else {
             return;
         };
         name.set(String::new());
-        change(Box::pin(async move {
-            api::take_snapshot(&id, snapshot.trim()).await.map(drop)
-        }));
+        change.dispatch(Change::Take(id, snapshot.trim().to_owned()));
     };
 
     view! {
@@ -57,10 +71,10 @@ pub fn Snapshots(
                         placeholder=move || i18n.t(Key::SnapshotName) aria-label=move || i18n.t(Key::SnapshotName) />
                     <button type="submit">{move || i18n.t(Key::TakeSnapshot)}</button>
                 </form>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || error.get()}</p>
+                <Show when=move || failed().is_some()>
+                    <p class="error" role="alert">{failed}</p>
                 </Show>
-                {move || match list.get() {
+                {move || match list.get().flatten() {
                     None => ().into_any(),
                     Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
                     Some(Ok(snapshots)) if snapshots.is_empty() => {
@@ -75,11 +89,11 @@ pub fn Snapshots(
                                         <span>{format!("{} ({})", s.name, s.vm_state)}</span>
                                         <button class="revert" on:click=move |_| {
                                             let (Some(id), n) = (uuid.get_untracked(), revert_name.clone()) else { return };
-                                            change(Box::pin(async move { api::revert_snapshot(&id, &n).await }));
+                                            change.dispatch(Change::Revert(id, n));
                                         }>{move || i18n.t(Key::Revert)}</button>
                                         <button class="delete" on:click=move |_| {
                                             let (Some(id), n) = (uuid.get_untracked(), delete_name.clone()) else { return };
-                                            change(Box::pin(async move { api::delete_snapshot(&id, &n).await }));
+                                            change.dispatch(Change::Delete(id, n));
                                         }>{move || i18n.t(Key::Delete)}</button>
                                     </li>
                                 }

@@ -21,6 +21,14 @@ const BUTTONS: [(VmAction, Key, &str); 6] = [
     (VmAction::Resume, Key::Resume, "resume"),
 ];
 
+/// What the toolbar asks of the server.
+#[derive(Clone)]
+enum Change {
+    Power(String, VmAction),
+    Delete { uuid: String, disks: bool },
+    SaveImage { uuid: String, name: String },
+}
+
 #[component]
 pub fn VmToolbar(
     /// The selected VM, if any.
@@ -32,26 +40,44 @@ pub fn VmToolbar(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let windows = use_windows();
-    let error = RwSignal::new(None::<String>);
     let with_disks = RwSignal::new(true);
-    let busy = RwSignal::new(false);
-    let run =
-        move |job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::Error>>>>| {
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                let result = job.await;
-                busy.set(false);
-                error.set(result.err().map(|e| i18n.error(&e)));
-                on_changed();
-            });
-        };
-    let disabled = move || busy.get() || vm.with(Option::is_none);
+    // One action for all, so the buttons wait for whichever runs and the error line says how
+    // the last one went.
+    let change = Action::new_local(move |change: &Change| {
+        let change = change.clone();
+        async move {
+            let result = match change {
+                Change::Power(uuid, action) => api::vm_action(&uuid, action).await,
+                Change::Delete { uuid, disks } => api::delete_vm(&uuid, disks).await,
+                Change::SaveImage { uuid, name } => {
+                    api::save_image(&uuid, &name).await.map(|started| {
+                        // The task's own events may have overtaken this answer: keep the newer.
+                        task.update(|t| {
+                            if t.as_ref().map(|t| t.id) != Some(started.id) {
+                                *t = Some(started);
+                            }
+                        });
+                    })
+                }
+            };
+            on_changed();
+            result
+        }
+    });
+    let failed = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
+    };
+    let disabled = move || change.pending().get() || vm.with(Option::is_none);
     view! {
         <div class="toolbar vm-actions" role="toolbar">
             {BUTTONS.map(|(action, key, class)| view! {
                 <button class=class disabled=disabled on:click=move |_| {
                     if let Some(vm) = vm.get_untracked() {
-                        run(Box::pin(async move { api::vm_action(&vm.uuid, action).await }));
+                        change.dispatch(Change::Power(vm.uuid, action));
                     }
                 }>{move || i18n.t(key)}</button>
             }).collect_view()}
@@ -84,7 +110,7 @@ pub fn VmToolbar(
                 let Some(vm) = vm.get_untracked() else { return };
                 if window().confirm_with_message(i18n.t(Key::ConfirmDeleteVm)).unwrap_or(false) {
                     let disks = with_disks.get_untracked();
-                    run(Box::pin(async move { api::delete_vm(&vm.uuid, disks).await }));
+                    change.dispatch(Change::Delete { uuid: vm.uuid, disks });
                 }
             }>{move || i18n.t(Key::DeleteVm)}</button>
             <button class="save-image"
@@ -93,16 +119,7 @@ pub fn VmToolbar(
                     let Some(vm) = vm.get_untracked() else { return };
                     let name = window().prompt_with_message(i18n.t(Key::NewTemplateName)).ok().flatten();
                     let Some(name) = name.filter(|n| !n.trim().is_empty()) else { return };
-                    run(Box::pin(async move {
-                        let started = api::save_image(&vm.uuid, name.trim()).await?;
-                        // The task's own events may have overtaken this answer: keep the newer.
-                        task.update(|t| {
-                            if t.as_ref().map(|t| t.id) != Some(started.id) {
-                                *t = Some(started);
-                            }
-                        });
-                        Ok(())
-                    }));
+                    change.dispatch(Change::SaveImage { uuid: vm.uuid, name: name.trim().to_owned() });
                 }
             >{move || i18n.t(Key::SaveAsImage)}</button>
             <label>
@@ -113,8 +130,8 @@ pub fn VmToolbar(
                 {move || vm.get().map(|vm| vm.name).unwrap_or_else(|| i18n.t(Key::SelectVm).to_owned())}
             </span>
         </div>
-        <Show when=move || error.get().is_some()>
-            <p class="error" role="alert">{move || error.get()}</p>
+        <Show when=move || failed().is_some()>
+            <p class="error" role="alert">{failed}</p>
         </Show>
     }
 }

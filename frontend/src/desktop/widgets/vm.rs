@@ -10,7 +10,7 @@ use crate::{
     apps::AppKind,
     components::vm_screen::VmScreen,
     i18n::{Key, use_i18n},
-    state::{desktop::use_personal, live::use_live, windows::use_windows},
+    state::{desktop::use_personal, live::use_live, screen::screen_frames, windows::use_windows},
 };
 
 /// The screen's width in a widget, in pixels.
@@ -144,7 +144,7 @@ pub fn VmWidget(uuid: String) -> impl IntoView {
                 None => {
                     let (start, shutdown) = (start.clone(), shutdown.clone());
                     view! {
-                        <VmScreen uuid=uuid.clone() width=SCREEN_WIDTH state />
+                        <VmScreen uuid=uuid.clone() width=SCREEN_WIDTH state frame=screen_frames(state) />
                         <div class="widget-buttons">
                             <button class="start" disabled=running on:click=move |_| start(VmAction::Start)>
                                 {move || i18n.t(Key::Start)}

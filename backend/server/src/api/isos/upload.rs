@@ -34,8 +34,9 @@ use crate::{
 
 /// Bytes read before the signature is checked.
 const HEAD: usize = SIGNATURE_OFFSET + SIGNATURE.len();
-/// Bytes handed to libvirt at once (its streams carry at most 256 KiB per message).
-const CHUNK: usize = 256 * 1024;
+/// Bytes handed to libvirt at once: one stream message's payload, never a byte more (a
+/// chunk of 256 KiB went as a full message and a 24-byte one, each a write on the host).
+const CHUNK: usize = hypervisor::STREAM_PAYLOAD;
 /// Chunks waiting for libvirt at most.
 const QUEUED: usize = 8;
 
@@ -95,8 +96,15 @@ pub async fn upload(
     // Large frames go on as they are (no copy); small ones are gathered into chunks.
     let mut gathered = head;
     let whole = loop {
-        let flush = gathered.len() >= CHUNK || gathered.len() as u64 + out.sent == bytes;
-        if flush && !out.send(gathered.split().freeze()).await {
+        // Whole messages' worth; the rest once it is the last of the file.
+        let mut sending = true;
+        while sending && gathered.len() >= CHUNK {
+            sending = out.send(gathered.split_to(CHUNK).freeze()).await;
+        }
+        if sending && !gathered.is_empty() && gathered.len() as u64 + out.sent == bytes {
+            sending = out.send(gathered.split().freeze()).await;
+        }
+        if !sending {
             break false;
         }
         match body.next().await {

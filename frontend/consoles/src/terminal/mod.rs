@@ -15,7 +15,7 @@ use shared::{
     terminal::{Control, Notice},
 };
 
-use super::console_link::{Link, connecting, reconnect_when_dropped};
+use crate::console_link::{Link, connecting, reconnect_when_dropped};
 use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},

@@ -15,16 +15,12 @@ use edit::{EditForm, Editing};
 #[component]
 pub fn UserAdmin() -> impl IntoView {
     let i18n = use_i18n();
-    let load = Action::new_local(|_: &()| api::list_users());
-    load.dispatch(());
-    let reload = move || {
-        load.dispatch(());
-    };
+    let users = LocalResource::new(api::list_users);
     // The outcome of the last change: Ok(()) shows "Saved.", Err the server's message.
     let outcome = RwSignal::new(None::<Result<(), String>>);
     let report = move |result: Result<(), api::Error>| {
         outcome.set(Some(result.map_err(|e| i18n.error(&e))));
-        reload();
+        users.refetch();
     };
     let editing = RwSignal::new(None::<Editing>);
 
@@ -35,11 +31,15 @@ pub fn UserAdmin() -> impl IntoView {
                 Ok(()) => view! { <p class="done" role="status">{i18n.t(Key::Done)}</p> }.into_any(),
                 Err(msg) => view! { <p class="error" role="alert">{msg}</p> }.into_any(),
             })}
-            {move || match load.value().get() {
-                None => view! { <p class="loading">{i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok(users)) => view! { <UserTable users editing on_done=report /> }.into_any(),
-            }}
+            <ErrorBoundary fallback=move |errors| view! {
+                <p class="error" role="alert">{move || i18n.thrown(&errors.read())}</p>
+            }>
+                <Transition fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        users.await.map(|users| view! { <UserTable users editing on_done=report /> })
+                    })}
+                </Transition>
+            </ErrorBoundary>
             {move || editing.get().map(|e| view! { <EditForm editing=e on_close=move || editing.set(None) on_done=report /> })}
         </div>
     }
@@ -98,6 +98,10 @@ fn UserTable(
     on_done: impl Fn(Result<(), api::Error>) + Copy + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let remove = Action::new_local(move |(name, heir): &(String, Option<String>)| {
+        let (name, heir) = (name.clone(), heir.clone());
+        async move { on_done(api::delete_user(&name, heir.as_deref()).await) }
+    });
     let delete = move |name: String| {
         let confirmed = window()
             .confirm_with_message(i18n.t(Key::ConfirmDelete))
@@ -111,9 +115,7 @@ fn UserTable(
             return;
         };
         let heir = Some(heir.trim().to_owned()).filter(|h| !h.is_empty());
-        leptos::task::spawn_local(async move {
-            on_done(api::delete_user(&name, heir.as_deref()).await)
-        });
+        remove.dispatch((name, heir));
     };
     let headers = [Key::Username, Key::ColRole, Key::Language, Key::ColQuota];
     view! {

@@ -5,7 +5,7 @@
 mod en;
 mod zh_tw;
 
-use leptos::prelude::*;
+use leptos::{error::Errors, prelude::*};
 use shared::{ErrorCode, Language, TaskInfo, TaskState, VmState};
 
 use crate::api;
@@ -308,6 +308,19 @@ impl I18n {
 }
 
 impl I18n {
+    /// What an `ErrorBoundary` caught, for the user (reactive): the first error, in the
+    /// user's language when it came from the API.
+    pub fn thrown(self, errors: &Errors) -> String {
+        errors
+            .iter()
+            .next()
+            .map(|(_, error)| match error.downcast_ref::<api::Error>() {
+                Some(error) => self.error(error),
+                None => error.to_string(),
+            })
+            .unwrap_or_default()
+    }
+
     /// A long action's progress in a line (reactive). In English with the server's words,
     /// which name the step or the outcome; otherwise with the state's, and the server's
     /// words only when it failed.

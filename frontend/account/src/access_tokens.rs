@@ -12,49 +12,56 @@ use crate::{
 /// The lifetimes offered, in days.
 const LIFETIMES: [u32; 4] = [7, 30, 90, 365];
 
+/// A change to the user's tokens. One action for both, so that the error line says how the
+/// last one went.
+#[derive(Clone)]
+enum Change {
+    Create(NewAccessToken),
+    Revoke(i64),
+}
+
 #[component]
 pub fn AccessTokens() -> impl IntoView {
     let i18n = use_i18n();
-    let tokens = RwSignal::new(None::<Vec<AccessToken>>);
-    let error = RwSignal::new(None::<String>);
     let secret = RwSignal::new(None::<String>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            match api::list_tokens().await {
-                Ok(list) => tokens.set(Some(list)),
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        })
-    };
-    reload();
     let name = RwSignal::new(String::new());
     let (scope, days) = (RwSignal::new(TokenScope::Read), RwSignal::new(30u32));
+    let change = Action::new_local(move |change: &Change| {
+        let change = change.clone();
+        async move {
+            match change {
+                Change::Create(token) => {
+                    let made = api::create_token(&token).await?;
+                    name.set(String::new());
+                    secret.set(Some(made.secret));
+                    Ok(())
+                }
+                Change::Revoke(id) => api::revoke_token(id).await,
+            }
+        }
+    });
+    // Listed again after each change.
+    let tokens = LocalResource::new(move || {
+        change.version().track();
+        api::list_tokens()
+    });
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let token = NewAccessToken {
+        change.dispatch(Change::Create(NewAccessToken {
             name: name.get_untracked(),
             scope: scope.get_untracked(),
             expires_in_days: days.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            match api::create_token(&token).await {
-                Ok(made) => {
-                    name.set(String::new());
-                    secret.set(Some(made.secret));
-                    error.set(None);
-                    reload();
-                }
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        });
+        }));
     };
     let revoke = move |id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::revoke_token(id).await {
-                Ok(()) => reload(),
-                Err(err) => error.set(Some(i18n.error(&err))),
-            }
-        })
+        change.dispatch(Change::Revoke(id));
+    };
+    let failed = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| i18n.error(&e))
     };
     let row = move |token: AccessToken| {
         let id = token.id;
@@ -89,15 +96,19 @@ pub fn AccessTokens() -> impl IntoView {
                     {move || i18n.t(Key::ApiReference)}
                 </a>
             </p>
-            {move || match tokens.get() {
-                None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(list) if list.is_empty() => {
-                    view! { <p class="empty">{move || i18n.t(Key::NoAccessTokens)}</p> }.into_any()
-                }
-                Some(list) => view! {
-                    <ul class="token-list">{list.into_iter().map(row).collect_view()}</ul>
-                }.into_any(),
-            }}
+            <ErrorBoundary fallback=move |errors| view! {
+                <p class="error" role="alert">{move || i18n.thrown(&errors.read())}</p>
+            }>
+                <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        tokens.await.map(|list| if list.is_empty() {
+                            view! { <p class="empty">{move || i18n.t(Key::NoAccessTokens)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="token-list">{list.into_iter().map(row).collect_view()}</ul> }.into_any()
+                        })
+                    })}
+                </Transition>
+            </ErrorBoundary>
             <form class="create-token" on:submit=create>
                 <input name="token-name" maxlength="100" required bind:value=name
                     placeholder=move || i18n.t(Key::Name) />
@@ -121,8 +132,8 @@ pub fn AccessTokens() -> impl IntoView {
                 <p class="notice" role="status">{move || i18n.t(Key::TokenShownOnce)}</p>
                 <code class="new-token">{secret}</code>
             })}
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || failed().is_some()>
+                <p class="error" role="alert">{failed}</p>
             </Show>
         </section>
     }

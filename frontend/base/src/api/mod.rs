@@ -43,6 +43,20 @@ pub enum Error {
     BadResponse(String),
 }
 
+// So that a failed load can be thrown to an `ErrorBoundary`, which shows it with
+// `I18n::thrown` in the user's language.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreachable => f.write_str("the server is unreachable"),
+            Self::Api(body) => f.write_str(&body.message),
+            Self::BadResponse(detail) => write!(f, "unexpected response: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 impl Error {
     /// The error's machine code, when the server sent one.
     pub fn code(&self) -> Option<ErrorCode> {

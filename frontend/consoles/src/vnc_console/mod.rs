@@ -19,7 +19,7 @@ use shared::routes;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
 
-use super::console_link::{Link, connecting, reconnect_when_dropped};
+use crate::console_link::{Link, connecting, reconnect_when_dropped};
 use crate::{
     api::{self, Closed, ConsoleSocket},
     i18n::{Key, use_i18n},
