@@ -1,7 +1,7 @@
 //! Per-user and per-VM bounds: events sockets per user, snapshots per VM, and the host URIs
 //! an admin may add at runtime.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use reqwest::Method;
 use serde_json::json;
@@ -141,4 +141,62 @@ async fn snapshots_count_in_the_disk_quota_at_their_vms_disk_size() {
         body["message"].as_str().unwrap().contains("snapshots"),
         "{body}"
     );
+}
+
+/// An upload that sends its headers and then nothing, holding its place at the gate.
+async fn stalled_upload(server: &TestServer, token: &str, name: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut socket = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/isos?name={name} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Length: 1048576\r\n\r\n",
+        server.addr
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket
+}
+
+#[tokio::test]
+async fn uploads_at_once_are_limited_per_user_and_given_back() {
+    let server = TestServer::api(&[super::TEST_HOST]).await;
+    server.add_user("alice", Role::User);
+    server.add_user("bob", Role::User);
+    let alice = server.with_token(&server.token("alice", "write").await);
+    let bob = server.with_token(&server.token("bob", "write").await);
+    let token = server.token("alice", "write").await;
+    let upload = |client: &testkit::server::Client, name: &str| {
+        let (client, url) = (
+            client.http.clone(),
+            server.url(&format!("/api/v1/isos?name={name}")),
+        );
+        async move {
+            let response = client.post(url).body(vec![0u8; 4096]).send().await.unwrap();
+            response.status().as_u16()
+        }
+    };
+    let held = [
+        stalled_upload(&server, &token, "one.iso").await,
+        stalled_upload(&server, &token, "two.iso").await,
+    ];
+    // The stalled ones have entered once the server has read their headers.
+    let third = testkit::eventually(
+        "alice's third upload refused",
+        Duration::from_secs(10),
+        || {
+            let attempt = upload(&alice, "three.iso");
+            async move { (attempt.await == 429).then_some(()) }
+        },
+    );
+    third.await;
+    assert_ne!(
+        upload(&bob, "his.iso").await,
+        429,
+        "bob's upload is not alice's to hold up"
+    );
+    drop(held);
+    testkit::eventually("alice's places given back", Duration::from_secs(10), || {
+        let attempt = upload(&alice, "three.iso");
+        async move { (attempt.await != 429).then_some(()) }
+    })
+    .await;
 }

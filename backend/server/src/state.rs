@@ -108,6 +108,7 @@ impl AppState {
             isos: api::IsoLimits {
                 max_bytes: settings.iso_max_bytes,
                 storage_pool: settings.iso_pool.clone(),
+                uploads: Default::default(),
             },
             conn_limits: connections::ConnLimits {
                 max_connections: settings.max_connections.max(1),

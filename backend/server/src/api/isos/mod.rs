@@ -3,9 +3,12 @@
 //! drive), and an admin publishing one to every user. Another user's private ISO is not
 //! found, whatever is asked of it.
 
+mod gate;
 mod install;
 mod media;
 mod upload;
+
+use std::sync::Arc;
 
 use axum::{
     Extension,
@@ -24,6 +27,8 @@ use store::isos::StoredIso;
 pub struct IsoLimits {
     pub max_bytes: u64,
     pub storage_pool: String,
+    /// The uploads running now.
+    pub uploads: Arc<gate::UploadGate>,
 }
 
 pub fn routes() -> Vec<Route> {

@@ -25,6 +25,7 @@ use hypervisor::UploadError;
 
 use store::{StoreError, isos::NewUpload};
 
+use super::gate::Turn;
 use crate::{
     api::{Json, Query, names::check_name, quota},
     auth::CurrentUser,
@@ -48,6 +49,13 @@ pub async fn upload(
     body: Body,
 ) -> Result<(StatusCode, Json<Iso>), ApiError> {
     check_name(&req.name).map_err(ApiError::BadRequest)?;
+    let turn = state
+        .isos
+        .uploads
+        .enter(me.id)
+        .ok_or(ApiError::TooManyRequests {
+            retry_after_secs: 5,
+        })?;
     let bytes = declared_length(&headers)?;
     let max = state.isos.max_bytes;
     if bytes > max {
@@ -75,6 +83,7 @@ pub async fn upload(
     let (chunks, received) = mpsc::channel(QUEUED);
     let (digest_tx, digest_rx) = oneshot::channel();
     let owner = tokio::spawn(store_upload(
+        turn,
         state.clone(),
         id,
         host,
@@ -236,7 +245,9 @@ async fn begin(
 
 /// Fills the volume from `chunks`; on success completes the row with the digest the handler
 /// sends when every byte went by, else deletes what was made.
+/// The upload's turn is held until the volume is filled or gone, even when the client left.
 async fn store_upload(
+    _turn: Turn,
     state: AppState,
     id: i64,
     host: String,
