@@ -82,16 +82,14 @@ pub async fn upload(
     let (id, volume) = begin(&state, &me, &req.name, &host, bytes).await?;
     let (chunks, received) = mpsc::channel(QUEUED);
     let (digest_tx, digest_rx) = oneshot::channel();
-    let owner = tokio::spawn(store_upload(
-        turn,
-        state.clone(),
+    let target = Target {
         id,
         host,
         volume,
         bytes,
-        received,
-        digest_rx,
-    ));
+        _turn: turn,
+    };
+    let owner = tokio::spawn(store_upload(state.clone(), target, received, digest_rx));
     // Hashed on a thread of its own, beside the bytes' way to libvirt.
     let (to_hash, hashing) = mpsc::channel::<Bytes>(QUEUED);
     let hasher = tokio::task::spawn_blocking(move || digest(hashing));
@@ -243,19 +241,31 @@ async fn begin(
     }
 }
 
-/// Fills the volume from `chunks`; on success completes the row with the digest the handler
-/// sends when every byte went by, else deletes what was made.
-/// The upload's turn is held until the volume is filled or gone, even when the client left.
-async fn store_upload(
-    _turn: Turn,
-    state: AppState,
+/// Where an upload goes: its row, host, volume and length, and its turn at the gate, held
+/// until the volume is filled or gone (even when the client has left).
+struct Target {
     id: i64,
     host: String,
     volume: String,
     bytes: u64,
+    _turn: Turn,
+}
+
+/// Fills the volume from `chunks`; on success completes the row with the digest the handler
+/// sends when every byte went by, else deletes what was made.
+async fn store_upload(
+    state: AppState,
+    target: Target,
     chunks: mpsc::Receiver<Bytes>,
     digest: oneshot::Receiver<String>,
 ) -> Result<Iso, ApiError> {
+    let Target {
+        id,
+        host,
+        volume,
+        bytes,
+        _turn,
+    } = target;
     let pool = state.isos.storage_pool.clone();
     let uploaded = state
         .pool
