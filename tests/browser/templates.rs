@@ -80,3 +80,92 @@ async fn admins_add_a_template_from_a_pool_volume_and_cannot_delete_it_in_use() 
         .await;
     browser.close().await;
 }
+
+/// The text of the template row `name`, once it satisfies `ok`.
+async fn row_where(browser: &Browser, name: &str, ok: impl Fn(&str) -> bool) -> String {
+    browser
+        .text_where(&format!(".template-table tr[data-template='{name}']"), ok)
+        .await
+}
+
+#[tokio::test]
+async fn admins_edit_a_templates_defaults_which_new_vms_then_get() {
+    let server = TestServer::pool_of_three(true).await;
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "root", PASSWORD).await;
+    open_app(&browser, "templates").await;
+    row_where(&browser, "demo", |t| t.contains("1 vCPU, 512 MiB, 2 GiB")).await;
+    browser
+        .click(".template-table tr[data-template='demo'] button.edit-template")
+        .await;
+    let form = ".templates-app form.edit-template[data-template='demo']";
+    // Prefilled with what the template gives now.
+    let memory = browser
+        .find(&format!("{form} input[name='edit-memory']"))
+        .await;
+    assert_eq!(memory.prop("value").await.unwrap().as_deref(), Some("512"));
+
+    // A size the server refuses: its reason in the form, which stays open; nothing changed.
+    browser
+        .type_into(&format!("{form} input[name='edit-memory']"), "8")
+        .await;
+    browser
+        .click(&format!("{form} button[type='submit']"))
+        .await;
+    browser
+        .text_where(&format!("{form} .error"), |t| t.contains("64 MiB"))
+        .await;
+    let admin = server.admin().await;
+    let demo = |list: serde_json::Value| {
+        list.as_array()
+            .and_then(|l| l.iter().find(|t| t["name"] == "demo").cloned())
+            .expect("demo is listed")
+    };
+    assert_eq!(
+        demo(admin.get("/api/v1/templates").await.1)["memory_mib"],
+        512
+    );
+
+    browser
+        .type_into(&format!("{form} input[name='edit-os']"), "Demo, edited")
+        .await;
+    browser
+        .type_into(&format!("{form} input[name='edit-cores']"), "2")
+        .await;
+    browser
+        .type_into(&format!("{form} input[name='edit-memory']"), "384")
+        .await;
+    browser
+        .click(&format!("{form} button[type='submit']"))
+        .await;
+    let row = row_where(&browser, "demo", |t| t.contains("2 vCPU, 384 MiB, 2 GiB")).await;
+    assert!(row.contains("Demo, edited"), "{row}");
+    let saved = demo(admin.get("/api/v1/templates").await.1);
+    assert_eq!(
+        (
+            saved["os"].as_str(),
+            saved["cores"].as_u64(),
+            saved["memory_mib"].as_u64()
+        ),
+        (Some("Demo, edited"), Some(2), Some(384))
+    );
+
+    let alice = server.login("alice").await;
+    let (status, vm) = alice
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": "after-edit", "template": "demo"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{vm}");
+    assert_eq!(
+        (
+            vm["cores"].as_u64(),
+            vm["memory_mib"].as_u64(),
+            vm["os"].as_str()
+        ),
+        (Some(2), Some(384), Some("Demo, edited"))
+    );
+    browser.close().await;
+}

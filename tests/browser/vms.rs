@@ -108,3 +108,70 @@ async fn create_act_and_delete_with_live_rows() {
     assert_eq!(names, [json!("from-api")]);
     browser.close().await;
 }
+
+/// Alice's new VM `name` from `template`, as the API answers it.
+async fn alice_vm(api: &testkit::server::Client, name: &str, template: &str) -> String {
+    let (status, vm) = api
+        .send(
+            Method::POST,
+            "/api/v1/vms",
+            Some(json!({"name": name, "template": template})),
+        )
+        .await;
+    assert_eq!(status, 201, "{vm}");
+    vm["uuid"].as_str().expect("a uuid").to_owned()
+}
+
+#[tokio::test]
+async fn the_details_change_which_device_boots_first() {
+    let server = TestServer::pool_of_three(true).await;
+    // A template that boots its kernel directly: its VMs keep their boot order.
+    let kernel = json!({
+        "name": "kernel", "os": "Direct kernel", "storage_pool": "images",
+        "volume": "demo-base.img", "cores": 1, "memory_mib": 128, "disk_gib": 2,
+        "kernel_boot": {"kernel": "/boot/vmlinuz", "initrd": "/boot/initrd.img", "cmdline": ""}
+    });
+    let (status, body) = server
+        .admin()
+        .await
+        .send(Method::POST, "/api/v1/templates", Some(kernel))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let api = server.login("alice").await;
+    let installer = alice_vm(&api, "installer", "demo").await;
+    alice_vm(&api, "direct", "kernel").await;
+
+    let browser = Browser::start().await;
+    browser.login(&server.url("/"), "alice", PASSWORD).await;
+    open_app(&browser, "vm-manager").await;
+    browser.click("tr[data-vm='installer'] td.name").await;
+    browser
+        .find(".vm-details .boot-from[data-first='disk']")
+        .await;
+    browser
+        .click(".vm-details select[name='boot-first'] option[value='cdrom']")
+        .await;
+    browser
+        .find(".vm-details .boot-from[data-first='cdrom']")
+        .await;
+    let boot = format!("/api/v1/vms/{installer}/boot");
+    assert_eq!(api.get(&boot).await.1, json!({"first": "cdrom"}));
+
+    // The kernel-booting VM refuses, saying why, and still shows the disk first.
+    browser.click("tr[data-vm='direct'] td.name").await;
+    browser
+        .find(".vm-details .boot-from[data-first='disk']")
+        .await;
+    browser
+        .click(".vm-details select[name='boot-first'] option[value='cdrom']")
+        .await;
+    browser
+        .text_where(".vm-details .cd-drive .error", |t| {
+            t.contains("boots its kernel directly")
+        })
+        .await;
+    browser
+        .find(".vm-details .boot-from[data-first='disk']")
+        .await;
+    browser.close().await;
+}

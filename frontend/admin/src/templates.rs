@@ -1,9 +1,10 @@
 //! The Templates app (admins): the catalogue and users' saved images; add a template from a
 //! volume picked from a host's storage pool (no paths typed), delete one (refused while VMs
-//! are backed by it), publish a user's saved image.
+//! are backed by it), edit a shared template's defaults for new VMs, publish a user's saved
+//! image.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use shared::Template;
+use shared::{Template, TemplateDefaults};
 
 use crate::{
     api,
@@ -16,6 +17,7 @@ use crate::{
 enum Change {
     Add(Template),
     Delete(String),
+    Edit(String, TemplateDefaults),
     Publish { owner: String, image: String },
 }
 
@@ -40,6 +42,9 @@ pub fn Templates() -> impl IntoView {
             match change {
                 Change::Add(template) => api::add_template(&template).await.map(drop),
                 Change::Delete(name) => api::delete_template(&name).await,
+                Change::Edit(name, defaults) => {
+                    api::edit_template(&name, &defaults).await.map(drop)
+                }
                 Change::Publish { owner, image } => api::publish_image(&owner, &image).await,
             }
         }
@@ -86,15 +91,57 @@ pub fn Templates() -> impl IntoView {
             cloud_init: cloud_init.get_untracked(),
         }));
     };
-    let failed = move || {
-        change
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| i18n.error(&e))
+    // The template whose defaults are being edited, and the form's fields.
+    let editing = RwSignal::new(None::<String>);
+    let (edit_os, edit_cores, edit_memory, edit_disk) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let edit_cloud_init = RwSignal::new(false);
+    // The last change's error, shown in the edit form while it is open (else under the add
+    // form); cleared when an edit starts. A saved edit closes its form.
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move || match change.value().get() {
+        Some(Ok(())) => {
+            error.set(None);
+            editing.set(None);
+        }
+        Some(Err(e)) => error.set(Some(i18n.error(&e))),
+        None => {}
+    });
+    let failed = move || error.get();
+    let edit = move |t: &Template| {
+        edit_os.set(t.os.clone());
+        edit_cores.set(t.cores.to_string());
+        edit_memory.set(t.memory_mib.to_string());
+        edit_disk.set(t.disk_gib.to_string());
+        edit_cloud_init.set(t.cloud_init);
+        error.set(None);
+        editing.set(Some(t.name.clone()));
+    };
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(name) = editing.get_untracked() else {
+            return;
+        };
+        // Left to the server to refuse (with its reason) what does not parse as a size.
+        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u64>().unwrap_or(0);
+        change.dispatch(Change::Edit(
+            name,
+            TemplateDefaults {
+                os: edit_os.get_untracked(),
+                cores: u32::try_from(number(edit_cores)).unwrap_or(0),
+                memory_mib: number(edit_memory),
+                disk_gib: number(edit_disk),
+                cloud_init: edit_cloud_init.get_untracked(),
+            },
+        ));
     };
     let row = move |t: Template| {
         let (gone, owner, image) = (t.name.clone(), t.owner.clone(), t.name.clone());
+        let edited = t.clone();
         view! {
             <tr data-template=t.name.clone()>
                 <td>{t.name.clone()}</td><td>{t.os.clone()}</td>
@@ -103,6 +150,8 @@ pub fn Templates() -> impl IntoView {
                 <td>{t.owner.clone()}</td>
                 <td>{match owner {
                     None => view! {
+                        <button class="edit-template" on:click=move |_| edit(&edited)>
+                            {move || i18n.t(Key::Edit)}</button>
                         <button class="delete-template" on:click=move |_| { change.dispatch(Change::Delete(gone.clone())); }>
                             {move || i18n.t(Key::Delete)}</button>
                     }.into_any(),
@@ -134,6 +183,21 @@ pub fn Templates() -> impl IntoView {
                 </Transition>
                 </ErrorBoundary>
             </table>
+            <Show when=move || editing.with(Option::is_some)>
+                <form class="edit-template" data-template=move || editing.get() on:submit=save>
+                    <strong>{move || editing.get()}</strong>
+                    <input name="edit-os" required maxlength="64" bind:value=edit_os placeholder="OS" />
+                    <label>"vCPU "<input name="edit-cores" type="number" bind:value=edit_cores /></label>
+                    <label>"MiB "<input name="edit-memory" type="number" bind:value=edit_memory /></label>
+                    <label>"GiB "<input name="edit-disk" type="number" bind:value=edit_disk /></label>
+                    <label><input type="checkbox" name="edit-cloud-init" bind:checked=edit_cloud_init />"cloud-init"</label>
+                    <button type="submit" disabled=move || change.pending().get()>{move || i18n.t(Key::Save)}</button>
+                    <button type="button" class="cancel" on:click=move |_| editing.set(None)>{move || i18n.t(Key::Cancel)}</button>
+                    <Show when=move || failed().is_some()>
+                        <p class="error" role="alert">{failed}</p>
+                    </Show>
+                </form>
+            </Show>
             <form class="add-template" on:submit=add>
                 <select name="tpl-host" on:change=move |ev| host.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Key::Host)}</option>
@@ -155,7 +219,7 @@ pub fn Templates() -> impl IntoView {
                 <label><input type="checkbox" name="tpl-cloud-init" bind:checked=cloud_init />"cloud-init"</label>
                 <button type="submit">{move || i18n.t(Key::AddTemplate)}</button>
             </form>
-            <Show when=move || failed().is_some()>
+            <Show when=move || failed().is_some() && editing.with(Option::is_none)>
                 <p class="error" role="alert">{failed}</p>
             </Show>
         </section>

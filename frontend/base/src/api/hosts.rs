@@ -1,7 +1,7 @@
 //! Host and template management calls, for the Hosts and Templates apps (admins).
 
 use gloo_net::http::Request;
-use shared::{HostInfo, NewHost, StoragePoolInfo, Template, VolumeInfo, routes};
+use shared::{HostInfo, NewHost, StoragePoolInfo, Template, TemplateDefaults, VolumeInfo, routes};
 
 use super::{Error, decode, get_json, no_content, send_empty, send_json};
 
@@ -36,6 +36,12 @@ pub async fn add_template(template: &Template) -> Result<Template, Error> {
 
 pub async fn delete_template(name: &str) -> Result<(), Error> {
     no_content(send_empty(Request::delete(&routes::fill(routes::TEMPLATE, &[name]))).await?).await
+}
+
+/// `PUT /api/v1/templates/{name}`: what shared template `name` gives new VMs.
+pub async fn edit_template(name: &str, defaults: &TemplateDefaults) -> Result<Template, Error> {
+    let url = routes::fill(routes::TEMPLATE, &[name]);
+    decode(send_json(Request::put(&url), defaults).await?).await
 }
 
 /// Publishes user `owner`'s saved image `name` to the shared catalogue.

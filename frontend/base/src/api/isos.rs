@@ -2,7 +2,9 @@
 //! browser API that reports an upload's progress (fetch does not), and that can abort one.
 
 use gloo_net::http::Request;
-use shared::{CdMedia, ErrorBody, InstallVm, Iso, Vm, auth::CSRF_HEADER, routes};
+use shared::{
+    BootDevice, BootOrder, CdMedia, ErrorBody, InstallVm, Iso, Vm, auth::CSRF_HEADER, routes,
+};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
@@ -32,6 +34,18 @@ pub async fn cd_media(uuid: &str) -> Result<CdMedia, Error> {
 pub async fn set_cd_media(uuid: &str, iso: Option<i64>) -> Result<(), Error> {
     let url = routes::fill(routes::VM_CDROM, &[uuid]);
     no_content(send_json(Request::put(&url), &CdMedia { iso }).await?).await
+}
+
+/// `GET /api/v1/vms/{id}/boot`: the device the VM boots from first.
+pub async fn boot_order(uuid: &str) -> Result<BootDevice, Error> {
+    let order: BootOrder = get_json(&routes::fill(routes::VM_BOOT, &[uuid])).await?;
+    Ok(order.first)
+}
+
+/// `PUT /api/v1/vms/{id}/boot`: boot from `first` first, from the VM's next start.
+pub async fn set_boot_order(uuid: &str, first: BootDevice) -> Result<(), Error> {
+    let url = routes::fill(routes::VM_BOOT, &[uuid]);
+    no_content(send_json(Request::put(&url), &BootOrder { first }).await?).await
 }
 
 pub async fn publish_iso(id: i64) -> Result<(), Error> {

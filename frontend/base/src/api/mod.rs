@@ -22,10 +22,12 @@ pub use admin::*;
 pub use console::{Closed, ConsoleSocket, open_console};
 pub use events::{VmEvents, subscribe};
 pub use hosts::{
-    add_host, add_template, delete_template, host_pools, pool_volumes, publish_image, remove_host,
+    add_host, add_template, delete_template, edit_template, host_pools, pool_volumes,
+    publish_image, remove_host,
 };
 pub use isos::{
-    Upload, cd_media, delete_iso, install_vm, list_isos, publish_iso, set_cd_media, upload_iso,
+    Upload, boot_order, cd_media, delete_iso, install_vm, list_isos, publish_iso, set_boot_order,
+    set_cd_media, upload_iso,
 };
 pub use keys::{add_key, generate_key, list_keys, remove_key};
 pub use metrics::{Subject, history};

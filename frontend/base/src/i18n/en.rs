@@ -235,6 +235,10 @@ pub fn text(key: Key) -> &'static str {
         AddHost => "Add host",
         Templates => "Templates",
         AddTemplate => "Add template",
+        Edit => "Edit",
+        BootFrom => "Boot from",
+        Disk => "disk",
+        FromNextStart => "from the next start",
         Publish => "Publish",
     }
 }

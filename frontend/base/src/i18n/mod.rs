@@ -228,6 +228,10 @@ pub enum Key {
     AddHost,
     Templates,
     AddTemplate,
+    Edit,
+    BootFrom,
+    Disk,
+    FromNextStart,
 }
 
 /// The text of `key` in `lang`.

@@ -225,6 +225,10 @@ pub fn text(key: Key) -> &'static str {
         AddHost => "新增主機",
         Templates => "範本",
         AddTemplate => "新增範本",
+        Edit => "編輯",
+        BootFrom => "開機裝置",
+        Disk => "硬碟",
+        FromNextStart => "下次啟動起生效",
         Publish => "公開",
     }
 }
