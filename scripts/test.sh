@@ -52,10 +52,10 @@ step "cargo fmt --check"
 cargo fmt --all --check
 
 step "clippy (host)"
-cargo clippy --workspace --exclude frontend --exclude frontend-base --exclude consoles --exclude admin --exclude account --all-targets --locked -- -D warnings
+cargo clippy --workspace --exclude frontend --exclude frontend-base --exclude consoles --exclude admin --exclude account --exclude library --all-targets --locked -- -D warnings
 
 step "clippy (wasm32)"
-cargo clippy -p frontend -p frontend-base -p consoles -p admin -p account -p shared -p rfb -p decode-bench --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p frontend -p frontend-base -p consoles -p admin -p account -p library -p shared -p rfb -p decode-bench --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 step "frontend release build (trunk)"
 trunk build --release

@@ -8,7 +8,10 @@ use web_sys::PointerEvent;
 
 use crate::{
     api::Subject,
-    components::chart::{LineChart, Unit},
+    components::{
+        chart::{LineChart, Unit},
+        loaded::loaded,
+    },
     i18n::{Key, use_i18n},
     state::{
         carry::use_carry,
@@ -35,28 +38,35 @@ pub const GLANCE: [Metric; 2] = [Metric::CpuPercent, Metric::MemoryUsedMib];
 #[component]
 pub fn Charts(subject: Subject, metrics: &'static [Metric], range: Range) -> impl IntoView {
     let i18n = use_i18n();
-    let history = live_history(subject, range);
-    view! {
-        {move || match history.get() {
-            None => view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-            Some(Err(err)) => view! { <p class="error" role="alert">{move || i18n.error(&err)}</p> }.into_any(),
-            Some(Ok(_)) => metrics.iter().map(|&metric| {
-                let points = Signal::derive(move || {
-                    history.with(|h| match h {
-                        Some(Ok(h)) => series(h, metric),
-                        _ => Vec::new(),
-                    })
-                });
-                let label = Signal::derive(move || i18n.t(metric_key(metric)).to_owned());
-                view! {
-                    <figure class="graph" data-metric=format!("{metric:?}")>
-                        <figcaption>{label}</figcaption>
-                        <LineChart points unit=Unit::of(metric) label />
-                    </figure>
-                }
-            }).collect_view().into_any(),
-        }}
-    }
+    let live = live_history(subject, range);
+    loaded(
+        ViewFnOnce::from(move || view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }),
+        move || {
+            Suspend::new(async move {
+                live.loaded.await.map(|()| {
+                    metrics
+                        .iter()
+                        .map(|&metric| {
+                            let points = Signal::derive(move || {
+                                live.history.with(|h| {
+                                    h.as_ref().map(|h| series(h, metric)).unwrap_or_default()
+                                })
+                            });
+                            let label =
+                                Signal::derive(move || i18n.t(metric_key(metric)).to_owned());
+                            view! {
+                                <figure class="graph" data-metric=format!("{metric:?}")>
+                                    <figcaption>{label}</figcaption>
+                                    <LineChart points unit=Unit::of(metric) label />
+                                </figure>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                })
+            })
+        },
+    )
 }
 
 /// A panel of graphs with a choice of range, whose title can be carried onto the desktop.

@@ -1,9 +1,10 @@
-//! The desktop's side of loading apps on demand. The consoles, the administrators' apps and
-//! Settings' account sections are WASM modules of their own (`frontend/consoles`,
-//! `frontend/admin`, `frontend/account`), which Trunk builds beside the desktop's
-//! (`data-type="worker"` assets: built, not loaded). A window of one of their apps fetches its
-//! module the first time one opens (once per page), mounts the app (or the module's part of
-//! it) in its body, tells it when the language changes, and unmounts it when the window closes.
+//! The desktop's side of loading apps on demand. The consoles, the administrators' apps,
+//! Settings' account sections and the ISO library are WASM modules of their own
+//! (`frontend/consoles`, `frontend/admin`, `frontend/account`, `frontend/library`), which
+//! Trunk builds beside the desktop's (`data-type="worker"` assets: built, not loaded). A window
+//! of one of their apps fetches its module the first time one opens (once per page), mounts
+//! the app (or the module's part of it) in its body, tells it when the language changes, and
+//! unmounts it when the window closes.
 
 use leptos::{html::Div, prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, prelude::*};
@@ -21,6 +22,8 @@ pub enum Module {
     Admin,
     /// Settings' SSH keys and access tokens.
     Account,
+    /// The ISO library: the Images app and its uploads.
+    Library,
 }
 
 impl Module {
@@ -31,6 +34,7 @@ impl Module {
             Self::Consoles => "/consoles.js",
             Self::Admin => "/admin.js",
             Self::Account => "/account.js",
+            Self::Library => "/library.js",
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The desktop's applications. Each owns its data loading; the shell only opens windows. The
-//! consoles, the administrators' apps and Settings' account sections are WASM modules of their
-//! own, loaded on demand (`lazy`).
+//! consoles, the administrators' apps, Settings' account sections and the ISO library (Images)
+//! are WASM modules of their own, loaded on demand (`lazy`).
 
-mod images;
 mod lazy;
 mod settings;
 mod visualizer;
@@ -21,7 +20,7 @@ pub fn view(app: AppKind, vm: Option<String>) -> AnyView {
         AppKind::VmManager => view! { <vm_manager::VmManager /> }.into_any(),
         AppKind::VmCreator => view! { <vm_creator::VmCreator /> }.into_any(),
         AppKind::Visualizer => view! { <visualizer::Visualizer /> }.into_any(),
-        AppKind::Images => view! { <images::Images /> }.into_any(),
+        AppKind::Images => view! { <LazyApp module=Module::Library app vm /> }.into_any(),
         AppKind::Settings => view! { <settings::Settings /> }.into_any(),
         AppKind::Website => view! { <website::Website uuid=vm.unwrap_or_default() /> }.into_any(),
         AppKind::UserAdmin | AppKind::Hosts | AppKind::Templates => {

@@ -7,6 +7,7 @@ use shared::{CreateVm, HostInfo, InstallVm, Iso, Template};
 
 use crate::{
     api,
+    components::loaded::loaded,
     i18n::{Key, use_i18n},
 };
 
@@ -21,14 +22,18 @@ pub fn VmCreator() -> impl IntoView {
     });
     view! {
         <div class="vm-creator">
-            {move || match catalogue.get() {
-                None => view! { <p class="loading">{i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok((templates, _, isos))) if templates.is_empty() && isos.is_empty() => {
-                    view! { <p class="empty">{i18n.t(Key::NoTemplates)}</p> }.into_any()
-                }
-                Some(Ok((templates, hosts, isos))) => view! { <CreatorForm templates hosts isos /> }.into_any(),
-            }}
+            {loaded(
+                ViewFnOnce::from(move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }),
+                move || Suspend::new(async move {
+                    catalogue.await.map(|(templates, hosts, isos)| {
+                        if templates.is_empty() && isos.is_empty() {
+                            view! { <p class="empty">{i18n.t(Key::NoTemplates)}</p> }.into_any()
+                        } else {
+                            view! { <CreatorForm templates hosts isos /> }.into_any()
+                        }
+                    })
+                }),
+            )}
         </div>
     }
 }

@@ -15,29 +15,35 @@ use crate::{
 /// How often the day's history is fetched again.
 const DAY_REFRESH: Duration = Duration::from_secs(60);
 
-/// The history of `subject` over `range`; `None` until it arrives, `Err` if it cannot.
-pub fn live_history(
-    subject: Subject,
-    range: Range,
-) -> RwSignal<Option<Result<History, api::Error>>> {
+/// A metrics history kept current while it shows.
+#[derive(Clone, Copy)]
+pub struct LiveHistory {
+    /// The fetch of the history, and how it went (what it brought is in `history`).
+    pub loaded: LocalResource<Result<(), api::Error>>,
+    /// The history as last fetched, with each round since added.
+    pub history: RwSignal<Option<History>>,
+}
+
+/// The history of `subject` over `range`, fetched now and kept current.
+pub fn live_history(subject: Subject, range: Range) -> LiveHistory {
     let history = RwSignal::new(None);
-    let fetch = {
+    let loaded = LocalResource::new({
         let subject = subject.clone();
         move || {
             let subject = subject.clone();
-            leptos::task::spawn_local(async move {
-                history.set(Some(api::history(&subject, range).await));
-            });
+            async move {
+                history.set(Some(api::history(&subject, range).await?));
+                Ok(())
+            }
         }
-    };
-    fetch();
+    });
     match range {
         Range::Hour => {
             let live = use_live();
             Effect::new(move || {
                 if let Some(round) = live.round.get() {
                     history.update(|h| {
-                        if let Some(Ok(h)) = h {
+                        if let Some(h) = h {
                             extend(h, &subject, &round);
                         }
                     });
@@ -45,12 +51,12 @@ pub fn live_history(
             });
         }
         Range::Day => {
-            if let Ok(ticker) = set_interval_with_handle(fetch, DAY_REFRESH) {
+            if let Ok(ticker) = set_interval_with_handle(move || loaded.refetch(), DAY_REFRESH) {
                 on_cleanup(move || ticker.clear());
             }
         }
     }
-    history
+    LiveHistory { loaded, history }
 }
 
 /// The points of `metric` in `history`.

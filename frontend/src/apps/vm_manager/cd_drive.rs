@@ -3,10 +3,11 @@
 //! its CD first (from its next start: the CD for an install, the disk once it is done).
 
 use leptos::prelude::*;
-use shared::{BootDevice, Vm};
+use shared::{BootDevice, Iso, Vm};
 
 use crate::{
     api,
+    components::loaded::loaded,
     i18n::{Key, use_i18n},
 };
 
@@ -53,7 +54,7 @@ pub fn CdDrive(
         async { api::list_isos().await.unwrap_or_default() }
     });
     // The last change's error (a VM that boots its kernel directly keeps its boot order, and
-    // says so), until another VM is selected; else the drive's own.
+    // says so), until another VM is selected.
     let error = RwSignal::new(None::<String>);
     Effect::new(move || {
         uuid.track();
@@ -64,70 +65,74 @@ pub fn CdDrive(
             error.set(outcome.err().map(|e| i18n.error(&e)));
         }
     });
-    let failed = move || {
-        error.get().or_else(|| {
-            let (media, boot) = media.get().flatten()?;
-            media.err().or(boot.err()).map(|e| i18n.error(&e))
-        })
-    };
-    let inserted = Memo::new(
-        move |last: Option<&Option<i64>>| match media.get().flatten() {
-            Some((Ok(media), _)) => media.iso,
-            // Until the drive answers, what it last held.
-            _ => last.copied().flatten(),
-        },
-    );
     let send = move |to: Change| {
         if let Some(id) = uuid.get_untracked() {
             change.dispatch((id, to));
         }
     };
     let insert = move |iso| send(Change::Media(iso));
-    let first = move || match media.get().flatten() {
-        Some((_, Ok(BootDevice::Cdrom))) => "cdrom",
-        Some((_, Ok(BootDevice::Disk))) => "disk",
-        _ => "",
-    };
-    let shown = move || match inserted.get() {
+    // An ISO's name, as listed.
+    let shown = move |iso: Option<i64>, isos: &[Iso]| match iso {
         None => "-".to_owned(),
         Some(id) => isos
-            .get()
-            .unwrap_or_default()
-            .into_iter()
+            .iter()
             .find(|i| i.id == id)
-            .map_or_else(|| format!("#{id}"), |i| i.name),
+            .map_or_else(|| format!("#{id}"), |i| i.name.clone()),
     };
     view! {
         <div class="cd-drive">
             <span>"CD: "</span>
-            <span class="cd-media">{shown}</span>
-            <Show when=move || inserted.get().is_some()>
-                <button class="eject" on:click=move |_| insert(None)>{move || i18n.t(Key::Eject)}</button>
-            </Show>
+            // Until the drive answers, what it last held; a drive that cannot be read says why.
+            {loaded(
+                ViewFnOnce::from(|| view! { <span class="cd-media">"-"</span> }),
+                move || Suspend::new(async move {
+                    let isos = isos.await;
+                    media.await.map(|(media, _)| media).transpose().map(|media| {
+                        let iso = media.and_then(|media| media.iso);
+                        view! {
+                            <span class="cd-media">{shown(iso, &isos)}</span>
+                            {iso.map(|_| view! {
+                                <button class="eject" on:click=move |_| insert(None)>{move || i18n.t(Key::Eject)}</button>
+                            })}
+                        }
+                        .into_any()
+                    })
+                }),
+            )}
             <select name="cd-iso" on:change=move |ev| picked.set(event_target_value(&ev))>
                 <option value="">"…"</option>
-                {move || isos.get().unwrap_or_default().into_iter().map(|i| view! {
-                    <option value=i.id.to_string()>{i.name}</option>
-                }).collect_view()}
+                {loaded(ViewFnOnce::default(), move || Suspend::new(async move {
+                    Ok(isos.await.into_iter().map(|i| view! {
+                        <option value=i.id.to_string()>{i.name}</option>
+                    }).collect_view().into_any())
+                }))}
             </select>
             <button class="insert" on:click=move |_| insert(picked.get_untracked().parse().ok())>
                 {move || i18n.t(Key::Insert)}
             </button>
-            <label class="boot-from" data-first=first>
-                {move || i18n.t(Key::BootFrom)}" "
-                <select name="boot-first" prop:value=first disabled=move || change.pending().get()
-                    on:change=move |ev| send(Change::Boot(if event_target_value(&ev) == "cdrom" {
-                        BootDevice::Cdrom
-                    } else {
-                        BootDevice::Disk
-                    }))>
-                    <option value="disk">{move || i18n.t(Key::Disk)}</option>
-                    <option value="cdrom">"CD"</option>
-                </select>
-                " "<span class="hint">{move || i18n.t(Key::FromNextStart)}</span>
-            </label>
-            <Show when=move || failed().is_some()>
-                <p class="error" role="alert">{failed}</p>
+            {loaded(ViewFnOnce::default(), move || Suspend::new(async move {
+                let first = match media.await.map(|(_, boot)| boot).transpose()? {
+                    Some(BootDevice::Cdrom) => "cdrom",
+                    _ => "disk",
+                };
+                Ok(view! {
+                    <label class="boot-from" data-first=first>
+                        {move || i18n.t(Key::BootFrom)}" "
+                        <select name="boot-first" prop:value=first disabled=move || change.pending().get()
+                            on:change=move |ev| send(Change::Boot(if event_target_value(&ev) == "cdrom" {
+                                BootDevice::Cdrom
+                            } else {
+                                BootDevice::Disk
+                            }))>
+                            <option value="disk">{move || i18n.t(Key::Disk)}</option>
+                            <option value="cdrom">"CD"</option>
+                        </select>
+                        " "<span class="hint">{move || i18n.t(Key::FromNextStart)}</span>
+                    </label>
+                }.into_any())
+            }))}
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert">{move || error.get()}</p>
             </Show>
         </div>
     }

@@ -5,6 +5,7 @@ use shared::Vm;
 
 use crate::{
     api,
+    components::loaded::loaded,
     i18n::{Key, use_i18n},
 };
 
@@ -74,33 +75,36 @@ pub fn Snapshots(
                 <Show when=move || failed().is_some()>
                     <p class="error" role="alert">{failed}</p>
                 </Show>
-                {move || match list.get().flatten() {
-                    None => ().into_any(),
-                    Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                    Some(Ok(snapshots)) if snapshots.is_empty() => {
-                        view! { <p class="empty">{i18n.t(Key::NoSnapshots)}</p> }.into_any()
-                    }
-                    Some(Ok(snapshots)) => view! {
-                        <ul class="snapshot-list">
-                            {snapshots.into_iter().map(|s| {
-                                let (revert_name, delete_name) = (s.name.clone(), s.name.clone());
-                                view! {
-                                    <li data-snapshot=s.name.clone() class:current=s.current>
-                                        <span>{format!("{} ({})", s.name, s.vm_state)}</span>
-                                        <button class="revert" on:click=move |_| {
-                                            let (Some(id), n) = (uuid.get_untracked(), revert_name.clone()) else { return };
-                                            change.dispatch(Change::Revert(id, n));
-                                        }>{move || i18n.t(Key::Revert)}</button>
-                                        <button class="delete" on:click=move |_| {
-                                            let (Some(id), n) = (uuid.get_untracked(), delete_name.clone()) else { return };
-                                            change.dispatch(Change::Delete(id, n));
-                                        }>{move || i18n.t(Key::Delete)}</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }}
+                // Nothing while the first list loads; the last one while another does.
+                {loaded(
+                    ViewFnOnce::default(),
+                    move || Suspend::new(async move {
+                        list.await.transpose().map(|list| list.map(|snapshots| if snapshots.is_empty() {
+                            view! { <p class="empty">{i18n.t(Key::NoSnapshots)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="snapshot-list">
+                                    {snapshots.into_iter().map(|s| {
+                                        let (revert_name, delete_name) = (s.name.clone(), s.name.clone());
+                                        view! {
+                                            <li data-snapshot=s.name.clone() class:current=s.current>
+                                                <span>{format!("{} ({})", s.name, s.vm_state)}</span>
+                                                <button class="revert" on:click=move |_| {
+                                                    let (Some(id), n) = (uuid.get_untracked(), revert_name.clone()) else { return };
+                                                    change.dispatch(Change::Revert(id, n));
+                                                }>{move || i18n.t(Key::Revert)}</button>
+                                                <button class="delete" on:click=move |_| {
+                                                    let (Some(id), n) = (uuid.get_untracked(), delete_name.clone()) else { return };
+                                                    change.dispatch(Change::Delete(id, n));
+                                                }>{move || i18n.t(Key::Delete)}</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }).into_any())
+                    }),
+                )}
             </section>
         </Show>
     }

@@ -2,13 +2,12 @@
 //! cancel), see each one's size and SHA-256, delete one's own; admins publish one to all.
 
 use leptos::{ev::Event, prelude::*};
-use shared::Iso;
+use shared::{Iso, Role};
 use wasm_bindgen::JsCast;
 
 use crate::{
     api,
     i18n::{Key, use_i18n},
-    state::session::use_session,
 };
 
 /// An upload's progress as shown: bytes sent, of all, and when it began (ms).
@@ -67,7 +66,14 @@ enum Change {
 #[component]
 pub fn Images() -> impl IntoView {
     let i18n = use_i18n();
-    let is_admin = use_session().is_admin();
+    // Admins publish; the desktop's session is not this module's, so it asks the server.
+    let me = LocalResource::new(api::me);
+    let is_admin = Signal::derive(move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|user| user.role == Role::Admin)
+    });
     // The error line: how the last upload or change went.
     let error = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<Progress>);
@@ -171,48 +177,63 @@ pub fn Images() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
-            {move || match isos.get() {
-                None => view! { <p>{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(err)) => view! { <p class="error" role="alert">{i18n.error(&err)}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="empty">{move || i18n.t(Key::NoIsos)}</p> }.into_any()
-                }
-                Some(Ok(list)) => view! {
-                    <table class="iso-table user-table">
-                        <tr>
-                            <th>{move || i18n.t(Key::ColName)}</th>
-                            <th>"MiB"</th>
-                            <th>{move || i18n.t(Key::ColOwner)}</th>
-                            <th>"SHA-256"</th>
-                            <th></th>
-                        </tr>
-                        {list.into_iter().map(|iso| {
-                            let id = iso.id;
-                            let public = iso.public;
-                            view! {
-                                <tr data-iso=iso.name.clone()>
-                                    <td>{iso.name.clone()}</td>
-                                    <td>{format!("{:.1}", iso.bytes as f64 / 1048576.0)}</td>
-                                    <td>{iso.owner.clone()}{public.then_some(" ★")}</td>
-                                    <td><code class="sha256" title=iso.sha256.clone()>{iso.sha256[..12.min(iso.sha256.len())].to_owned()}</code></td>
-                                    <td>
-                                        <button class="delete-iso" on:click=move |_| { change.dispatch(Change::Delete(id)); }>
-                                            {move || i18n.t(Key::Delete)}
-                                        </button>
-                                        {(is_admin && !public).then(|| view! {
-                                            <button class="publish-iso" on:click=move |_| { change.dispatch(Change::Publish(id)); }>
-                                                {move || i18n.t(Key::Publish)}
-                                            </button>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </table>
-                }.into_any(),
-            }}
+            <ErrorBoundary fallback=move |errors| view! {
+                <p class="error" role="alert">{move || i18n.thrown(&errors.read())}</p>
+            }>
+            <Transition fallback=move || view! { <p>{move || i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    isos.await.map(|list| iso_table(list, change, is_admin))
+                })}
+            </Transition>
+            </ErrorBoundary>
         </section>
     }
+}
+
+/// The listed ISOs, each with its buttons; an empty line when there are none.
+fn iso_table(
+    list: Vec<Iso>,
+    change: Action<Change, Result<(), api::Error>>,
+    is_admin: Signal<bool>,
+) -> AnyView {
+    let i18n = use_i18n();
+    if list.is_empty() {
+        return view! { <p class="empty">{move || i18n.t(Key::NoIsos)}</p> }.into_any();
+    }
+    view! {
+            <table class="iso-table user-table">
+                <tr>
+                    <th>{move || i18n.t(Key::ColName)}</th>
+                    <th>"MiB"</th>
+                    <th>{move || i18n.t(Key::ColOwner)}</th>
+                    <th>"SHA-256"</th>
+                    <th></th>
+                </tr>
+                {list.into_iter().map(|iso| {
+                    let id = iso.id;
+                    let public = iso.public;
+                    view! {
+                        <tr data-iso=iso.name.clone()>
+                            <td>{iso.name.clone()}</td>
+                            <td>{format!("{:.1}", iso.bytes as f64 / 1048576.0)}</td>
+                            <td>{iso.owner.clone()}{public.then_some(" ★")}</td>
+                            <td><code class="sha256" title=iso.sha256.clone()>{iso.sha256[..12.min(iso.sha256.len())].to_owned()}</code></td>
+                            <td>
+                                <button class="delete-iso" on:click=move |_| { change.dispatch(Change::Delete(id)); }>
+                                    {move || i18n.t(Key::Delete)}
+                                </button>
+                                {move || (is_admin.get() && !public).then(|| view! {
+                                    <button class="publish-iso" on:click=move |_| { change.dispatch(Change::Publish(id)); }>
+                                        {move || i18n.t(Key::Publish)}
+                                    </button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </table>
+    }
+    .into_any()
 }
 
 #[cfg(test)]
