@@ -79,58 +79,60 @@ pub fn CdDrive(
             .find(|i| i.id == id)
             .map_or_else(|| format!("#{id}"), |i| i.name.clone()),
     };
+    let boot = move |first: Option<BootDevice>| {
+        let first = match first {
+            Some(BootDevice::Cdrom) => "cdrom",
+            _ => "disk",
+        };
+        view! {
+            <label class="boot-from" data-first=first>
+                {move || i18n.t(Key::BootFrom)}" "
+                <select name="boot-first" prop:value=first disabled=move || change.pending().get()
+                    on:change=move |ev| send(Change::Boot(if event_target_value(&ev) == "cdrom" {
+                        BootDevice::Cdrom
+                    } else {
+                        BootDevice::Disk
+                    }))>
+                    <option value="disk">{move || i18n.t(Key::Disk)}</option>
+                    <option value="cdrom">"CD"</option>
+                </select>
+                " "<span class="hint">{move || i18n.t(Key::FromNextStart)}</span>
+            </label>
+        }
+    };
+    // The whole row from one load: until the drive first answers "CD: -", then what it holds
+    // (the last answer while it loads again); a drive that cannot be read says why.
     view! {
         <div class="cd-drive">
-            <span>"CD: "</span>
-            // Until the drive answers, what it last held; a drive that cannot be read says why.
             {loaded(
-                ViewFnOnce::from(|| view! { <span class="cd-media">"-"</span> }),
+                ViewFnOnce::from(|| view! { <span>"CD: "</span><span class="cd-media">"-"</span> }),
                 move || Suspend::new(async move {
                     let isos = isos.await;
-                    media.await.map(|(media, _)| media).transpose().map(|media| {
-                        let iso = media.and_then(|media| media.iso);
-                        view! {
-                            <span class="cd-media">{shown(iso, &isos)}</span>
-                            {iso.map(|_| view! {
-                                <button class="eject" on:click=move |_| insert(None)>{move || i18n.t(Key::Eject)}</button>
-                            })}
-                        }
-                        .into_any()
-                    })
+                    let (media, first) = match media.await {
+                        Some((media, first)) => (Some(media?), Some(first?)),
+                        None => (None, None),
+                    };
+                    let iso = media.and_then(|media| media.iso);
+                    Ok(view! {
+                        <span>"CD: "</span>
+                        <span class="cd-media">{shown(iso, &isos)}</span>
+                        {iso.map(|_| view! {
+                            <button class="eject" on:click=move |_| insert(None)>{move || i18n.t(Key::Eject)}</button>
+                        })}
+                        <select name="cd-iso" prop:value=move || picked.get() on:change=move |ev| picked.set(event_target_value(&ev))>
+                            <option value="">"…"</option>
+                            {isos.into_iter().map(|i| view! {
+                                <option value=i.id.to_string()>{i.name}</option>
+                            }).collect_view()}
+                        </select>
+                        <button class="insert" on:click=move |_| insert(picked.get_untracked().parse().ok())>
+                            {move || i18n.t(Key::Insert)}
+                        </button>
+                        {boot(first)}
+                    }
+                    .into_any())
                 }),
             )}
-            <select name="cd-iso" on:change=move |ev| picked.set(event_target_value(&ev))>
-                <option value="">"…"</option>
-                {loaded(ViewFnOnce::default(), move || Suspend::new(async move {
-                    Ok(isos.await.into_iter().map(|i| view! {
-                        <option value=i.id.to_string()>{i.name}</option>
-                    }).collect_view().into_any())
-                }))}
-            </select>
-            <button class="insert" on:click=move |_| insert(picked.get_untracked().parse().ok())>
-                {move || i18n.t(Key::Insert)}
-            </button>
-            {loaded(ViewFnOnce::default(), move || Suspend::new(async move {
-                let first = match media.await.map(|(_, boot)| boot).transpose()? {
-                    Some(BootDevice::Cdrom) => "cdrom",
-                    _ => "disk",
-                };
-                Ok(view! {
-                    <label class="boot-from" data-first=first>
-                        {move || i18n.t(Key::BootFrom)}" "
-                        <select name="boot-first" prop:value=first disabled=move || change.pending().get()
-                            on:change=move |ev| send(Change::Boot(if event_target_value(&ev) == "cdrom" {
-                                BootDevice::Cdrom
-                            } else {
-                                BootDevice::Disk
-                            }))>
-                            <option value="disk">{move || i18n.t(Key::Disk)}</option>
-                            <option value="cdrom">"CD"</option>
-                        </select>
-                        " "<span class="hint">{move || i18n.t(Key::FromNextStart)}</span>
-                    </label>
-                }.into_any())
-            }))}
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
