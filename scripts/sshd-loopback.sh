@@ -114,10 +114,11 @@ EOF
 # alone): its sessions (children of the listener) and the listener, by pid; waits up to 10 s
 # for the listener to end. Returns non-zero, saying so, if it has not.
 stop_loopback_sshd() {
-  local port=$LOOPBACK_SSHD_PORT pid=$LOOPBACK_SSHD_PID
+  local port=$LOOPBACK_SSHD_PORT pid
   [ -n "$port" ] || return 0
-  # Started but never answering: whatever listener it left.
-  [ -n "$pid" ] || pid=$(pgrep -of -- "-f /var/lib/ezilla-test/ssh/sshd-$port.config ") || return 0
+  # The listener there now, not the one started: a test takes the host away and brings it
+  # back (tests/qemu/remote.rs), which makes a new listener of the same config.
+  pid=$(pgrep -of -- "-f /var/lib/ezilla-test/ssh/sshd-$port.config ") || return 0
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] || return 0
   pkill -TERM -P "$pid" 2>/dev/null || true
   kill -TERM "$pid" 2>/dev/null || true
