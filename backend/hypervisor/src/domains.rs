@@ -10,9 +10,29 @@ use virt::{
     connect::Connect,
     domain::{Domain, DomainState},
     enumutil::Enum,
-    error::Error,
+    error::{Error, ErrorNumber},
     sys,
 };
+
+/// The names of the domains whose XML `wanted` picks. A domain that goes between the list and
+/// the look at it (another request deleted it) is not one of them.
+pub fn names_where(conn: &Connect, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>, Error> {
+    let gone = |e: &Error| matches!(e.code(), Enum::Known(ErrorNumber::NoDomain));
+    let mut names = Vec::new();
+    for dom in conn.list_all_domains(0)? {
+        let looked = dom
+            .xml_desc(0)
+            .and_then(|desc| wanted(&desc).then(|| dom.name()).transpose());
+        match looked {
+            Ok(Some(name)) => names.push(name),
+            Ok(None) => {}
+            Err(e) if gone(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    names.sort();
+    Ok(names)
+}
 
 /// Every domain of a connection, active and inactive, as VM rows of `host` (uptime unset).
 pub fn list(conn: &Connect, host: &str, runs: &RunCache) -> Result<Vec<Vm>, Error> {
@@ -137,7 +157,7 @@ fn metadata(dom: &Domain) -> VmMetadata {
 
 #[cfg(test)]
 mod tests {
-    use super::reason_words;
+    use super::{Connect, names_where, reason_words};
 
     #[test]
     fn reasons_read_as_words() {
@@ -150,5 +170,36 @@ mod tests {
             "destroyed"
         );
         assert_eq!(reason_words("Known(Running(Unknown(42)))"), "42");
+    }
+
+    #[test]
+    fn a_domain_gone_between_the_list_and_the_look_is_left_out() {
+        let conn = Connect::open(Some("test:///default")).unwrap();
+        let names = ["churn-a", "churn-b"];
+        for name in names {
+            conn.define_domain_xml(&format!(
+                "<domain type='test'><name>{name}</name><memory>1024</memory>\
+                 <os><type>hvm</type></os></domain>"
+            ))
+            .unwrap();
+        }
+        let doms: Vec<_> = names
+            .iter()
+            .map(|n| conn.lookup_domain_by_name(n).unwrap())
+            .collect();
+        // The first of the two looked at deletes the other, as a request would meanwhile.
+        let deleted = std::cell::Cell::new(false);
+        let found = names_where(&conn, |desc| {
+            if !deleted.get()
+                && let Some(at) = names.iter().position(|n| desc.contains(n))
+            {
+                doms[1 - at].undefine().unwrap();
+                deleted.set(true);
+            }
+            names.iter().any(|n| desc.contains(n))
+        })
+        .expect("a domain that went is not an error");
+        assert!(deleted.get());
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 }

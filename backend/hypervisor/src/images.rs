@@ -4,7 +4,7 @@
 use shared::KernelBoot;
 use virt::{domain::DomainState, enumutil::Enum, storage_vol::StorageVol};
 
-use super::{ActionError, Pool, xml};
+use super::{ActionError, Pool, domains, xml};
 
 /// Copying a disk can take long; libvirt gets this much time for it.
 const COPY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
@@ -108,18 +108,13 @@ impl Pool {
                         return Ok(Vec::new());
                     };
                     let base = base.path()?;
-                    let mut names = Vec::new();
-                    for dom in conn.list_all_domains(0)? {
-                        let backed = xml::disk_files(&dom.xml_desc(0)?).iter().any(|file| {
+                    domains::names_where(conn, |desc| {
+                        xml::disk_files(desc).iter().any(|file| {
                             conn.lookup_storage_vol_by_path(file)
                                 .and_then(|v| v.xml_desc(0))
                                 .is_ok_and(|x| xml::backing_path(&x).as_deref() == Some(&base))
-                        });
-                        if backed {
-                            names.push(dom.name()?);
-                        }
-                    }
-                    Ok(names)
+                        })
+                    })
                 })
                 .await;
             names.extend(found.unwrap_or_default());

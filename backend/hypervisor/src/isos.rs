@@ -9,7 +9,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 use virt::{connect::Connect, storage_pool::StoragePool, storage_vol::StorageVol, stream::Stream};
 
-use super::{Host, HostError, Pool, xml};
+use super::{Host, HostError, Pool, domains, xml};
 
 /// The most data one libvirt stream message carries (`VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX`:
 /// 256 KiB less the message header). A larger send goes as more than one message.
@@ -75,15 +75,7 @@ impl Pool {
 pub(super) async fn vms_using(host: &Arc<Host>, file: &str) -> Result<Vec<String>, HostError> {
     let file = file.to_owned();
     host.call(move |_, conn| {
-        let mut names = Vec::new();
-        for dom in conn.list_all_domains(0)? {
-            let desc = dom.xml_desc(0)?;
-            if xml::disk_files(&desc).contains(&file) {
-                names.push(dom.name()?);
-            }
-        }
-        names.sort();
-        Ok(names)
+        domains::names_where(conn, |desc| xml::disk_files(desc).contains(&file))
     })
     .await
 }
