@@ -180,10 +180,6 @@ impl Isos<'_> {
         self.0.run(move |c| by_path(c, &host, &path)).await
     }
 
-    pub async fn own_bytes(&self, owner_id: i64) -> Result<u64, StoreError> {
-        self.0.run(move |c| own_bytes(c, owner_id)).await
-    }
-
     /// Records an upload starting: its id and the volume's name.
     pub async fn begin(&self, upload: NewUpload) -> Result<(i64, String), StoreError> {
         self.0

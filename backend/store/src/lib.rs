@@ -102,6 +102,16 @@ impl Store {
             .await
     }
 
+    /// The disk a user's own saved images and ISOs (uploaded or uploading) take, in whole
+    /// GiB (an ISO's bytes rounded up), as quotas count it. One trip to the database.
+    pub async fn images_disk_gib(&self, owner_id: i64) -> Result<u64, StoreError> {
+        self.run(move |c| {
+            Ok(templates::own_disk_gib(c, owner_id)?
+                + isos::own_bytes(c, owner_id)?.div_ceil(1 << 30))
+        })
+        .await
+    }
+
     /// SQLite's own check of the file: "ok", or what is damaged.
     pub async fn integrity_check(&self) -> Result<String, StoreError> {
         self.run(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))

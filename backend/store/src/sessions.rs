@@ -3,8 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
+use shared::Language;
 
-use super::{Store, StoreError, users::UserRecord};
+use super::{Store, StoreError, users, users::UserRecord};
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -105,9 +106,25 @@ pub(crate) fn delete(conn: &Connection, token: &str) -> Result<bool, StoreError>
 pub struct Sessions<'a>(pub(crate) &'a Store);
 
 impl Sessions<'_> {
-    pub async fn insert(&self, token: &str, user_id: i64, now: i64) -> Result<(), StoreError> {
+    /// Opens a session of `user_id`; with `language`, that is the user's language from now
+    /// on. One trip to the database (a login is on a classroom's hot path).
+    pub async fn open(
+        &self,
+        token: &str,
+        user_id: i64,
+        now: i64,
+        language: Option<Language>,
+    ) -> Result<(), StoreError> {
         let token = token.to_owned();
-        self.0.run(move |c| insert(c, &token, user_id, now)).await
+        self.0
+            .run(move |c| {
+                insert(c, &token, user_id, now)?;
+                match language {
+                    Some(language) => users::set_language(c, user_id, language),
+                    None => Ok(()),
+                }
+            })
+            .await
     }
 
     /// The session's user if it is live, marking it used now.

@@ -80,16 +80,6 @@ pub(crate) fn delete(conn: &Connection, user_id: i64, id: i64) -> Result<bool, S
     )? > 0)
 }
 
-/// The public key lines of a user, by name (for a new VM's seed).
-pub(crate) fn lines_of(conn: &Connection, username: &str) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT k.public_key FROM ssh_keys k JOIN users u ON u.id = k.user_id \
-         WHERE u.username = ?1 ORDER BY k.id",
-    )?;
-    let rows = stmt.query_map([username], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Users' SSH public keys.
 pub struct SshKeys<'a>(pub(crate) &'a Store);
 
@@ -105,11 +95,5 @@ impl SshKeys<'_> {
 
     pub async fn delete(&self, user_id: i64, id: i64) -> Result<bool, StoreError> {
         self.0.run(move |c| delete(c, user_id, id)).await
-    }
-
-    /// The user's keys as `authorized_keys` lines.
-    pub async fn lines_of(&self, username: &str) -> Result<Vec<String>, StoreError> {
-        let username = username.to_owned();
-        self.0.run(move |c| lines_of(c, &username)).await
     }
 }

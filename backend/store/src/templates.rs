@@ -181,19 +181,18 @@ impl Templates<'_> {
         self.0.run(move |c| shared(c, &name)).await
     }
 
-    pub async fn own(&self, owner_id: i64, name: &str) -> Result<Option<Template>, StoreError> {
+    /// Whether `name` is taken by the owner's images or the shared catalogue.
+    pub async fn name_taken(&self, owner_id: i64, name: &str) -> Result<bool, StoreError> {
         let name = name.to_owned();
-        self.0.run(move |c| own(c, owner_id, &name)).await
+        self.0
+            .run(move |c| Ok(own(c, owner_id, &name)?.is_some() || shared(c, &name)?.is_some()))
+            .await
     }
 
     /// A template the user may create from: their own image or a shared template.
     pub async fn for_user(&self, user_id: i64, name: &str) -> Result<Option<Template>, StoreError> {
         let name = name.to_owned();
         self.0.run(move |c| for_user(c, user_id, &name)).await
-    }
-
-    pub async fn own_disk_gib(&self, owner_id: i64) -> Result<u64, StoreError> {
-        self.0.run(move |c| own_disk_gib(c, owner_id)).await
     }
 
     pub async fn insert(

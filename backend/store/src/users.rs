@@ -195,10 +195,6 @@ impl Users<'_> {
         self.0.run(move |c| by_name(c, &username)).await
     }
 
-    pub async fn by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
-        self.0.run(move |c| by_id(c, id)).await
-    }
-
     pub async fn list(&self) -> Result<Vec<User>, StoreError> {
         self.0.run(|c| list(c)).await
     }

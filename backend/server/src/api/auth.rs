@@ -95,10 +95,10 @@ async fn login(
 
     let token = session::new_token();
     let (id, language) = (record.id, req.language);
-    auth.store.sessions().insert(&token, id, now_secs()).await?;
-    if let Some(language) = language {
-        auth.store.users().set_language(id, language).await?;
-    }
+    auth.store
+        .sessions()
+        .open(&token, id, now_secs(), language)
+        .await?;
     record.user.language = language.unwrap_or(record.user.language);
     let secure = auth.secure_cookies || session::came_over_tls(&headers);
     let cookie = session::set_cookie(Some(&token), auth.expiry.absolute, secure);

@@ -90,10 +90,7 @@ async fn check_room(
     name: &str,
     disk_gib: u64,
 ) -> Result<(), ApiError> {
-    let templates = state.auth.store.templates();
-    let taken =
-        templates.own(me.id, name).await?.is_some() || templates.shared(name).await?.is_some();
-    if taken {
+    if state.auth.store.templates().name_taken(me.id, name).await? {
         return Err(ApiError::Conflict(format!(
             "template {name} exists already"
         )));

@@ -49,9 +49,7 @@ pub struct Adding {
 /// ISOs (uploaded or uploading, in whole GiB).
 pub async fn in_use(state: &AppState, me: &CurrentUser) -> Result<Adding, ApiError> {
     let own: Vec<Vm> = state.pool.list_vms_where(|vm| me.owns(vm)).vms;
-    let store = &state.auth.store;
-    let images_gib = store.templates().own_disk_gib(me.id).await?
-        + store.isos().own_bytes(me.id).await?.div_ceil(1 << 30);
+    let images_gib = state.auth.store.images_disk_gib(me.id).await?;
     let mut snapshots_gib = 0;
     for vm in &own {
         if let Some(disk) = vm.disk_gib {
